@@ -1,0 +1,134 @@
+"""The ``allocate`` command: a thin layer that turns the library into commands and exit codes.
+
+Exit status: 0 a verified allocation; 1 the rules cannot all hold, or no verified
+allocation was found; 2 the input is invalid. Heavy modules are imported inside the
+commands that need them, so ``allocate --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from allocator import __version__
+
+EXIT_OK, EXIT_INFEASIBLE, EXIT_INVALID = 0, 1, 2
+
+
+class _DefaultRun(click.Group):
+    """A group whose default command is ``run``: ``allocate FILE`` means ``allocate run FILE``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h",
+                                                                     "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultRun, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="allocator")
+def main() -> None:
+    """Allocate an employment area's person-years (HTV) by caseload.
+
+    \b
+    allocate scenarios/base.yaml          allocate one scenario (same as 'allocate run ...')
+    allocate schema > scenario.schema.json  JSON Schema for editors
+    """
+
+
+def _echo_problems(problems: list[Any]) -> None:
+    click.echo(f"error: the scenario is not valid ({len(problems)} problem"
+               f"{'s' if len(problems) != 1 else ''}):", err=True)
+    for p in problems:
+        click.echo(f"  {p}", err=True)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the output files [default: results/<scenario name>/].")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print summary.json to stdout instead of the tables.")
+@click.option("--no-files", is_flag=True,
+              help="Write no files (the fastest path; pairs well with --json).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              help="Deterministic time limit for the solve [CP-SAT deterministic seconds]; "
+                   "overrides the scenario's solver.time_limit.")
+@click.option("--workers", type=click.IntRange(min=0, max=64),
+              help="CP-SAT search workers (0 = by model size); overrides solver.workers.")
+def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
+        time_limit: float | None, workers: int | None) -> None:
+    """Allocate SCENARIO (a YAML file), verify it and write the results."""
+    start = time.perf_counter()
+    from allocator.errors import ScenarioError
+    from allocator.loading import load_scenario
+    from allocator.summary import invalid_summary
+
+    try:
+        s = load_scenario(scenario)
+    except ScenarioError as exc:
+        if as_json:
+            click.echo(json.dumps(invalid_summary(exc.problems, str(scenario)), indent=2,
+                                  ensure_ascii=False))
+        _echo_problems(exc.problems)
+        sys.exit(EXIT_INVALID)
+
+    from allocator.pipeline import allocate, settings_for
+    from allocator.summary import build_summary
+
+    result = allocate(s, settings_for(s, time_limit, workers))
+    elapsed = time.perf_counter() - start
+    summary = build_summary(result, scenario, elapsed)
+    written: list[Path] = []
+    if not no_files:
+        from allocator.outputs import write_outputs
+
+        target = out_dir if out_dir is not None else Path("results") / s.name
+        written = write_outputs(result, target, summary)
+    if as_json:
+        from allocator.outputs import summary_bytes
+
+        sys.stdout.write(summary_bytes(summary).decode("utf-8"))
+    else:
+        from rich.console import Console
+
+        from allocator.report import print_result
+
+        console = Console()
+        print_result(result, console, time.perf_counter() - start)
+        if written:
+            console.print(f"Wrote {', '.join(str(p) for p in written)}", style="dim")
+    if result.status.value == "INFEASIBLE":
+        if as_json:
+            for c in result.conflicts:
+                click.echo(f"error: {c.message}" + (f"\n  fix: {c.fix}" if c.fix else ""),
+                           err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    if not result.verified:
+        click.echo(f"error: no verified allocation (status {result.status})", err=True)
+        sys.exit(EXIT_INFEASIBLE)
+
+
+@main.command()
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+def schema(out_file: Path | None) -> None:
+    """Print the scenario file's JSON Schema (for editor completion and checking)."""
+    from allocator.schema import scenario_json_schema
+
+    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        from allocator.outputs import atomic_write
+
+        atomic_write(out_file, text.encode("utf-8"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

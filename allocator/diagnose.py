@@ -1,0 +1,137 @@
+"""Why the rules cannot all hold, in the scenario's own terms.
+
+First arithmetic pre-checks catch the obvious conflicts with exact numbers and a fix;
+beyond those, the rule labels of an infeasible core found by CP-SAT are described with
+the figures behind each rule.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from allocator.caseload import ModelData
+from allocator.results import Conflict
+from allocator.rules import RULES, key_of, label, rule_of
+
+
+def _h(data: ModelData, units: int | Fraction) -> str:
+    return f"{float(data.htv(units)):.2f}"
+
+
+def prechecks(d: ModelData) -> list[Conflict]:
+    """Conflicts that arithmetic alone shows, each with the numbers and a fix."""
+    out: list[Conflict] = []
+    central = sum(c.units for c in d.central)
+    if d.customer_units < 0:
+        out.append(Conflict(
+            (label("budget"), *(label("central_at_lead", c.name) for c in d.central)),
+            f"central services need {_h(d, central)} HTV, more than total_htv "
+            f"{_h(d, d.total_units)} HTV",
+            f"raise total_htv to at least {_h(d, central)} or shrink the central services",
+        ))
+    for area in d.areas:
+        if not any(o.area == area for o in d.offices):
+            out.append(Conflict((label("office_per_area", area),),
+                                f"area '{area}' has no office or service point",
+                                f"add an office located in one of its municipalities"))
+    lead_offices = [o for o in d.offices if o.municipality == d.lead_municipality]
+    for c in d.central:
+        if not c.hosts:
+            out.append(Conflict((label("central_at_lead", c.name),),
+                                f"central service '{c.name}' must sit at an office of the lead "
+                                f"municipality {d.lead_municipality}, which has none",
+                                f"add an office in {d.lead_municipality}"))
+        for h in c.hosts:
+            if d.office(h).municipality != d.lead_municipality:
+                out.append(Conflict(
+                    (label("central_at_lead", c.name),),
+                    f"central service '{c.name}' is placed at {h}, which is in "
+                    f"{d.office(h).municipality}, not in the lead municipality "
+                    f"{d.lead_municipality}",
+                    "remove its 'office' or name an office of the lead municipality"
+                    + (f" ({', '.join(o.name for o in lead_offices)})" if lead_offices else ""),
+                ))
+    required = [o for o in d.offices if not o.optional]
+    need = sum(max(o.min_units, 1) for o in required)
+    if d.customer_units >= 0 and need > d.customer_units and required:
+        n = len(required)
+        per = Fraction(d.customer_units, n)
+        out.append(Conflict(
+            (label("budget"), *(label("office_min", o.name) for o in required)),
+            f"{n} required offices need at least {_h(d, need)} HTV of customer service "
+            f"together, but only {_h(d, d.customer_units)} HTV is left after "
+            f"{_h(d, central)} HTV of central services (total_htv {_h(d, d.total_units)})",
+            f"raise total_htv to {_h(d, central + need)}, or lower the office minimums to "
+            f"{float(d.htv(per)):.2f} HTV on average, or make some offices optional",
+        ))
+    capped = [o for o in d.offices if o.max_units is not None]
+    if len(capped) == len(d.offices):
+        room = sum(o.max_units or 0 for o in capped)
+        if room < d.total_units:
+            out.append(Conflict(
+                (label("budget"), *(label("office_max", o.name) for o in capped)),
+                f"all offices together hold at most {_h(d, room)} HTV, but total_htv is "
+                f"{_h(d, d.total_units)} HTV",
+                f"raise office maximums by {_h(d, d.total_units - room)} HTV in all, "
+                f"or lower total_htv to {_h(d, room)}",
+            ))
+    for o in lead_offices:
+        hosted = sum(c.units for c in d.central if c.hosts == (o.name,))
+        if o.max_units is not None and hosted + max(o.min_units, 1) * (not o.optional) > o.max_units:
+            out.append(Conflict(
+                (label("office_max", o.name), label("office_min", o.name),
+                 *(label("central_at_lead", c.name) for c in d.central if c.hosts == (o.name,))),
+                f"{o.name} must host {_h(d, hosted)} HTV of central services plus its own "
+                f"minimum {_h(d, o.min_units)} HTV, above its maximum {_h(d, o.max_units)} HTV",
+                f"raise its max_htv to {_h(d, hosted + max(o.min_units, 1))}",
+            ))
+    return out
+
+
+def describe(d: ModelData, name: str) -> str:
+    """One rule label in words, with the scenario's figures."""
+    rule, key = rule_of(name), key_of(name)
+    central = sum(c.units for c in d.central)
+    if rule == "budget":
+        return (f"budget: everything adds up to total_htv {_h(d, d.total_units)} HTV "
+                f"({_h(d, d.customer_units)} HTV customer service after {_h(d, central)} HTV "
+                "central services)")
+    if rule == "line_share" and key is not None:
+        lo, hi = d.line_bounds[key]
+        return (f"line_share[{key}]: {d.line_labels[key]} between {_h(d, lo)} and {_h(d, hi)} "
+                f"HTV (share {float(d.line_share[key]):g} ± {float(d.line_tolerance[key]):g})")
+    if rule == "office_min" and key is not None:
+        o = d.office(key)
+        how = "if staffed" if o.optional else "always"
+        return f"office_min[{key}]: at least {_h(d, max(o.min_units, 1))} HTV customer service ({how})"
+    if rule == "office_max" and key is not None:
+        o = d.office(key)
+        return f"office_max[{key}]: at most {_h(d, o.max_units or 0)} HTV housed there"
+    if rule == "office_per_area" and key is not None:
+        names = ", ".join(o.name for o in d.offices if o.area == key)
+        return f"office_per_area[{key}]: one of {names} must be staffed"
+    if rule == "central_at_lead" and key is not None:
+        c = next(c for c in d.central if c.name == key)
+        return (f"central_at_lead[{key}]: {_h(d, c.units)} HTV at an office of "
+                f"{d.lead_municipality}")
+    return f"{name}: {RULES.get(rule, '')}"
+
+
+def conflict_from_core(d: ModelData, core: list[str]) -> Conflict:
+    """A conflict message from a minimal set of rule labels."""
+    parts = "; ".join(describe(d, name) for name in core)
+    return Conflict(tuple(core), f"these rules cannot all hold: {parts}", _fix(d, core))
+
+
+def _fix(d: ModelData, core: list[str]) -> str | None:
+    """A simple change that resolves a budget-versus-staffing conflict, when one is evident."""
+    rules = {rule_of(n) for n in core}
+    if rules == {"budget", "office_min"} or rules == {"budget", "office_min", "office_per_area"}:
+        offices = [d.office(k) for n in core if rule_of(n) == "office_min"
+                   for k in [key_of(n)] if k is not None]
+        need = sum(max(o.min_units, 1) for o in offices)
+        central = sum(c.units for c in d.central)
+        return (f"raise total_htv by {_h(d, need - d.customer_units)} HTV "
+                f"to {_h(d, central + need)}, or lower the minimums of "
+                f"{', '.join(o.name for o in offices)}")
+    return None

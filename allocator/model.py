@@ -1,0 +1,237 @@
+"""ModelData -> BuiltModel: CP-SAT variables, named rule groups and named objective terms.
+
+Building never solves. Each rule is one ``add_<rule>`` function that labels its
+constraints ``rule[key]``; with ``explain=True`` each label also gets an enforcement
+literal, so an infeasible model can say which rules conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from allocator.caseload import DEV_SCALE, ModelData
+from allocator.rules import label
+
+Cell = tuple[str, str]
+
+
+@dataclass
+class BuiltModel:
+    """A CP-SAT model with its variables, rule groups and objective terms, by name.
+
+    ``x[(municipality, office, line)]`` and ``central[(service, office)]`` are in units of
+    the granularity; ``deviation[(municipality, line)]`` in 1/DEV_SCALE units.
+    """
+
+    data: ModelData
+    model: cp_model.CpModel
+    x: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
+    central: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    staffed: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    y: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
+    deviation: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
+    max_deviation: cp_model.IntVar | None = None
+    constraints: dict[str, list[cp_model.Constraint]] = field(default_factory=dict)
+    literals: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    objectives: dict[str, Any] = field(default_factory=dict)
+    explain: bool = False
+    _by_cell: dict[Cell, list[cp_model.IntVar]] = field(default_factory=dict)
+    _by_office: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    _by_line: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+
+    def cell(self, m: str, line: str) -> Any:
+        """Units serving municipality ``m`` in ``line``, over all its offices."""
+        return self.y[(m, line)]
+
+    def office_customer(self, office: str) -> Any:
+        """Customer-service units at ``office``."""
+        return sum(self._by_office.get(office, []))
+
+    def line_total(self, line: str) -> Any:
+        """Customer-service units in ``line``."""
+        return sum(self._by_line.get(line, []))
+
+    def add(self, name: str, ct: cp_model.Constraint) -> cp_model.Constraint:
+        """Register ``ct`` under rule label ``name``, enforced by its literal when explaining."""
+        if self.explain:
+            lit = self.literals.get(name)
+            if lit is None:
+                lit = self.model.new_bool_var(f"enforce {name}")
+                self.literals[name] = lit
+            ct.only_enforce_if(lit)
+        ct.with_name(name)
+        self.constraints.setdefault(name, []).append(ct)
+        return ct
+
+
+def add_variables(b: BuiltModel) -> None:
+    """Allocation variables for the allowed (municipality, office, line) triples.
+
+    Only offices that serve a municipality get a variable for it, so 'serves_own_area'
+    holds by construction.
+    """
+    d = b.data
+    cap = max(d.customer_units, 0)
+    for m, o in d.pairs:
+        for line in d.lines:
+            v = b.model.new_int_var(0, cap, f"x[{m},{o},{line}]")
+            b.x[(m, o, line)] = v
+            b._by_cell.setdefault((m, line), []).append(v)
+            b._by_office.setdefault(o, []).append(v)
+            b._by_line.setdefault(line, []).append(v)
+    for m, line in d.cells:
+        y = b.model.new_int_var(0, cap, f"y[{m},{line}]")
+        b.model.add(y == sum(b._by_cell.get((m, line), [])))
+        b.y[(m, line)] = y
+    for c in d.central:
+        for host in c.hosts:
+            b.central[(c.name, host)] = b.model.new_int_var(0, c.units, f"central[{c.name},{host}]")
+        # The size of a central service is a definition, not a rule that can give way.
+        b.model.add(sum(b.central[(c.name, h)] for h in c.hosts) == c.units)
+    for o in d.offices:
+        s = b.model.new_bool_var(f"staffed[{o.name}]")
+        b.staffed[o.name] = s
+        cust = b.office_customer(o.name)
+        # Definition of 'staffed': at least one unit, and nobody when not staffed.
+        b.model.add(cust >= 1).only_enforce_if(s)
+        b.model.add(cust == 0).only_enforce_if(~s)
+
+
+def add_budget(b: BuiltModel) -> None:
+    """budget: customer service plus central services equal total_htv exactly."""
+    d = b.data
+    total = sum(b.x.values()) + sum(b.central.values())
+    b.add(label("budget"), b.model.add(total == d.total_units))
+
+
+def add_line_share(b: BuiltModel) -> None:
+    """line_share[line]: the line's total stays within share ± tolerance (whole units)."""
+    d = b.data
+    for line in d.lines:
+        lo, hi = d.line_bounds[line]
+        b.add(label("line_share", line),
+              b.model.add_linear_constraint(b.line_total(line), lo, hi))
+
+
+def add_office_min(b: BuiltModel) -> None:
+    """office_min[office]: a required office meets its minimum; an optional one, if staffed."""
+    for o in b.data.offices:
+        cust = b.office_customer(o.name)
+        need = max(o.min_units, 1)
+        if o.optional:
+            b.add(label("office_min", o.name), b.model.add(cust >= need * b.staffed[o.name]))
+        else:
+            b.add(label("office_min", o.name), b.model.add(cust >= need))
+
+
+def add_office_max(b: BuiltModel) -> None:
+    """office_max[office]: customer service plus hosted central services within the maximum."""
+    for o in b.data.offices:
+        if o.max_units is None:
+            continue
+        hosted = sum(v for (_, h), v in b.central.items() if h == o.name)
+        b.add(label("office_max", o.name),
+              b.model.add(b.office_customer(o.name) + hosted <= o.max_units))
+
+
+def add_office_per_area(b: BuiltModel) -> None:
+    """office_per_area[area]: at least one staffed office in every responsibility area."""
+    d = b.data
+    for area in d.areas:
+        staffed = [b.staffed[o.name] for o in d.offices if o.area == area]
+        if staffed:  # an area without offices is reported before the model is built
+            b.add(label("office_per_area", area), b.model.add(sum(staffed) >= 1))
+
+
+def add_central_at_lead(b: BuiltModel) -> None:
+    """central_at_lead[service]: nothing of a central service outside the lead municipality."""
+    d = b.data
+    lead = {o.name for o in d.offices if o.municipality == d.lead_municipality}
+    for c in d.central:
+        outside = [b.central[(c.name, h)] for h in c.hosts if h not in lead]
+        if outside:
+            b.add(label("central_at_lead", c.name), b.model.add(sum(outside) == 0))
+
+
+def add_deviation_terms(b: BuiltModel) -> None:
+    """Objective terms: largest and total absolute deviation from the targets, and tie-break."""
+    d = b.data
+    top = DEV_SCALE * max(d.customer_units, 0) + max(
+        (d.target_scaled(c) for c in d.cells), default=0)
+    b.max_deviation = b.model.new_int_var(0, top, "max_deviation")
+    for m, line in d.cells:
+        t = d.target_scaled((m, line))
+        dev = b.model.new_int_var(0, top, f"deviation[{m},{line}]")
+        y = b.cell(m, line)
+        b.model.add(dev >= DEV_SCALE * y - t)
+        b.model.add(dev >= t - DEV_SCALE * y)
+        b.model.add(b.max_deviation >= dev)
+        b.deviation[(m, line)] = dev
+    b.objectives["max_deviation"] = b.max_deviation
+    b.objectives["total_deviation"] = sum(b.deviation.values())
+    b.objectives["tie_break"] = tie_break_expression(b)
+
+
+def add_spread_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) -> Any:
+    """The 'spread' objective on ``model`` (a working copy): sum of (y - q)^2 / q over cells.
+
+    Among allocations with equal largest and total deviation, this one spreads what a
+    binding rule forces away from some cells over the others in proportion to their
+    targets (minimising a chi-square distance scales the free cells proportionally).
+    ``max_deviation`` [1/DEV_SCALE units] bounds every cell, which keeps the squares small.
+    """
+    d = b.data
+    terms = []
+    for cell, y in b.y.items():
+        t = d.target_scaled(cell)
+        lo = max(0, -(-(t - max_deviation) // DEV_SCALE))
+        hi = max(lo, (t + max_deviation) // DEV_SCALE)
+        model.add_linear_constraint(y, lo, hi)
+        # (y - base)^2 with a small domain, base the floor of the target.
+        base = lo
+        shifted = model.new_int_var(0, hi - lo, f"spread_shift[{cell[0]},{cell[1]}]")
+        model.add(shifted == y - base)
+        square = model.new_int_var(0, (hi - lo) ** 2, f"spread_sq[{cell[0]},{cell[1]}]")
+        model.add_multiplication_equality(square, [shifted, shifted])
+        q = d.target[cell] - base  # target relative to base [units]
+        weight = SPREAD_WEIGHT // max(1, round(d.target[cell]))
+        # weight * (s^2 - 2 q s) is (s - q)^2 * weight up to a constant.
+        terms.append(weight * square - round(2 * weight * q) * shifted)
+    return sum(terms)
+
+
+#: Scale of the spread weights (1 / target [units]); large enough to separate cells.
+SPREAD_WEIGHT = 10**6
+
+
+def tie_break_expression(b: BuiltModel) -> Any:
+    """Canonical preference among equally good allocations (see rules.OBJECTIVES)."""
+    d = b.data
+    n = len(b.x) + len(b.central) + 1
+    local = {m for o in d.offices for m in o.serves if m == o.municipality}
+    terms = []
+    for rank, ((m, o, _), v) in enumerate(b.x.items()):
+        away = m in local and d.office(o).municipality != m
+        terms.append((n * int(away) + rank + 1) * v)
+    for rank, v in enumerate(b.central.values()):
+        terms.append((rank + 1) * v)
+    return sum(terms)
+
+
+def build_model(data: ModelData, explain: bool = False) -> BuiltModel:
+    """Build the allocation model from ``data``; ``explain`` adds one literal per rule label."""
+    b = BuiltModel(data=data, model=cp_model.CpModel(), explain=explain)
+    add_variables(b)
+    add_budget(b)
+    add_line_share(b)
+    add_office_min(b)
+    add_office_max(b)
+    add_office_per_area(b)
+    add_central_at_lead(b)
+    add_deviation_terms(b)
+    if explain:
+        b.model.add_assumptions(list(b.literals.values()))
+    return b

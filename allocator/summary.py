@@ -1,0 +1,147 @@
+"""Result -> the summary.json contract (documented in README 'summary.json').
+
+Everything except the ``run`` object is a pure function of the inputs, so two runs on
+the same scenario give identical summaries apart from ``run``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from pathlib import Path
+from typing import Any
+
+from allocator import __version__
+from allocator.errors import Problem
+from allocator.results import Result, Status
+
+#: Bumped when a field changes meaning or disappears; new fields may appear without it.
+SCHEMA_VERSION = 1
+
+
+def _clean(value: Any, digits: int = 6) -> Any:
+    """Floats rounded for a stable file; NaN becomes null."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, digits)
+    if isinstance(value, dict):
+        return {k: _clean(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, digits) for v in value]
+    return value
+
+
+def file_sha256(path: str | Path | None) -> str | None:
+    """Hex SHA-256 of a file, for the reproducibility record."""
+    if path is None:
+        return None
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def build_summary(result: Result, source: str | Path | None = None,
+                  end_to_end: float | None = None) -> dict[str, Any]:
+    """The summary of ``result`` as plain JSON-ready data."""
+    d = result.data
+    digits = result._digits()
+    has = result.allocation is not None
+    verification = result.verification
+    facts = result.solver
+    stages = {st.name: st for st in facts.stages}
+    from allocator.caseload import DEV_SCALE
+
+    def stage_htv(value: int | None) -> float | None:
+        return None if value is None else float(d.htv(value)) / DEV_SCALE
+
+    summary: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "scenario": result.scenario.name,
+        "title": result.scenario.title,
+        "status": str(result.status),
+        "verified": result.verified,
+        "granularity": float(d.granularity),
+        "total_htv": float(result.htv(d.total_units)),
+        "customer_service_htv": float(result.htv(max(d.customer_units, 0))),
+        "central_services_htv": float(result.htv(sum(c.units for c in d.central))),
+        "allocations": [],
+        "central_services": [],
+        "by_area": [],
+        "by_line": [],
+        "targets": [],
+        "objective": None,
+        "verification": None,
+        "conflicts": [
+            {"rules": list(c.rules), "message": c.message, "fix": c.fix}
+            for c in result.conflicts
+        ],
+        "solver": {
+            "ortools_version": facts.ortools_version,
+            "workers": facts.workers,
+            "time_limit_deterministic": facts.time_limit,
+            "random_seed": facts.random_seed,
+            "stages": [
+                {"name": st.name, "status": st.status, "objective": st.objective,
+                 "bound": st.bound, "workers": st.workers}
+                for st in facts.stages
+            ],
+        },
+        "inputs": {
+            "file": str(source) if source is not None else None,
+            "sha256": file_sha256(source),
+            "allocator_version": __version__,
+        },
+    }
+    if has:
+        alloc = result.allocation_frame()
+        summary["allocations"] = alloc[["municipality", "area", "office", "service_line",
+                                        "htv", "units"]].to_dict("records")
+        summary["central_services"] = result.central_frame()[
+            ["service", "label", "office", "htv", "units", "basis"]].to_dict("records")
+        summary["by_area"] = _clean(result.by_area().to_dict("records"), digits + 4)
+        summary["by_line"] = _clean(result.by_line().to_dict("records"), digits + 4)
+        summary["targets"] = _clean(result.targets_frame().to_dict("records"))
+    if has and "max_deviation" in stages:
+        summary["objective"] = {
+            "deviation": "absolute, in HTV, per municipality × service line",
+            "max_deviation_htv": stage_htv(stages["max_deviation"].objective),
+            "max_deviation_bound_htv": stage_htv(stages["max_deviation"].bound),
+            "total_deviation_htv": stage_htv(stages["total_deviation"].objective)
+            if "total_deviation" in stages else None,
+            "total_deviation_bound_htv": stage_htv(stages["total_deviation"].bound)
+            if "total_deviation" in stages else None,
+            "proven_optimal": result.status == Status.OPTIMAL,
+        }
+    if verification is not None:
+        summary["verification"] = {
+            "passed": verification.passed,
+            "violations": [{"rule": v.rule, "message": v.message}
+                           for v in verification.violations],
+            "max_deviation_htv": round(float(verification.max_deviation), 6),
+            "total_deviation_htv": round(float(verification.total_deviation), 6),
+        }
+    summary = _clean(summary)
+    summary["run"] = {
+        "note": "the only part of this file that changes between identical runs",
+        "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "build_time_s": round(facts.build_time, 4),
+        "solve_time_s": round(facts.solve_time, 4),
+        "end_to_end_s": None if end_to_end is None else round(end_to_end, 4),
+        "stage_wall_times_s": {st.name: round(st.wall_time, 4) for st in facts.stages},
+    }
+    return summary
+
+
+def invalid_summary(problems: list[Problem], source: str | None) -> dict[str, Any]:
+    """The summary for a scenario that did not validate: status INVALID and every problem."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "scenario": None,
+        "status": str(Status.INVALID),
+        "verified": False,
+        "errors": [{"file": p.source, "line": p.line, "path": p.path, "message": p.message}
+                   for p in problems],
+        "inputs": {"file": source, "sha256": file_sha256(source),
+                   "allocator_version": __version__},
+    }
