@@ -37,8 +37,13 @@ def plot_allocation(result: Result, ax: Axes | None = None) -> Figure:
     d = result.data
     frame = result.by_area()
     frame = frame[frame["area"] != "Total"].reset_index(drop=True)
-    fig = ax.figure if ax is not None else _new_figure()
-    ax = ax if ax is not None else fig.add_subplot()
+    if ax is None:
+        fig = _new_figure()
+        ax = fig.add_subplot()
+    else:
+        root = ax.get_figure(root=True)
+        assert root is not None, "the axes must belong to a figure"
+        fig = root
     positions = list(range(len(frame)))
     bottom = [0.0] * len(frame)
     for i, ln in enumerate(d.lines):
@@ -59,7 +64,7 @@ def plot_allocation(result: Result, ax: Axes | None = None) -> Figure:
         ax.bar(positions, central, bottom=bottom, width=0.62, color=CENTRAL_COLOUR,
                hatch=CENTRAL_HATCH, edgecolor="white", linewidth=0.6,
                label="Central services (lead municipality)")
-    for x, total, cust, target in zip(positions, frame["total_htv"], frame["customer_htv"],
+    for x, total, _cust, target in zip(positions, frame["total_htv"], frame["customer_htv"],
                                       frame["target_htv"], strict=True):
         ax.text(x, total + 0.15, f"{total:.2f}", ha="center", va="bottom", fontsize=8.5,
                 fontweight="bold")

@@ -33,7 +33,7 @@ def prechecks(d: ModelData) -> list[Conflict]:
         if not any(o.area == area for o in d.offices):
             out.append(Conflict((label("office_per_area", area),),
                                 f"area '{area}' has no office or service point",
-                                f"add an office located in one of its municipalities"))
+                                "add an office located in one of its municipalities"))
     lead_offices = [o for o in d.offices if o.municipality == d.lead_municipality]
     for c in d.central:
         if not c.hosts:

@@ -75,12 +75,12 @@ def add_variables(b: BuiltModel) -> None:
     """
     d = b.data
     cap = max(d.customer_units, 0)
-    for m, o in d.pairs:
+    for m, office in d.pairs:
         for line in d.lines:
-            v = b.model.new_int_var(0, cap, f"x[{m},{o},{line}]")
-            b.x[(m, o, line)] = v
+            v = b.model.new_int_var(0, cap, f"x[{m},{office},{line}]")
+            b.x[(m, office, line)] = v
             b._by_cell.setdefault((m, line), []).append(v)
-            b._by_office.setdefault(o, []).append(v)
+            b._by_office.setdefault(office, []).append(v)
             b._by_line.setdefault(line, []).append(v)
     for m, line in d.cells:
         y = b.model.new_int_var(0, cap, f"y[{m},{line}]")

@@ -33,7 +33,7 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
     Infeasible rules do not raise: the result has status INFEASIBLE and its
     ``conflicts`` name the rules.
     """
-    from ortools import __version__ as ortools_version
+    from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
 
     from allocator.model import build_model
 

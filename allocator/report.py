@@ -6,7 +6,7 @@ numbers as the files.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, Group
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 
-def _fmt(value: float, digits: int) -> str:
+def _fmt(value: Any, digits: int) -> str:
     return f"{value:.{digits}f}"
 
 

@@ -145,13 +145,11 @@ class Result:
         frame = pd.DataFrame(rows, columns=["area", "municipality", "office", "service_line",
                                             "units"])
         frame["htv"] = self._htv_column(frame["units"])
-        area_rank = {a: i for i, a in enumerate(d.areas)}
-        frame = frame.sort_values(
-            by=["area", "office", "municipality"],
-            key=lambda col: col.map(area_rank) if col.name == "area" else col.map(
-                self._order(col.name)),
-            kind="stable",
-        )
+        order = {"area": {a: i for i, a in enumerate(d.areas)},
+                 "office": {o.name: i for i, o in enumerate(d.offices)},
+                 "municipality": {m: i for i, m in enumerate(d.municipalities)}}
+        frame = frame.sort_values(by=["area", "office", "municipality"],
+                                  key=lambda col: col.map(order[str(col.name)]), kind="stable")
         return frame.reset_index(drop=True)
 
     def central_frame(self) -> pd.DataFrame:
@@ -211,7 +209,7 @@ class Result:
 
         d = self.data
         got = self._cell_units()
-        central_by_office = {}
+        central_by_office: dict[str, int] = {}
         for (_, o), u in (self.allocation.central if self.allocation else {}).items():
             central_by_office[o] = central_by_office.get(o, 0) + u
         unemployed = d.features.get("unemployed", {})
@@ -306,10 +304,6 @@ class Result:
         g = self.data.granularity
         return units.map(lambda u: float(to_decimal(u * g, g)))
 
-    def _order(self, column: str) -> dict[str, int]:
-        d = self.data
-        names = {"office": [o.name for o in d.offices], "municipality": list(d.municipalities)}
-        return {n: i for i, n in enumerate(names.get(column, []))}
 
 
 def _central_basis(c: Any) -> str:

@@ -304,9 +304,9 @@ def cross_check(s: Scenario) -> list[Problem]:
         bad(f"municipalities[{munis.index(name)}].name", f"municipality '{name}' appears twice")
 
     base = list(s.municipalities[0].caseload)
-    for i, m in enumerate(s.municipalities):
-        missing = [f for f in base if f not in m.caseload]
-        extra = [f for f in m.caseload if f not in base]
+    for i, muni in enumerate(s.municipalities):
+        missing = [f for f in base if f not in muni.caseload]
+        extra = [f for f in muni.caseload if f not in base]
         if missing:
             bad(f"municipalities[{i}].caseload",
                 f"missing feature(s) {', '.join(missing)} (every municipality needs the same "

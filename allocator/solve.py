@@ -67,7 +67,7 @@ def _allocation(built: BuiltModel, solver: cp_model.CpSolver) -> Allocation:
 
 
 def _hint(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolver) -> None:
-    model.clear_hints()
+    model.clear_hints()  # type: ignore[no-untyped-call]
     for v in [*built.x.values(), *built.y.values(), *built.central.values(),
               *built.staffed.values(), *built.deviation.values()]:
         model.add_hint(v, solver.value(v))
@@ -103,8 +103,8 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None) -> SolveOutc
         outcome.stages.append(StageFacts(
             name=stage,
             status=solver.status_name(code),
-            objective=int(round(solver.objective_value)) if has_solution else None,
-            bound=int(round(solver.best_objective_bound)) if has_solution else None,
+            objective=round(solver.objective_value) if has_solution else None,
+            bound=round(solver.best_objective_bound) if has_solution else None,
             wall_time=solver.wall_time,
             deterministic_time=solver.deterministic_time,
             workers=stage_workers,
@@ -120,7 +120,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None) -> SolveOutc
         if code != cp_model.OPTIMAL and stage in ("max_deviation", "total_deviation"):
             outcome.status = Status.FEASIBLE
         # Hold this stage's value while the next stage optimises, starting from here.
-        model.add(objective <= int(round(solver.objective_value)))
+        model.add(objective <= round(solver.objective_value))
         _hint(model, built, solver)
         outcome.allocation = _allocation(built, solver)
         if used >= settings.time_limit:

@@ -152,24 +152,24 @@ def check(s: Scenario, allocation: Allocation) -> Verification:
 
     customer = total - sum(sizes.values(), Fraction(0))
     customer_units = customer / g
-    for ln in s.service_lines:
-        share, tol = to_fraction(ln.share), to_fraction(ln.tolerance)
+    for line in s.service_lines:
+        share, tol = to_fraction(line.share), to_fraction(line.tolerance)
         lo = max(0, math.floor((share - tol) * customer_units)) * g
         hi = max(0, math.ceil((share + tol) * customer_units)) * g
-        got = by_line[ln.name]
+        got = by_line[line.name]
         if not lo <= got <= hi:
-            bad.append(Violation(label("line_share", ln.name),
+            bad.append(Violation(label("line_share", line.name),
                                  f"{_fmt(got)} HTV is outside the allowed {_fmt(lo)}–{_fmt(hi)} "
                                  f"HTV (share {float(share):g} ± {float(tol):g})"))
 
-    for name, o in offices.items():
+    for name, office in offices.items():
         cust = at_office[name]
-        need = max(math.ceil(to_fraction(o.effective_min_htv) / g) * g, g)
-        if cust < need and not (o.optional and cust == 0):
+        need = max(math.ceil(to_fraction(office.effective_min_htv) / g) * g, g)
+        if cust < need and not (office.optional and cust == 0):
             bad.append(Violation(label("office_min", name),
                                  f"{_fmt(cust)} HTV of customer service, minimum {_fmt(need)}"))
-        if o.max_htv is not None:
-            cap = math.floor(to_fraction(o.max_htv) / g) * g
+        if office.max_htv is not None:
+            cap = math.floor(to_fraction(office.max_htv) / g) * g
             if cust + hosted[name] > cap:
                 bad.append(Violation(label("office_max", name),
                                      f"{_fmt(cust + hosted[name])} HTV, maximum {_fmt(cap)}"))

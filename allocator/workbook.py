@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,7 +27,7 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 
 def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, formats: dict[str, str],
            scenario: str, headers: dict[str, str] | None = None) -> Worksheet:
-    ws = wb.create_sheet(title)
+    ws: Worksheet = wb.create_sheet(title)
     headers = headers or {}
     columns = list(frame.columns)
     ws.append([headers.get(c, c) for c in columns])
@@ -51,10 +52,12 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, formats: dict[str, str
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = "1:1"
-    ws.oddHeader.center.text = f"allocator – {scenario} – {title}"
-    ws.oddFooter.right.text = "Page &P of &N"
+    header, footer = ws.oddHeader, ws.oddFooter
+    if header is not None and footer is not None:
+        header.center.text = f"allocator – {scenario} – {title}"
+        footer.right.text = "Page &P of &N"
     return ws
 
 
@@ -73,7 +76,8 @@ def build_workbook(result: Result) -> Workbook:
     htv = "0." + "0" * digits if digits else "0"
     name = result.scenario.name
     wb = Workbook()
-    wb.remove(wb.active)
+    for sheet in list(wb.worksheets):
+        wb.remove(sheet)
     wb.properties.creator = "allocator"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
