@@ -100,6 +100,8 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
         from allocator.report import print_result
 
         console = Console()
+        if not console.is_terminal:
+            console = Console(width=120)  # files and pipes: wide enough for the tables
         print_result(result, console, time.perf_counter() - start)
         if written:
             console.print(f"Wrote {', '.join(str(p) for p in written)}", style="dim")

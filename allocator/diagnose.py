@@ -54,15 +54,26 @@ def prechecks(d: ModelData) -> list[Conflict]:
     required = [o for o in d.offices if not o.optional]
     need = sum(max(o.min_units, 1) for o in required)
     if d.customer_units >= 0 and need > d.customer_units and required:
-        n = len(required)
-        per = Fraction(d.customer_units, n)
+        # The fewest offices whose minimums already exceed the budget: a minimal conflict.
+        by_size = sorted(required, key=lambda o: -max(o.min_units, 1))
+        core, acc = [], 0
+        for o in by_size:
+            core.append(o)
+            acc += max(o.min_units, 1)
+            if acc > d.customer_units:
+                break
+        names = ", ".join(o.name for o in core)
+        who = (f"{len(required)} required offices" if len(core) == len(required)
+               else f"{len(core)} of the {len(required)} required offices ({names})")
+        per = Fraction(d.customer_units, len(required))
         out.append(Conflict(
-            (label("budget"), *(label("office_min", o.name) for o in required)),
-            f"{n} required offices need at least {_h(d, need)} HTV of customer service "
-            f"together, but only {_h(d, d.customer_units)} HTV is left after "
-            f"{_h(d, central)} HTV of central services (total_htv {_h(d, d.total_units)})",
-            f"raise total_htv to {_h(d, central + need)}, or lower the office minimums to "
-            f"{float(d.htv(per)):.2f} HTV on average, or make some offices optional",
+            (label("budget"), *(label("office_min", o.name) for o in core)),
+            f"{who} need at least {_h(d, acc)} HTV of customer service together, but only "
+            f"{_h(d, d.customer_units)} HTV is left after {_h(d, central)} HTV of central "
+            f"services (total_htv {_h(d, d.total_units)})",
+            f"raise total_htv to {_h(d, central + need)} (all required minimums), or lower "
+            f"the office minimums to {float(d.htv(per)):.2f} HTV on average, or make some "
+            "offices optional",
         ))
     capped = [o for o in d.offices if o.max_units is not None]
     if len(capped) == len(d.offices):

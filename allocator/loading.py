@@ -128,6 +128,9 @@ def _message(err: Mapping[str, Any]) -> str:
         return f"must be {want}, got {given!r}"
     if kind in {"finite_number"}:
         return f"must be a finite number, got {given!r}"
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        return "must not be empty" if least == 1 else f"needs at least {least} items"
     if kind == "string_pattern_mismatch":
         return f"{given!r} does not match the required form {ctx.get('pattern')}"
     msg = str(err["msg"])

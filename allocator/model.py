@@ -38,6 +38,7 @@ class BuiltModel:
     literals: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objectives: dict[str, Any] = field(default_factory=dict)
     explain: bool = False
+    cap: int = 0
     _by_cell: dict[Cell, list[cp_model.IntVar]] = field(default_factory=dict)
     _by_office: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
     _by_line: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
@@ -74,7 +75,9 @@ def add_variables(b: BuiltModel) -> None:
     holds by construction.
     """
     d = b.data
-    cap = max(d.customer_units, 0)
+    # Large enough for any rule alone (even with the budget relaxed), so that variable
+    # domains never hide a rule from the infeasibility explanation.
+    cap = b.cap = max(d.total_units, 0) + sum(o.min_units for o in d.offices)
     for m, office in d.pairs:
         for line in d.lines:
             v = b.model.new_int_var(0, cap, f"x[{m},{office},{line}]")
@@ -159,7 +162,7 @@ def add_central_at_lead(b: BuiltModel) -> None:
 def add_deviation_terms(b: BuiltModel) -> None:
     """Objective terms: largest and total absolute deviation from the targets, and tie-break."""
     d = b.data
-    top = DEV_SCALE * max(d.customer_units, 0) + max(
+    top = DEV_SCALE * b.cap + max(
         (d.target_scaled(c) for c in d.cells), default=0)
     b.max_deviation = b.model.new_int_var(0, top, "max_deviation")
     for m, line in d.cells:

@@ -391,7 +391,7 @@ def cross_check(s: Scenario) -> list[Problem]:
                     f"unknown feature '{f}' (known: {', '.join(sorted(all_features))})")
         if sum(ln.demand.values()) <= 0:
             bad(f"service_lines[{i}].demand", "weights must not all be zero")
-        elif all(f in all_features for f in ln.demand):
+        elif all(f in all_features for f in ln.demand) and not out:
             values = s.feature_values()
             if all(sum(values[f].values()) == 0 for f, w in ln.demand.items() if w > 0):
                 bad(f"service_lines[{i}].demand",

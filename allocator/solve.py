@@ -20,6 +20,9 @@ from allocator.results import Allocation, StageFacts, Status
 STAGES = ("max_deviation", "total_deviation", "spread", "tie_break")
 #: Models with more allocation variables than this search with several workers.
 PARALLEL_ABOVE = 3000
+#: Deterministic time for the assumption-based first guess at a conflict; the deletion
+#: filter that follows finds a minimal set without it if this runs out.
+CORE_TIME_LIMIT = 5.0
 
 
 @dataclass(frozen=True)
@@ -131,16 +134,27 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None) -> SolveOutc
     return outcome
 
 
+def _with_rules(built: BuiltModel, labels: list[str]) -> cp_model.CpModel:
+    """A copy of an explain-model with exactly the rules in ``labels`` switched on.
+
+    Fixing the literals (rather than assuming them) lets presolve drop the switched-off
+    rules and tighten the rest, which proves small conflicts at once.
+    """
+    model = built.model.clone()
+    model.clear_assumptions()
+    on = set(labels)
+    for name, lit in built.literals.items():
+        model.add(lit == int(name in on))
+    return model
+
+
 def is_feasible(built: BuiltModel, labels: list[str], settings: SolveSettings) -> bool | None:
     """Whether the rules in ``labels`` can hold together (others relaxed); None if unknown.
 
     ``built`` must have been built with ``explain=True``.
     """
-    model = built.model.clone()
-    model.clear_assumptions()
-    model.add_assumptions([built.literals[name] for name in labels])
     solver = _solver(settings, 1, settings.time_limit)
-    code = solver.solve(model)
+    code = solver.solve(_with_rules(built, labels))
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
     if code == cp_model.INFEASIBLE:
@@ -151,20 +165,22 @@ def is_feasible(built: BuiltModel, labels: list[str], settings: SolveSettings) -
 def infeasible_core(built: BuiltModel, settings: SolveSettings) -> list[str] | None:
     """A set of rule labels that cannot all hold, shrunk so that dropping any one frees it.
 
-    CP-SAT's sufficient assumptions are not guaranteed minimal, so each label is removed in
-    turn and kept out if the rest still conflict (deletion filter). None if the solver could
-    not decide within the time limit.
+    CP-SAT's sufficient assumptions give a first set (not guaranteed minimal); then each
+    label is removed in turn and kept out if the rest still conflict (deletion filter).
+    None if the solver could not decide within the time limit.
     """
-    model = built.model.clone()
-    solver = _solver(settings, 1, settings.time_limit)
-    code = solver.solve(model)
-    if code != cp_model.INFEASIBLE:
+    everything = list(built.literals)
+    if is_feasible(built, everything, settings) is not False:
         return None
-    by_index = {lit.index: name for name, lit in built.literals.items()}
-    core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
-            if i in by_index]
-    if not core:
-        core = list(built.literals)
+    solver = _solver(settings, 1, min(settings.time_limit, CORE_TIME_LIMIT))
+    code = solver.solve(built.model.clone())
+    core = everything
+    if code == cp_model.INFEASIBLE:
+        by_index = {lit.index: name for name, lit in built.literals.items()}
+        found = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
+                 if i in by_index}
+        if found and is_feasible(built, [n for n in everything if n in found], settings) is False:
+            core = [n for n in everything if n in found]
     for name in list(core):
         trial = [n for n in core if n != name]
         if is_feasible(built, trial, settings) is False:
