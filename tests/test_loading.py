@@ -260,7 +260,7 @@ def test_service_line_without_demand_weights(tmp_path: Path) -> None:
     )
     text = edit(skills_demand, "    demand: {}\n")
     _, problem = load_bad(tmp_path, text, "service_lines[2].demand")
-    assert "at least 1 item" in problem.message
+    assert problem.message == "must not be empty"
     assert problem.line == line_of(text, "demand: {}")
 
 
