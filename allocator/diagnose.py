@@ -23,8 +23,9 @@ def prechecks(d: ModelData) -> list[Conflict]:
     out: list[Conflict] = []
     central = sum(c.units for c in d.central)
     if d.customer_units < 0:
+        heavy = _fewest([(c.name, c.units) for c in d.central], d.total_units)
         out.append(Conflict(
-            (label("budget"), *(label("central_at_lead", c.name) for c in d.central)),
+            (label("budget"), *(label("central_at_lead", n) for n in heavy)),
             f"central services need {_h(d, central)} HTV, more than total_htv "
             f"{_h(d, d.total_units)} HTV",
             f"raise total_htv to at least {_h(d, central)} or shrink the central services",
@@ -55,19 +56,20 @@ def prechecks(d: ModelData) -> list[Conflict]:
     need = sum(max(o.min_units, 1) for o in required)
     if d.customer_units >= 0 and need > d.customer_units and required:
         # The fewest offices whose minimums already exceed the budget: a minimal conflict.
-        by_size = sorted(required, key=lambda o: -max(o.min_units, 1))
-        core, acc = [], 0
-        for o in by_size:
-            core.append(o)
-            acc += max(o.min_units, 1)
-            if acc > d.customer_units:
-                break
-        names = ", ".join(o.name for o in core)
-        who = (f"{len(required)} required offices" if len(core) == len(required)
-               else f"{len(core)} of the {len(required)} required offices ({names})")
+        picked = _fewest([(o.name, max(o.min_units, 1)) for o in required], d.customer_units)
+        tight = [o for o in required if o.name in picked]
+        acc = sum(max(o.min_units, 1) for o in tight)
+        names = ", ".join(o.name for o in tight)
+        who = (f"{len(required)} required offices" if len(tight) == len(required)
+               else f"{len(tight)} of the {len(required)} required offices ({names})")
         per = Fraction(d.customer_units, len(required))
+        # With central services switched off the offices could use all of total_htv, so
+        # the central services that make the difference belong to the conflict too.
+        centrals = ([] if acc > d.total_units else
+                    _fewest([(c.name, c.units) for c in d.central], d.total_units - acc))
         out.append(Conflict(
-            (label("budget"), *(label("office_min", o.name) for o in core)),
+            (label("budget"), *(label("office_min", o.name) for o in tight),
+             *(label("central_at_lead", n) for n in centrals)),
             f"{who} need at least {_h(d, acc)} HTV of customer service together, but only "
             f"{_h(d, d.customer_units)} HTV is left after {_h(d, central)} HTV of central "
             f"services (total_htv {_h(d, d.total_units)})",
@@ -87,16 +89,38 @@ def prechecks(d: ModelData) -> list[Conflict]:
                 f"or lower total_htv to {_h(d, room)}",
             ))
     for o in lead_offices:
-        hosted = sum(c.units for c in d.central if c.hosts == (o.name,))
-        if o.max_units is not None and hosted + max(o.min_units, 1) * (not o.optional) > o.max_units:
+        own = [(c.name, c.units) for c in d.central if c.hosts == (o.name,)]
+        hosted = sum(u for _, u in own)
+        need = 0 if o.optional else max(o.min_units, 1)
+        if o.max_units is not None and hosted + need > o.max_units:
+            core = _fewest(own, o.max_units)
+            rules = [label("office_max", o.name)]
+            if sum(u for n, u in own if n in core) <= o.max_units:
+                # The central services alone fit: the office's own minimum is part of it.
+                core = _fewest(own, o.max_units - need)
+                rules.append(label("office_min", o.name))
+            rules += [label("central_at_lead", n) for n in core]
             out.append(Conflict(
-                (label("office_max", o.name), label("office_min", o.name),
-                 *(label("central_at_lead", c.name) for c in d.central if c.hosts == (o.name,))),
+                tuple(rules),
                 f"{o.name} must host {_h(d, hosted)} HTV of central services plus its own "
-                f"minimum {_h(d, o.min_units)} HTV, above its maximum {_h(d, o.max_units)} HTV",
-                f"raise its max_htv to {_h(d, hosted + max(o.min_units, 1))}",
+                f"minimum {_h(d, need)} HTV, above its maximum {_h(d, o.max_units)} HTV",
+                f"raise its max_htv to {_h(d, hosted + need)}",
             ))
     return out
+
+
+def _fewest(items: list[tuple[str, int]], limit: int) -> list[str]:
+    """The fewest named amounts whose sum exceeds ``limit`` (all of them if none do).
+
+    Taking the largest first gives a set from which no amount can be dropped.
+    """
+    chosen, total = [], 0
+    for name, units in sorted(items, key=lambda item: -item[1]):
+        chosen.append(name)
+        total += units
+        if total > limit:
+            break
+    return chosen
 
 
 def describe(d: ModelData, name: str) -> str:

@@ -92,8 +92,6 @@ def add_variables(b: BuiltModel) -> None:
     for c in d.central:
         for host in c.hosts:
             b.central[(c.name, host)] = b.model.new_int_var(0, c.units, f"central[{c.name},{host}]")
-        # The size of a central service is a definition, not a rule that can give way.
-        b.model.add(sum(b.central[(c.name, h)] for h in c.hosts) == c.units)
     for o in d.offices:
         s = b.model.new_bool_var(f"staffed[{o.name}]")
         b.staffed[o.name] = s
@@ -150,13 +148,15 @@ def add_office_per_area(b: BuiltModel) -> None:
 
 
 def add_central_at_lead(b: BuiltModel) -> None:
-    """central_at_lead[service]: nothing of a central service outside the lead municipality."""
+    """central_at_lead[service]: the service, at its full size, at the lead municipality."""
     d = b.data
     lead = {o.name for o in d.offices if o.municipality == d.lead_municipality}
     for c in d.central:
+        name = label("central_at_lead", c.name)
+        b.add(name, b.model.add(sum(b.central[(c.name, h)] for h in c.hosts) == c.units))
         outside = [b.central[(c.name, h)] for h in c.hosts if h not in lead]
         if outside:
-            b.add(label("central_at_lead", c.name), b.model.add(sum(outside) == 0))
+            b.add(name, b.model.add(sum(outside) == 0))
 
 
 def add_deviation_terms(b: BuiltModel) -> None:

@@ -82,7 +82,9 @@ def test_required_minimums_above_the_budget_are_explained_with_a_fix() -> None:
     r = allocate(tiny(total_htv=4.5))
     assert r.status == Status.INFEASIBLE and r.allocation is None and not r.verified
     (conflict,) = r.conflicts
-    assert set(conflict.rules) == {"budget", "office_min[A office]", "office_min[B office]"}
+    # The central service belongs to the conflict: without it the offices would fit.
+    assert set(conflict.rules) == {"budget", "office_min[A office]", "office_min[B office]",
+                                   "central_at_lead[admin]"}
     assert "4.00 HTV" in conflict.message and "3.50 HTV" in conflict.message
     assert conflict.fix is not None and "raise total_htv to 5.00" in conflict.fix
 
@@ -100,7 +102,7 @@ def test_office_per_area_conflict_is_found_by_the_solver_and_is_minimal() -> Non
     assert r.status == Status.INFEASIBLE
     (conflict,) = r.conflicts
     expected = {"budget", "office_min[A office]", "office_min[B office]", "office_min[B point]",
-                "office_per_area[B]"}
+                "office_per_area[B]", "central_at_lead[admin]"}
     assert set(conflict.rules) == expected
     # Minimal: dropping any one rule makes the rest feasible.
     built = build_model(prepare(s), explain=True)
