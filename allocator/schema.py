@@ -245,6 +245,17 @@ class Scenario(_Strict):
             raise ScenarioError(problems)
         return self
 
+    def with_changes(self, changes: dict[str, Any]) -> Scenario:
+        """A validated copy with dotted paths changed (see allocator.variants.with_changes).
+
+        >>> from allocator.loading import load_scenario
+        >>> load_scenario("scenarios/base.yaml").with_changes({"total_htv": 30}).total_htv
+        30.0
+        """
+        from allocator.variants import with_changes
+
+        return with_changes(self, changes)
+
     # --- lookups used throughout the package -------------------------------------------
     @property
     def municipality_names(self) -> list[str]:

@@ -1,0 +1,59 @@
+"""Variants in code: dotted-path changes and deep merges, validated like a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from allocator.errors import ScenarioError
+from allocator.loading import load_scenario
+from allocator.variants import get_path, merge_data, scenario_data, set_path
+
+BASE = load_scenario(Path(__file__).parents[1] / "scenarios" / "base.yaml")
+
+
+def test_changes_address_list_items_by_name_and_index() -> None:
+    s = BASE.with_changes({
+        "total_htv": 30,
+        "municipalities.Sastamala.caseload.unemployed": 900,
+        "offices[1].min_htv": 2.5,
+        "service_lines.skills.demand.under_30": 0.8,
+    })
+    assert s.total_htv == 30
+    assert {m.name: m.caseload["unemployed"] for m in s.municipalities}["Sastamala"] == 900
+    assert s.offices[1].min_htv == 2.5
+    assert s.service_lines[2].demand["under_30"] == 0.8
+    assert BASE.total_htv == 32.66  # the original is untouched
+
+
+def test_a_change_that_breaks_a_rule_of_the_schema_is_reported() -> None:
+    with pytest.raises(ScenarioError) as info:
+        BASE.with_changes({"service_lines.skills.share": 0.3})
+    (problem,) = info.value.problems
+    assert problem.path == "service_lines" and "1.1" in problem.message
+    assert problem.source == "<changes>"
+
+
+def test_unknown_paths_are_named() -> None:
+    with pytest.raises(ScenarioError) as info:
+        BASE.with_changes({"service_lines.skill.share": 0.3, "offices[9].min_htv": 1})
+    paths = {p.path: p.message for p in info.value.problems}
+    assert "no item named 'skill'" in paths["service_lines.skill.share"]
+    assert "no item [9]" in paths["offices[9].min_htv"]
+
+
+def test_get_and_set_path_round_trip() -> None:
+    data = scenario_data(BASE)
+    set_path(data, "areas.Parkano.municipalities", ["Parkano"])
+    assert get_path(data, "areas.Parkano.municipalities") == ["Parkano"]
+    assert get_path(data, "municipalities[2].name") == "Kihniö"
+
+
+def test_merge_patches_named_lists_and_replaces_others() -> None:
+    base = {"offices": [{"name": "a", "min_htv": 1}, {"name": "b"}], "serves": [1, 2]}
+    over = {"offices": [{"name": "a", "min_htv": 2}, {"name": "c"}, {"name": "b", "remove": True}],
+            "serves": [3]}
+    assert merge_data(base, over) == {"offices": [{"name": "a", "min_htv": 2}, {"name": "c"}],
+                                      "serves": [3]}
+    assert base["offices"][0]["min_htv"] == 1
