@@ -81,7 +81,7 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
     from allocator.pipeline import allocate, settings_for
     from allocator.summary import build_summary
 
-    result = allocate(s, settings_for(s, time_limit, workers))
+    result = allocate(s, settings_for(s, time_limit, workers), source=scenario)
     elapsed = time.perf_counter() - start
     summary = build_summary(result, scenario, elapsed)
     written: list[Path] = []
@@ -130,6 +130,10 @@ def schema(out_file: Path | None) -> None:
         from allocator.outputs import atomic_write
 
         atomic_write(out_file, text.encode("utf-8"))
+
+
+# Further commands live in their own modules (allocator/cli_<topic>.py), each defining a
+# click command whose module imports only click at the top, and are registered here.
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,8 +27,11 @@ def settings_for(scenario: Scenario, time_limit: float | None = None,
     )
 
 
-def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = None) -> Result:
+def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = None,
+             source: str | Path | None = None) -> Result:
     """Allocate ``scenario`` (a Scenario or a YAML path) and verify the result.
+
+    ``source`` names the file a Scenario object was read from, for the manifest.
 
     Infeasible rules do not raise: the result has status INFEASIBLE and its
     ``conflicts`` name the rules.
@@ -37,21 +40,25 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
 
     from allocator.model import build_model
 
-    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if not isinstance(scenario, Scenario):
+        source = source if source is not None else scenario
+        scenario = load_scenario(scenario)
+    s = scenario
+    where = None if source is None else str(source)
     settings = settings or settings_for(s)
     start = time.perf_counter()
     data = prepare(s)
     conflicts = prechecks(data)
     facts = SolverFacts(ortools_version, 0, settings.time_limit, settings.random_seed, 0.0, 0.0)
     if conflicts:
-        return Result(s, data, Status.INFEASIBLE, None, facts, conflicts=conflicts)
+        return Result(s, data, Status.INFEASIBLE, None, facts, conflicts=conflicts, source=where)
     built = build_model(data)
     build_time = time.perf_counter() - start
     outcome = solve(built, settings)
     facts = SolverFacts(ortools_version, settings.workers_for(built), settings.time_limit,
                         settings.random_seed, build_time, outcome.solve_time,
                         tuple(outcome.stages))
-    result = Result(s, data, outcome.status, outcome.allocation, facts)
+    result = Result(s, data, outcome.status, outcome.allocation, facts, source=where)
     if outcome.status == Status.INFEASIBLE:
         core = infeasible_core(build_model(data, explain=True), settings)
         if core:

@@ -109,6 +109,8 @@ class Result:
     solver: SolverFacts
     verification: Verification | None = None
     conflicts: list[Conflict] = field(default_factory=list)
+    source: str | None = None
+    """The scenario file the result came from, when it came from one."""
 
     # --- verdicts ------------------------------------------------------------------------
     @property

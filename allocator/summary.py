@@ -7,13 +7,13 @@ the same scenario give identical summaries apart from ``run``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from pathlib import Path
 from typing import Any
 
 from allocator import __version__
 from allocator.errors import Problem
+from allocator.manifest import file_sha256, manifest
 from allocator.results import Result, Status
 
 #: Bumped when a field changes meaning or disappears; new fields may appear without it.
@@ -29,16 +29,6 @@ def _clean(value: Any, digits: int = 6) -> Any:
     if isinstance(value, list):
         return [_clean(v, digits) for v in value]
     return value
-
-
-def file_sha256(path: str | Path | None) -> str | None:
-    """Hex SHA-256 of a file, for the reproducibility record."""
-    if path is None:
-        return None
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def build_summary(result: Result, source: str | Path | None = None,
@@ -78,12 +68,11 @@ def build_summary(result: Result, source: str | Path | None = None,
         ],
         "solver": {
             "ortools_version": facts.ortools_version,
-            "workers": facts.workers,
             "time_limit_deterministic": facts.time_limit,
             "random_seed": facts.random_seed,
             "stages": [
                 {"name": st.name, "status": st.status, "objective": st.objective,
-                 "bound": st.bound, "workers": st.workers}
+                 "bound": st.bound}
                 for st in facts.stages
             ],
         },
@@ -92,6 +81,7 @@ def build_summary(result: Result, source: str | Path | None = None,
             "sha256": file_sha256(source),
             "allocator_version": __version__,
         },
+        "manifest": manifest(result),
     }
     if has:
         alloc = result.allocation_frame()
@@ -123,12 +113,14 @@ def build_summary(result: Result, source: str | Path | None = None,
         }
     summary = _clean(summary)
     summary["run"] = {
-        "note": "the only part of this file that changes between identical runs",
+        "note": "the only part of this file that may change between runs of the same "
+                "scenario (time, timings, worker counts); results do not depend on it",
         "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "build_time_s": round(facts.build_time, 4),
         "solve_time_s": round(facts.solve_time, 4),
         "end_to_end_s": None if end_to_end is None else round(end_to_end, 4),
         "stage_wall_times_s": {st.name: round(st.wall_time, 4) for st in facts.stages},
+        "workers": {st.name: st.workers for st in facts.stages},
     }
     return summary
 

@@ -1,12 +1,17 @@
-"""Charts as matplotlib Figures; no pyplot state, no plt.show(), no file IO.
-
-Colours and hatches are fixed per service line so that every chart reads the same way
-and stays readable when printed in greyscale.
-"""
+"""The allocation of one scenario: HTV per area, stacked by service line."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from allocator.charts.style import (
+    CENTRAL_COLOUR,
+    CENTRAL_HATCH,
+    add_footer,
+    line_style,
+    new_figure,
+    text,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -14,22 +19,7 @@ if TYPE_CHECKING:
 
     from allocator.results import Result
 
-#: Colour-blind-safe palette (Okabe–Ito) for service lines, in file order.
-LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-                "#000000"]
-#: Hatches distinguish the same segments in greyscale prints.
-LINE_HATCHES = ["", "//", "..", "xx", "\\\\", "++", "--", "oo"]
-CENTRAL_COLOUR = "#999999"
-CENTRAL_HATCH = "||"
-
-
-def _new_figure(width: float = 8.0, height: float = 4.8) -> Figure:
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), dpi=120, layout="constrained")
-
-
-def plot_allocation(result: Result, ax: Axes | None = None) -> Figure:
+def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Stacked bars of HTV per responsibility area by service line, central services apart.
 
     A black tick marks each area's caseload-proportional customer-service target [HTV].
@@ -38,7 +28,7 @@ def plot_allocation(result: Result, ax: Axes | None = None) -> Figure:
     frame = result.by_area()
     frame = frame[frame["area"] != "Total"].reset_index(drop=True)
     if ax is None:
-        fig = _new_figure()
+        fig = new_figure()
         ax = fig.add_subplot()
     else:
         root = ax.get_figure(root=True)
@@ -49,8 +39,7 @@ def plot_allocation(result: Result, ax: Axes | None = None) -> Figure:
     for i, ln in enumerate(d.lines):
         values = frame[ln].tolist()
         bars = ax.bar(positions, values, bottom=bottom, width=0.62,
-                      color=LINE_COLOURS[i % len(LINE_COLOURS)],
-                      hatch=LINE_HATCHES[i % len(LINE_HATCHES)], edgecolor="white",
+                      **line_style(i), edgecolor="white",
                       linewidth=0.6, label=d.line_labels[ln])
         for bar, v, b in zip(bars, values, bottom, strict=True):
             if v >= 0.6:
@@ -63,24 +52,27 @@ def plot_allocation(result: Result, ax: Axes | None = None) -> Figure:
     if any(central):
         ax.bar(positions, central, bottom=bottom, width=0.62, color=CENTRAL_COLOUR,
                hatch=CENTRAL_HATCH, edgecolor="white", linewidth=0.6,
-               label="Central services (lead municipality)")
+               label=text("central", lang))
     for x, total, _cust, target in zip(positions, frame["total_htv"], frame["customer_htv"],
                                       frame["target_htv"], strict=True):
         ax.text(x, total + 0.15, f"{total:.2f}", ha="center", va="bottom", fontsize=8.5,
                 fontweight="bold")
         ax.plot([x - 0.36, x + 0.36], [target, target], color="black", linewidth=1.4)
-    ax.plot([], [], color="black", linewidth=1.4, label="Caseload-proportional target")
+    ax.plot([], [], color="black", linewidth=1.4, label=text("target", lang))
     ax.set_xticks(positions, frame["area"].tolist())
-    ax.set_xlabel("Responsibility area")
-    ax.set_ylabel("Person-years [HTV]")
+    ax.set_xlabel(text("area_axis", lang))
+    ax.set_ylabel(text("htv_axis", lang))
     top = max(frame["total_htv"].max(), frame["target_htv"].max())
     ax.set_ylim(0, top * 1.12 + 0.5)
     ax.set_title(f"{result.scenario.title or result.scenario.name}\n"
-                 f"Allocation of {float(result.htv(d.total_units)):.2f} HTV by area and "
-                 "service line", fontsize=10)
+                 + text("allocation_title", lang, total=f"{float(result.htv(d.total_units)):.2f}"),
+                 fontsize=10)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(fontsize=7.5, frameon=False, loc="upper right")
+    from allocator.manifest import manifest_line
+
+    add_footer(fig, manifest_line(result))
     return fig

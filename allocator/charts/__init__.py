@@ -1,0 +1,10 @@
+"""Charts as matplotlib Figures: no pyplot state, no plt.show(), no file IO.
+
+Every chart function takes the library's result objects (or their DataFrames), an
+optional Axes and a language, and returns a Figure, so the CLI, the board pack and
+notebooks draw the same pictures.
+"""
+
+from allocator.charts.allocation import plot_allocation
+
+__all__ = ["plot_allocation"]
