@@ -78,15 +78,23 @@ def _hint(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolver)
         model.add_hint(built.max_deviation, solver.value(built.max_deviation))
 
 
-def solve(built: BuiltModel, settings: SolveSettings | None = None) -> SolveOutcome:
+def solve(built: BuiltModel, settings: SolveSettings | None = None,
+          hint: Allocation | None = None) -> SolveOutcome:
     """Solve ``built`` stage by stage; never modifies ``built.model``.
 
     The status is OPTIMAL only when stages 1 and 2 are proven optimal; a stage stopped by
-    the time limit keeps its best value and the status becomes FEASIBLE.
+    the time limit keeps its best value and the status becomes FEASIBLE. ``hint`` (e.g. the
+    allocation of a neighbouring scenario) seeds the first stage's search; it changes how
+    fast the optimum is found, never which allocation is returned.
     """
     settings = settings or SolveSettings()
     start = time.perf_counter()
     model = built.model.clone()
+    if hint is not None:
+        for key, v in built.x.items():
+            model.add_hint(v, hint.cells.get(key, 0))
+        for ckey, cv in built.central.items():
+            model.add_hint(cv, hint.central.get(ckey, 0))
     workers = settings.workers_for(built)
     used = 0.0
     outcome = SolveOutcome(Status.OPTIMAL, None)
