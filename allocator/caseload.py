@@ -47,6 +47,24 @@ class CentralNeed:
 
 
 @dataclass(frozen=True)
+class ContinuityData:
+    """Today's staffing in units and how far the allocation may move from it.
+
+    Offices not listed have no customer-service staff today.
+    """
+
+    current: dict[str, int]
+    current_lines: dict[tuple[str, str], int]
+    max_change_units: int | None
+    move_weight: Fraction
+    illustrative: bool
+
+    def office_has_lines(self, office: str) -> bool:
+        """True when today's staffing of ``office`` is known per service line."""
+        return any(o == office for o, _ in self.current_lines)
+
+
+@dataclass(frozen=True)
 class ModelData:
     """The numbers a model is built from; no OR-Tools here.
 
@@ -74,6 +92,7 @@ class ModelData:
     target: dict[tuple[str, str], Fraction]
     features: dict[str, dict[str, Fraction]] = field(repr=False)
     weights: dict[str, dict[str, Fraction]] = field(repr=False)
+    continuity: ContinuityData | None = None
 
     @property
     def cells(self) -> list[tuple[str, str]]:
@@ -192,6 +211,18 @@ def prepare(s: Scenario) -> ModelData:
         )
         for o in s.offices
     )
+    continuity = None
+    if s.continuity is not None:
+        c = s.continuity
+        continuity = ContinuityData(
+            current={cur.office: htv_to_units(to_fraction(cur.htv), g) for cur in c.current},
+            current_lines={(cur.office, line): htv_to_units(to_fraction(v), g)
+                           for cur in c.current for line, v in (cur.lines or {}).items()},
+            max_change_units=(None if c.max_change_htv is None
+                              else htv_to_units(to_fraction(c.max_change_htv), g, "down")),
+            move_weight=to_fraction(c.move_weight),
+            illustrative=c.illustrative,
+        )
     return ModelData(
         name=s.name,
         granularity=g,
@@ -213,4 +244,5 @@ def prepare(s: Scenario) -> ModelData:
         target=target,
         features=features,
         weights={ln.name: {f: to_fraction(w) for f, w in ln.demand.items()} for ln in s.service_lines},
+        continuity=continuity,
     )

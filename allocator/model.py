@@ -34,6 +34,8 @@ class BuiltModel:
     y: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
     deviation: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
     max_deviation: cp_model.IntVar | None = None
+    change: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    moves: Any = 0
     constraints: dict[str, list[cp_model.Constraint]] = field(default_factory=dict)
     literals: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objectives: dict[str, Any] = field(default_factory=dict)
@@ -159,6 +161,40 @@ def add_central_at_lead(b: BuiltModel) -> None:
             b.add(name, b.model.add(sum(outside) == 0))
 
 
+def add_continuity(b: BuiltModel) -> None:
+    """continuity[office]: today's staff move at most ``max_change_htv`` per office.
+
+    Also defines the 'moves' term: units moved, counted per office and line where today's
+    split by line is known, per office otherwise (each unit moved counts twice: it leaves
+    one place and arrives at another).
+    """
+    d = b.data
+    c = d.continuity
+    if c is None:
+        return
+    moves = []
+    for o in d.offices:
+        cust = b.office_customer(o.name)
+        current = c.current.get(o.name, 0)
+        change = b.model.new_int_var(0, b.cap + current, f"change[{o.name}]")
+        b.model.add(change >= cust - current)
+        b.model.add(change >= current - cust)
+        b.change[o.name] = change
+        if c.max_change_units is not None:
+            b.add(label("continuity", o.name), b.model.add(change <= c.max_change_units))
+        if c.office_has_lines(o.name):
+            for line in d.lines:
+                now = c.current_lines.get((o.name, line), 0)
+                here = sum(v for (_, oo, ll), v in b.x.items() if oo == o.name and ll == line)
+                moved = b.model.new_int_var(0, b.cap + now, f"moved[{o.name},{line}]")
+                b.model.add(moved >= here - now)
+                b.model.add(moved >= now - here)
+                moves.append(moved)
+        else:
+            moves.append(change)
+    b.moves = sum(moves)
+
+
 def add_deviation_terms(b: BuiltModel) -> None:
     """Objective terms: largest and total absolute deviation from the targets, and tie-break."""
     d = b.data
@@ -175,6 +211,12 @@ def add_deviation_terms(b: BuiltModel) -> None:
         b.deviation[(m, line)] = dev
     b.objectives["max_deviation"] = b.max_deviation
     b.objectives["total_deviation"] = sum(b.deviation.values())
+    c = d.continuity
+    if c is not None and c.move_weight > 0:
+        # Deviation [1/DEV_SCALE units] plus the price of moves: moved HTV is moves / 2, so
+        # both sides are doubled to stay in whole numbers.
+        price = round(c.move_weight * DEV_SCALE)
+        b.objectives["total_deviation"] = 2 * sum(b.deviation.values()) + price * b.moves
     b.objectives["tie_break"] = tie_break_expression(b)
 
 
@@ -234,6 +276,7 @@ def build_model(data: ModelData, explain: bool = False) -> BuiltModel:
     add_office_max(b)
     add_office_per_area(b)
     add_central_at_lead(b)
+    add_continuity(b)
     add_deviation_terms(b)
     if explain:
         b.model.add_assumptions(list(b.literals.values()))

@@ -7,12 +7,13 @@ CLI, notebooks and tests all call :func:`allocate`.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from allocator.caseload import prepare
 from allocator.diagnose import conflict_from_core, prechecks
 from allocator.loading import load_scenario
-from allocator.results import Result, SolverFacts, Status
+from allocator.results import Conflict, Result, SolverFacts, Status
 from allocator.schema import Scenario
 from allocator.solve import SolveSettings, infeasible_core, solve
 from allocator.verify import check
@@ -25,6 +26,33 @@ def settings_for(scenario: Scenario, time_limit: float | None = None,
         time_limit=time_limit if time_limit is not None else scenario.solver.time_limit,
         workers=workers if workers is not None else scenario.solver.workers,
     )
+
+
+def scenario_feasible(s: Scenario, settings: SolveSettings) -> bool | None:
+    """Whether every rule of ``s`` can hold at once (None: undecided within the time limit)."""
+    from allocator.model import build_model
+    from allocator.solve import feasible
+
+    data = prepare(s)
+    if prechecks(data):
+        return False
+    return feasible(build_model(data), settings)
+
+
+def with_repairs(s: Scenario, conflict: Conflict, settings: SolveSettings) -> Conflict:
+    """``conflict`` with the smallest single changes that resolve it, as its fix."""
+    from allocator.repair import find_repairs
+
+    quick = replace(settings, time_limit=min(settings.time_limit, REPAIR_TIME_LIMIT))
+    repairs = find_repairs(s, list(conflict.rules), quick)
+    if not repairs:
+        return conflict
+    fix = "; or ".join(r.text for r in repairs)
+    return replace(conflict, fix=fix, repairs=tuple(repairs))
+
+
+#: Deterministic time per feasibility check while searching for repairs.
+REPAIR_TIME_LIMIT = 5.0
 
 
 def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = None,
@@ -51,6 +79,8 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
     conflicts = prechecks(data)
     facts = SolverFacts(ortools_version, 0, settings.time_limit, settings.random_seed, 0.0, 0.0)
     if conflicts:
+        if settings.repairs:
+            conflicts = [with_repairs(s, c, settings) for c in conflicts]
         return Result(s, data, Status.INFEASIBLE, None, facts, conflicts=conflicts, source=where)
     built = build_model(data)
     build_time = time.perf_counter() - start
@@ -63,6 +93,8 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
         core = infeasible_core(build_model(data, explain=True), settings)
         if core:
             result.conflicts = [conflict_from_core(data, core)]
+    if result.conflicts and settings.repairs:
+        result.conflicts = [with_repairs(s, c, settings) for c in result.conflicts]
     if outcome.allocation is not None:
         result.verification = check(s, outcome.allocation)
     return result

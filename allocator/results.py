@@ -92,6 +92,8 @@ class Conflict:
     rules: tuple[str, ...]
     message: str
     fix: str | None = None
+    repairs: tuple[Any, ...] = ()
+    """allocator.repair.Repair objects: single changes that each resolve the conflict."""
 
 
 @dataclass

@@ -15,12 +15,17 @@ RULES: dict[str, str] = {
     "office_per_area": "every responsibility area has at least one staffed office",
     "central_at_lead": "central services sit at an office of the lead municipality",
     "serves_own_area": "an office serves only municipalities of its own area",
+    "continuity": "an office's customer-service HTV changes at most max_change_htv from today",
 }
 
-#: Objective terms, in the order they are optimised (lexicographically).
+#: Objective terms, in the order they are optimised (lexicographically); with a price on
+#: moves (continuity.move_weight > 0) total_deviation comes first and includes the price.
 OBJECTIVES: dict[str, str] = {
     "max_deviation": "largest absolute deviation of a municipality × line cell from its target",
-    "total_deviation": "sum of absolute deviations of all municipality × line cells",
+    "total_deviation": (
+        "sum of absolute deviations of all municipality × line cells (plus move_weight × HTV "
+        "moved from today's staffing, when continuity is priced)"
+    ),
     "spread": (
         "among those, what binding rules force away from some cells is spread over the others "
         "in proportion to their targets (least sum of squared deviations divided by target)"

@@ -184,6 +184,44 @@ class CentralService(_Strict):
         return self.label or self.name
 
 
+class CurrentStaffing(_Strict):
+    """Customer-service staff an office has today, before the allocation."""
+
+    office: Name = Field(description="Office name.")
+    htv: NonNegative = Field(description="Customer-service HTV at the office today [HTV].")
+    lines: dict[Identifier, NonNegative] | None = Field(
+        default=None,
+        description="Today's HTV per service line, where known [HTV]; must sum to 'htv'.",
+    )
+
+
+class Continuity(_Strict):
+    """Limits on moving today's staff: a cap per office and/or a price per HTV moved."""
+
+    current: list[CurrentStaffing] = Field(
+        min_length=1, description="Today's customer-service staffing per office."
+    )
+    max_change_htv: NonNegative | None = Field(
+        default=None,
+        description=(
+            "Rule 'continuity[office]': an office's customer-service HTV may change by at most "
+            "this much from today [HTV]. Default: no cap."
+        ),
+    )
+    move_weight: NonNegative = Field(
+        default=0.0,
+        description=(
+            "Price of moving 1 HTV, in HTV of total deviation from the caseload targets: with "
+            "0.5, moving one person-year is worth it only if it brings the cells 0.5 HTV "
+            "closer to their targets in total. 0 = moves are free."
+        ),
+    )
+    illustrative: bool = Field(
+        default=False,
+        description="True when the current staffing is made up for illustration; reports say so.",
+    )
+
+
 class SolverSettings(_Strict):
     """How hard the solver may work. Deterministic time keeps results repeatable."""
 
@@ -235,6 +273,10 @@ class Scenario(_Strict):
     offices: list[Office] = Field(min_length=1, description="Offices and service points.")
     service_lines: list[ServiceLine] = Field(min_length=1)
     central_services: list[CentralService] = Field(default_factory=list)
+    continuity: Continuity | None = Field(
+        default=None,
+        description="Today's staffing and how far the allocation may move from it. Default: off.",
+    )
     solver: SolverSettings = Field(default_factory=SolverSettings)
 
     @model_validator(mode="after")
@@ -419,6 +461,25 @@ def cross_check(s: Scenario) -> list[Problem]:
                 f"unknown feature '{c.driven_by.feature}' (known: {', '.join(sorted(all_features))})")
         if c.office is not None and c.office not in office_names:
             bad(f"central_services[{i}].office", f"unknown office '{c.office}'")
+
+    # continuity
+    if s.continuity is not None:
+        given = [c.office for c in s.continuity.current]
+        for name in _dupes(given):
+            bad(f"continuity.current[{given.index(name)}].office",
+                f"office '{name}' appears twice")
+        for i, cur in enumerate(s.continuity.current):
+            if cur.office not in office_names:
+                bad(f"continuity.current[{i}].office", f"unknown office '{cur.office}'")
+            if cur.lines is not None:
+                for line in cur.lines:
+                    if line not in line_names:
+                        bad(f"continuity.current[{i}].lines.{line}",
+                            f"unknown service line '{line}' (known: {', '.join(line_names)})")
+                total = sum((to_fraction(v) for v in cur.lines.values()), Fraction(0))
+                if total != to_fraction(cur.htv):
+                    bad(f"continuity.current[{i}].lines",
+                        f"lines sum to {float(total):g} HTV, but htv is {cur.htv:g}")
 
     # granularity
     g = to_fraction(s.granularity)

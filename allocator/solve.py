@@ -18,6 +18,14 @@ from allocator.results import Allocation, StageFacts, Status
 
 #: Objective stages in lexicographic order.
 STAGES = ("max_deviation", "total_deviation", "spread", "tie_break")
+#: With a price on moving today's staff, deviation and moves are traded first.
+PRICED_STAGES = ("total_deviation", "max_deviation", "spread", "tie_break")
+
+
+def stages_for(built: BuiltModel) -> tuple[str, ...]:
+    """The lexicographic order of the objective stages for ``built``."""
+    c = built.data.continuity
+    return PRICED_STAGES if c is not None and c.move_weight > 0 else STAGES
 #: Models with more allocation variables than this search with several workers.
 PARALLEL_ABOVE = 3000
 #: Deterministic time for the assumption-based first guess at a conflict; the deletion
@@ -32,6 +40,10 @@ class SolveSettings:
     time_limit: float = 60.0
     workers: int = 0
     random_seed: int = 0
+    repairs: bool = True
+    """Search for the smallest change that resolves an infeasible scenario."""
+    detect_ties: bool = True
+    """Check whether another allocation is equally good, to report a broken tie."""
 
     def workers_for(self, built: BuiltModel) -> int:
         """The worker count to use: as set, or 1 for small models and every core for large."""
@@ -50,6 +62,9 @@ class SolveOutcome:
     allocation: Allocation | None
     stages: list[StageFacts] = field(default_factory=list)
     solve_time: float = 0.0
+    values: dict[str, int] = field(default_factory=dict)
+    """Objective terms at the returned allocation: max_deviation and total_deviation
+    [1/DEV_SCALE units], moves [units moved, each counted where it leaves and arrives]."""
 
 
 def _solver(settings: SolveSettings, workers: int, remaining: float) -> cp_model.CpSolver:
@@ -67,6 +82,14 @@ def _allocation(built: BuiltModel, solver: cp_model.CpSolver) -> Allocation:
     central = {key: int(solver.value(v)) for key, v in built.central.items()}
     return Allocation(built.data.granularity, {k: u for k, u in cells.items() if u},
                       {k: u for k, u in central.items() if u})
+
+
+def _values(built: BuiltModel, solver: cp_model.CpSolver) -> dict[str, int]:
+    values = {"total_deviation": sum(int(solver.value(v)) for v in built.deviation.values()),
+              "moves": int(solver.value(built.moves)) if built.change else 0}
+    if built.max_deviation is not None:
+        values["max_deviation"] = int(solver.value(built.max_deviation))
+    return values
 
 
 def _hint(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolver) -> None:
@@ -99,12 +122,14 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     used = 0.0
     outcome = SolveOutcome(Status.OPTIMAL, None)
     last: cp_model.CpSolver | None = None
-    for stage in STAGES:
+    order = stages_for(built)
+    for stage in order:
         stage_workers = 1 if stage == "tie_break" else workers
         solver = _solver(settings, stage_workers, settings.time_limit - used)
         if stage == "spread":
             assert built.max_deviation is not None and outcome.stages
-            objective = add_spread_term(model, built, outcome.stages[0].objective or 0)
+            held = next(st.objective for st in outcome.stages if st.name == "max_deviation")
+            objective = add_spread_term(model, built, held or 0)
         else:
             objective = built.objectives[stage]
         model.minimize(objective)
@@ -134,12 +159,22 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         model.add(objective <= round(solver.objective_value))
         _hint(model, built, solver)
         outcome.allocation = _allocation(built, solver)
+        outcome.values = _values(built, solver)
         if used >= settings.time_limit:
-            if stage != STAGES[-1]:
+            if stage != order[-1]:
                 outcome.status = Status.FEASIBLE
             break
     outcome.solve_time = time.perf_counter() - start
     return outcome
+
+
+def feasible(built: BuiltModel, settings: SolveSettings) -> bool | None:
+    """Whether every rule of ``built`` can hold (no objective); None if undecided in time."""
+    solver = _solver(settings, 1, settings.time_limit)
+    code = solver.solve(built.model.clone())
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    return False if code == cp_model.INFEASIBLE else None
 
 
 def _with_rules(built: BuiltModel, labels: list[str]) -> cp_model.CpModel:

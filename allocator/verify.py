@@ -34,6 +34,8 @@ class Verification:
     violations: list[Violation] = field(default_factory=list)
     max_deviation: Fraction = Fraction(0)
     total_deviation: Fraction = Fraction(0)
+    moved: Fraction = Fraction(0)
+    """HTV moved from today's staffing (continuity), half the sum of absolute changes."""
 
     @property
     def passed(self) -> bool:
@@ -178,10 +180,32 @@ def check(s: Scenario, allocation: Allocation) -> Verification:
                    if area_of.get(o.municipality) == a.name):
             bad.append(Violation(label("office_per_area", a.name), "no staffed office"))
 
+    moved = Fraction(0)
+    if s.continuity is not None:
+        today = {c.office: c for c in s.continuity.current}
+        for name in offices:
+            now = to_fraction(today[name].htv) if name in today else Fraction(0)
+            change = abs(at_office[name] - now)
+            limit = s.continuity.max_change_htv
+            if limit is not None and change > math.floor(to_fraction(limit) / g) * g:
+                bad.append(Violation(label("continuity", name),
+                                     f"changes by {_fmt(change)} HTV from today's {_fmt(now)}, "
+                                     f"more than max_change_htv {limit:g}"))
+            lines_now = today[name].lines if name in today else None
+            if lines_now is not None:
+                for line_name in lines:
+                    got = sum((units * allocation.granularity
+                               for (_, o, ln), units in allocation.cells.items()
+                               if o == name and ln == line_name), Fraction(0))
+                    moved += abs(got - to_fraction(lines_now.get(line_name, 0.0)))
+            else:
+                moved += change
+
     targets = exact_targets(s, customer)
     deviations = [abs(cells.get(cell, Fraction(0)) - t) for cell, t in targets.items()]
     return Verification(
         violations=bad,
         max_deviation=max(deviations, default=Fraction(0)),
         total_deviation=sum(deviations, Fraction(0)),
+        moved=moved / 2,
     )

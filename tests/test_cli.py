@@ -253,8 +253,9 @@ def test_infeasible_exits_1_and_suggests_a_fix(infeasible_file: Path) -> None:
     assert "cannot all hold" in text
     assert "4 required offices need at least 8.00 HTV" in text
     assert "5.14 HTV of central services" in text
-    assert "office minimums" in text
-    assert "raise total_htv to 13.14" in text
+    assert "required offices need at least 8.00 HTV" in text
+    assert "lower the minimum of Parkano office from 2.00 to 0.86 HTV" in text
+    assert "raise total_htv from 12.00 to 13.14" in text
 
 
 def test_infeasible_with_json(infeasible_file: Path) -> None:
@@ -265,8 +266,8 @@ def test_infeasible_with_json(infeasible_file: Path) -> None:
     assert summary["verified"] is False
     assert summary["allocations"] == []
     [conflict] = summary["conflicts"]
-    assert "raise total_htv to 13.14" in conflict["fix"]
-    assert "error:" in result.stderr and "raise total_htv to 13.14" in result.stderr
+    assert "raise total_htv from 12.00 to 13.14" in conflict["fix"]
+    assert "error:" in result.stderr and "raise total_htv from 12.00 to 13.14" in result.stderr
 
 
 def test_infeasible_writes_only_the_summary(infeasible_file: Path, tmp_path: Path) -> None:

@@ -86,7 +86,18 @@ def test_required_minimums_above_the_budget_are_explained_with_a_fix() -> None:
     assert set(conflict.rules) == {"budget", "office_min[A office]", "office_min[B office]",
                                    "central_at_lead[admin]"}
     assert "4.00 HTV" in conflict.message and "3.50 HTV" in conflict.message
-    assert conflict.fix is not None and "raise total_htv to 5.00" in conflict.fix
+    assert conflict.fix is not None and "raise total_htv from 4.50 to 5.00" in conflict.fix
+    # Each repair alone resolves the conflict: check them by applying them.
+    assert {r.path for r in conflict.repairs} == {"total_htv", "offices[0].min_htv",
+                                                  "offices[1].min_htv", "central_services[0].htv"}
+    base = tiny(total_htv=4.5)
+    for repair in conflict.repairs:
+        fixed = allocate(base.with_changes({repair.path: repair.value}))
+        assert fixed.verified, repair
+        # ... and it is the smallest such change, to the granularity.
+        step = 0.1 if repair.value > repair.current else -0.1
+        short = allocate(base.with_changes({repair.path: round(repair.value - step, 2)}))
+        assert short.status == Status.INFEASIBLE, repair
 
 
 def _optional_area_b(d):
@@ -177,3 +188,44 @@ def test_a_municipality_with_its_own_office_is_served_from_it() -> None:
     a2_from_a = sum(u for (m, o, _), u in r.allocation.cells.items() if m == "a2" and o == "A office")
     assert a2_from_a == 0
     assert office_htv(r, "a2 point") == Fraction("1.6")
+
+
+def _today(d, a: float, b: float, **extra):
+    d["continuity"] = {"current": [{"office": "A office", "htv": a},
+                                   {"office": "B office", "htv": b}], **extra}
+
+
+def test_continuity_cap_limits_the_change_per_office() -> None:
+    # Caseload targets: A office 5.76, B office 3.24 HTV; today 7.0 and 2.0.
+    r = allocate(tiny_with(lambda d: _today(d, 7.0, 2.0, max_change_htv=0.5)))
+    assert r.verified
+    assert office_htv(r, "A office") == Fraction("6.5")
+    assert office_htv(r, "B office") == Fraction("2.5")
+    assert r.verification is not None and r.verification.moved == Fraction("0.5")
+
+
+def test_without_continuity_the_same_scenario_moves_freely() -> None:
+    r = allocate(tiny_with(lambda d: _today(d, 7.0, 2.0)))
+    assert r.verified
+    assert abs(office_htv(r, "B office") - Fraction("3.24")) < Fraction("0.1")
+
+
+def test_priced_moves_are_traded_against_deviation() -> None:
+    # Moving 1 HTV costs more deviation than it saves at weight 3: nobody moves.
+    r = allocate(tiny_with(lambda d: _today(d, 7.0, 2.0, move_weight=3.0)))
+    assert r.verified
+    assert office_htv(r, "A office") == Fraction(7)
+    # At weight 0.1 moving is cheap: the allocation goes to the caseload targets.
+    r = allocate(tiny_with(lambda d: _today(d, 7.0, 2.0, move_weight=0.1)))
+    assert abs(office_htv(r, "B office") - Fraction("3.24")) < Fraction("0.1")
+
+
+def test_continuity_cap_that_cannot_hold_is_explained() -> None:
+    def edit(d):
+        _today(d, 7.0, 2.0, max_change_htv=0.2)
+        d["offices"][0]["max_htv"] = 6.0  # A office hosts 1.0 central: 5.0 customer at most
+
+    r = allocate(tiny_with(edit))
+    assert r.status == Status.INFEASIBLE
+    (conflict,) = r.conflicts
+    assert "continuity[A office]" in conflict.rules and "office_max[A office]" in conflict.rules
