@@ -61,8 +61,11 @@ def _echo_problems(problems: list[Any]) -> None:
                    "overrides the scenario's solver.time_limit.")
 @click.option("--workers", type=click.IntRange(min=0, max=64),
               help="CP-SAT search workers (0 = by model size); overrides solver.workers.")
+@click.option("--explain", is_flag=True,
+              help="Explain every value: a waterfall per municipality × line from caseload to "
+                   "final HTV, and what each rule costs (re-solves the model a few times).")
 def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
-        time_limit: float | None, workers: int | None) -> None:
+        time_limit: float | None, workers: int | None, explain: bool) -> None:
     """Allocate SCENARIO (a YAML file), verify it and write the results."""
     start = time.perf_counter()
     from allocator.errors import ScenarioError
@@ -81,15 +84,21 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
     from allocator.pipeline import allocate, settings_for
     from allocator.summary import build_summary
 
-    result = allocate(s, settings_for(s, time_limit, workers), source=scenario)
+    settings = settings_for(s, time_limit, workers)
+    result = allocate(s, settings, source=scenario)
+    explanation = None
+    if explain and result.allocation is not None:
+        from allocator.explain import explain as explain_result
+
+        explanation = explain_result(result, settings)
     elapsed = time.perf_counter() - start
-    summary = build_summary(result, scenario, elapsed)
+    summary = build_summary(result, scenario, elapsed, explanation)
     written: list[Path] = []
     if not no_files:
         from allocator.outputs import write_outputs
 
         target = out_dir if out_dir is not None else Path("results") / s.name
-        written = write_outputs(result, target, summary)
+        written = write_outputs(result, target, summary, explanation=explanation)
     if as_json:
         from allocator.outputs import summary_bytes
 
@@ -102,7 +111,7 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
         console = Console()
         if not console.is_terminal:
             console = Console(width=120)  # files and pipes: wide enough for the tables
-        print_result(result, console, time.perf_counter() - start)
+        print_result(result, console, time.perf_counter() - start, explanation)
         if written:
             console.print(f"Wrote {', '.join(str(p) for p in written)}", style="dim")
     if result.status.value == "INFEASIBLE":

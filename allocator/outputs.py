@@ -15,9 +15,12 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allocator.results import Result
+
+if TYPE_CHECKING:
+    from allocator.explain import Explanation
 
 #: The files written for an allocation, by format name.
 FILES = {"csv": "allocation.csv", "xlsx": "allocation.xlsx", "json": "summary.json",
@@ -90,18 +93,20 @@ def _stable_zip(raw: bytes) -> bytes:
     return out.getvalue()
 
 
-def xlsx_bytes(result: Result) -> bytes:
-    """allocation.xlsx with sheets allocation, by area, by line, inputs, targets."""
+def xlsx_bytes(result: Result, explanation: Explanation | None = None) -> bytes:
+    """allocation.xlsx with sheets allocation, by area, by line, inputs, targets (and the
+    explanation's sheets when given)."""
     from allocator.workbook import build_workbook
 
-    wb = build_workbook(result)
+    wb = build_workbook(result, explanation)
     buf = io.BytesIO()
     wb.save(buf)
     return _stable_zip(buf.getvalue())
 
 
 def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
-                  formats: Iterable[str] = FILES) -> list[Path]:
+                  formats: Iterable[str] = FILES,
+                  explanation: Explanation | None = None) -> list[Path]:
     """Write the chosen files for ``result`` into ``out_dir`` (created if missing).
 
     Without an allocation only summary.json is written, and stale allocation files from an
@@ -110,7 +115,7 @@ def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
     out_dir.mkdir(parents=True, exist_ok=True)
     makers: dict[str, Callable[[], bytes]] = {
         "csv": lambda: csv_bytes(result),
-        "xlsx": lambda: xlsx_bytes(result),
+        "xlsx": lambda: xlsx_bytes(result, explanation),
         "json": lambda: summary_bytes(summary),
         "png": lambda: png_bytes(result),
     }

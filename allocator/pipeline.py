@@ -88,7 +88,8 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
     facts = SolverFacts(ortools_version, settings.workers_for(built), settings.time_limit,
                         settings.random_seed, build_time, outcome.solve_time,
                         tuple(outcome.stages))
-    result = Result(s, data, outcome.status, outcome.allocation, facts, source=where)
+    result = Result(s, data, outcome.status, outcome.allocation, facts, source=where,
+                    tie=outcome.tie, values=outcome.values)
     if outcome.status == Status.INFEASIBLE:
         core = infeasible_core(build_model(data, explain=True), settings)
         if core:

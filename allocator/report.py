@@ -19,6 +19,8 @@ from allocator.results import Result, Status
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from allocator.explain import Explanation
+
 
 def _fmt(value: Any, digits: int) -> str:
     return f"{value:.{digits}f}"
@@ -134,10 +136,10 @@ def verdict(r: Result, end_to_end: float | None = None) -> Text:
     for name, what in (("max_deviation", "largest cell deviation"),
                        ("total_deviation", "total deviation")):
         st = stages.get(name)
-        if st is not None and st.objective is not None:
-            value = float(r.data.htv(st.objective)) / DEV_SCALE
+        if st is not None and name in r.values:
+            value = float(r.data.htv(r.values[name])) / DEV_SCALE
             gap = "" if st.objective == st.bound or st.bound is None else (
-                f", bound {float(r.data.htv(st.bound)) / DEV_SCALE:.4f}")
+                f", stage bound {float(r.data.htv(st.bound)) / DEV_SCALE:.4f}")
             text.append(f" · {what} {value:.4f} HTV{gap}")
     text.append(f" · solve {r.solver.solve_time:.2f} s, build {r.solver.build_time:.2f} s")
     text.append("\n")
@@ -158,6 +160,65 @@ def verdict(r: Result, end_to_end: float | None = None) -> Text:
     return text
 
 
+def tie_text(r: Result) -> Text:
+    """Whether a tie between equally good allocations was broken, and how."""
+    if r.tie is None:
+        return Text("Ties: none — no other allocation is as good at the municipality × line level.",
+                    style="dim")
+    return Text(f"Tie broken: {r.tie.describe()}.", style="yellow")
+
+
+def explanation_tables(r: Result, e: Explanation) -> Group:
+    """The waterfall by area and line, each cell's story, and what each rule costs."""
+    digits = r._digits()
+    d = r.data
+    area = Table(title="Why each area got its share [HTV]: target → rounding → rules → final "
+                       "(rule columns shown where they change something)",
+                 box=box.SIMPLE_HEAVY, title_justify="left")
+    frame = e.area_frame()
+    steps = [step for step in e.steps if (frame[step].abs() > 1e-9).any()]
+    for col in ("Area", "Service line", "Target", "Rounding", *steps, "Final"):
+        area.add_column(col, justify="left" if col in ("Area", "Service line") else "right")
+    last_area = None
+    for _, row in frame.iterrows():
+        name = "" if row["area"] == last_area else str(row["area"])
+        last_area = row["area"]
+        area.add_row(name, d.line_labels[row["service_line"]], f"{row['target_htv']:.3f}",
+                     _fmt(row["rounded_htv"], digits),
+                     *(_signed(row[step], digits) for step in steps),
+                     _fmt(row["final_htv"], digits))
+    cells = Text()
+    cells.append("Every municipality × line: caseload × weights → demand share → target → "
+                 "rounding → rule adjustments → final [HTV]\n", style="italic")
+    area_rank = {a: i for i, a in enumerate(d.areas)}
+    for c in sorted(e.cells, key=lambda c: area_rank[c.area]):
+        inputs = " + ".join(f"{f} {float(v):g} of {float(total):g} × {float(w):.2f}"
+                            for f, v, total, w in c.inputs)
+        cells.append(f"{c.municipality} · {d.line_labels[c.line]}", style="bold")
+        cells.append(f"  (area {c.area})\n")
+        cells.append(f"    {inputs} → demand share {float(c.demand_share):.2%} of "
+                     f"{float(c.line_htv):.3f} HTV\n")
+        cells.append(f"    target {float(c.target):.4f} → rounded {_fmt(float(c.rounded), digits)}")
+        for a in c.adjustments:
+            cells.append(f" → {a.detail}", style="yellow")
+        cells.append(f" → final {_fmt(float(c.final), digits)}\n")
+    rules = Table(title="Rules at the optimum: tight = no room left; binds = relaxing it alone "
+                        "would bring the allocation closer to the targets (re-solved)",
+                  box=box.SIMPLE_HEAVY, title_justify="left")
+    for col in ("Rule", "Tight", "Binds", "Cost: largest dev.", "Cost: total dev."):
+        rules.add_column(col, justify="left" if col == "Rule" else "right")
+    for rule in e.rules:
+        rules.add_row(rule.description, "yes" if rule.tight else "no",
+                      Text("yes", style="bold") if rule.binds else "no",
+                      f"{float(rule.cost_max):.4f}", f"{float(rule.cost_total):.4f}")
+    if not e.binding:
+        summary = Text("No rule binds: every municipality × line is its exact quota rounded to "
+                       "the granularity.", style="green")
+    else:
+        summary = Text("Binding: " + ", ".join(b.rule for b in e.binding), style="yellow")
+    return Group(area, cells, rules, summary)
+
+
 def conflicts_text(r: Result) -> Text:
     """Which rules conflict and what would resolve it."""
     text = Text("The rules cannot all hold.\n", style="bold red")
@@ -170,18 +231,51 @@ def conflicts_text(r: Result) -> Text:
     return text
 
 
-def render(r: Result, end_to_end: float | None = None) -> RenderableType:
-    """Everything the terminal shows for ``r``."""
+def render(r: Result, end_to_end: float | None = None,
+           explanation: Explanation | None = None) -> RenderableType:
+    """Everything the terminal shows for ``r`` (with the explanation, when given)."""
     title = Text(f"{r.scenario.title or r.scenario.name}", style="bold")
     title.append(f"  (scenario '{r.scenario.name}', total {r.htv(r.data.total_units)} HTV)",
                  style="dim")
     if r.allocation is None:
         return Group(title, conflicts_text(r) if r.status == Status.INFEASIBLE else Text(""),
                      verdict(r, end_to_end))
-    return Group(title, allocation_table(r), lines_table(r), caseload_table(r), targets_table(r),
-                 verdict(r, end_to_end))
+    parts: list[RenderableType] = [title, allocation_table(r), lines_table(r),
+                                   caseload_table(r), targets_table(r)]
+    if r.data.continuity is not None:
+        parts.append(moves_table(r))
+    if explanation is not None:
+        parts.append(explanation_tables(r, explanation))
+    parts += [tie_text(r), verdict(r, end_to_end)]
+    return Group(*parts)
 
 
-def print_result(r: Result, console: Console | None = None, end_to_end: float | None = None) -> None:
+def moves_table(r: Result) -> Table:
+    """Per office: today's customer-service HTV, the allocation and the change."""
+    digits = r._digits()
+    c = r.data.continuity
+    assert c is not None
+    note = " (today's staffing is illustrative)" if c.illustrative else ""
+    t = Table(title=f"Moves from today's staffing per office [HTV]{note}", box=box.SIMPLE_HEAVY,
+              title_justify="left")
+    for col in ("Office", "Today", "Allocated", "Change"):
+        t.add_column(col, justify="left" if col == "Office" else "right")
+    offices = r.office_frame()
+    for _, row in offices.iterrows():
+        today = float(r.htv(c.current.get(str(row["office"]), 0)))
+        change = row["customer_htv"] - today
+        t.add_row(str(row["office"]), _fmt(today, digits), _fmt(row["customer_htv"], digits),
+                  _signed(change, digits))
+    cap = ("" if c.max_change_units is None
+           else f"; cap {_fmt(float(r.htv(c.max_change_units)), digits)} per office")
+    moved = float(r.verification.moved) if r.verification else 0.0
+    t.caption = (f"HTV moved: {moved:.2f} "
+                 f"(half the sum of changes{', by line where known' if c.current_lines else ''})"
+                 f"; price per HTV moved {float(c.move_weight):g}{cap}")
+    return t
+
+
+def print_result(r: Result, console: Console | None = None, end_to_end: float | None = None,
+                 explanation: Explanation | None = None) -> None:
     """Print the report of ``r`` to the terminal."""
-    (console or Console()).print(render(r, end_to_end))
+    (console or Console()).print(render(r, end_to_end, explanation))

@@ -113,6 +113,10 @@ class Result:
     conflicts: list[Conflict] = field(default_factory=list)
     source: str | None = None
     """The scenario file the result came from, when it came from one."""
+    tie: Any = None
+    """allocator.solve.Tie when an equally good allocation exists (broken by tie_break)."""
+    values: dict[str, int] = field(default_factory=dict)
+    """Objective terms at the allocation (see allocator.solve.SolveOutcome.values)."""
 
     # --- verdicts ------------------------------------------------------------------------
     @property

@@ -31,6 +31,8 @@ PARALLEL_ABOVE = 3000
 #: Deterministic time for the assumption-based first guess at a conflict; the deletion
 #: filter that follows finds a minimal set without it if this runs out.
 CORE_TIME_LIMIT = 5.0
+#: Deterministic time for looking for an equally good alternative allocation.
+TIE_TIME_LIMIT = 5.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,30 @@ class SolveSettings:
         return max(1, min(os.cpu_count() or 1, 8))
 
 
+@dataclass(frozen=True)
+class Tie:
+    """Another allocation equals the chosen one on every deviation stage.
+
+    ``cells`` are the (municipality, line) cells where the alternative differs; empty when
+    it differs only in which office serves a municipality.
+    """
+
+    cells: tuple[tuple[str, str], ...]
+    offices: bool
+
+    def describe(self) -> str:
+        """The tie in words, with how it was broken."""
+        if self.cells:
+            where = ", ".join(f"{m}/{ln}" for m, ln in self.cells[:6])
+            more = f" and {len(self.cells) - 6} more" if len(self.cells) > 6 else ""
+            what = f"another allocation is exactly as good but differs in {where}{more}"
+        else:
+            what = ("another allocation is exactly as good, differing only in which office "
+                    "serves a municipality")
+        return (f"{what}; the tie was broken by the tie_break rule: serve each municipality "
+                "from an office in it where one exists, then prefer cells earlier in file order")
+
+
 @dataclass
 class SolveOutcome:
     """What the solver found: a status, an allocation (if any) and per-stage facts."""
@@ -62,6 +88,8 @@ class SolveOutcome:
     allocation: Allocation | None
     stages: list[StageFacts] = field(default_factory=list)
     solve_time: float = 0.0
+    tie: Tie | None = None
+    """Set when another allocation is exactly as good before the tie-break stage."""
     values: dict[str, int] = field(default_factory=dict)
     """Objective terms at the returned allocation: max_deviation and total_deviation
     [1/DEV_SCALE units], moves [units moved, each counted where it leaves and arrives]."""
@@ -102,17 +130,23 @@ def _hint(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolver)
 
 
 def solve(built: BuiltModel, settings: SolveSettings | None = None,
-          hint: Allocation | None = None) -> SolveOutcome:
+          hint: Allocation | None = None, rules_on: list[str] | None = None,
+          last_stage: str | None = None) -> SolveOutcome:
     """Solve ``built`` stage by stage; never modifies ``built.model``.
 
     The status is OPTIMAL only when stages 1 and 2 are proven optimal; a stage stopped by
     the time limit keeps its best value and the status becomes FEASIBLE. ``hint`` (e.g. the
     allocation of a neighbouring scenario) seeds the first stage's search; it changes how
-    fast the optimum is found, never which allocation is returned.
+    fast the optimum is found, never which allocation is returned. On a model built with
+    ``explain=True``, ``rules_on`` chooses the rule labels that hold (default: all), which
+    is how explanations re-solve with a rule relaxed; ``last_stage`` stops early.
     """
     settings = settings or SolveSettings()
     start = time.perf_counter()
-    model = built.model.clone()
+    if built.explain:
+        model = _with_rules(built, list(built.literals) if rules_on is None else rules_on)
+    else:
+        model = built.model.clone()
     if hint is not None:
         for key, v in built.x.items():
             model.add_hint(v, hint.cells.get(key, 0))
@@ -160,12 +194,58 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         _hint(model, built, solver)
         outcome.allocation = _allocation(built, solver)
         outcome.values = _values(built, solver)
+        if stage == "spread" and settings.detect_ties:
+            outcome.tie = find_tie(model, built, solver, settings)
+        if stage == last_stage:
+            break
         if used >= settings.time_limit:
             if stage != order[-1]:
                 outcome.status = Status.FEASIBLE
             break
     outcome.solve_time = time.perf_counter() - start
     return outcome
+
+
+def find_tie(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolver,
+             settings: SolveSettings) -> Tie | None:
+    """Look for an allocation as good as ``solver``'s on every stage so far, but different.
+
+    ``model`` holds the bounds of the stages solved so far. First at the level of
+    municipality × line cells, then (if none) at the level of offices.
+    """
+    chosen_y = {cell: int(solver.value(v)) for cell, v in built.y.items()}
+    trial = model.clone()
+    trial.clear_objective()  # type: ignore[no-untyped-call]
+    trial.clear_hints()  # type: ignore[no-untyped-call]
+    flags = []
+    for cell, v in built.y.items():
+        flag = trial.new_bool_var(f"differs[{cell[0]},{cell[1]}]")
+        trial.add(v != chosen_y[cell]).only_enforce_if(flag)
+        flags.append(flag)
+    trial.add_bool_or(flags)
+    probe = _solver(settings, 1, min(settings.time_limit, TIE_TIME_LIMIT))
+    if probe.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        cells = tuple(cell for cell, v in built.y.items() if probe.value(v) != chosen_y[cell])
+        return Tie(cells, False)
+    shared = [key for key in built.x
+              if sum(1 for k in built.x if k[0] == key[0] and k[2] == key[2]) > 1]
+    if not shared:
+        return None
+    trial = model.clone()
+    trial.clear_objective()  # type: ignore[no-untyped-call]
+    for cell, v in built.y.items():
+        trial.add(v == chosen_y[cell])
+    flags = []
+    for key in shared:
+        now = int(solver.value(built.x[key]))
+        flag = trial.new_bool_var(f"moves[{key}]")
+        trial.add(built.x[key] != now).only_enforce_if(flag)
+        flags.append(flag)
+    trial.add_bool_or(flags)
+    probe = _solver(settings, 1, min(settings.time_limit, TIE_TIME_LIMIT))
+    if probe.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Tie((), True)
+    return None
 
 
 def feasible(built: BuiltModel, settings: SolveSettings) -> bool | None:

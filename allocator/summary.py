@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allocator import __version__
 from allocator.errors import Problem
 from allocator.manifest import file_sha256, manifest
 from allocator.results import Result, Status
+
+if TYPE_CHECKING:
+    from allocator.explain import Explanation
 
 #: Bumped when a field changes meaning or disappears; new fields may appear without it.
 SCHEMA_VERSION = 1
@@ -31,8 +34,31 @@ def _clean(value: Any, digits: int = 6) -> Any:
     return value
 
 
+def explanation_data(e: Explanation) -> dict[str, Any]:
+    """The explanation as JSON-ready data (same content as ``allocate --explain``)."""
+    return {
+        "steps": ["rounding", *e.steps],
+        "areas": e.area_frame().to_dict("records"),
+        "cells": [
+            {"municipality": c.municipality, "area": c.area, "service_line": c.line,
+             "inputs": [{"feature": f, "value": float(v), "total": float(t), "weight": float(w)}
+                        for f, v, t, w in c.inputs],
+             "demand_share": float(c.demand_share), "line_htv": float(c.line_htv),
+             "target_htv": float(c.target), "rounded_htv": float(c.rounded),
+             "adjustments": [{"rule": a.rule, "htv": float(a.htv), "detail": a.detail}
+                             for a in c.adjustments],
+             "final_htv": float(c.final)}
+            for c in e.cells
+        ],
+        "rules": [{"rule": r.rule, "description": r.description, "tight": r.tight,
+                   "binds": r.binds, "cost_max_deviation_htv": float(r.cost_max),
+                   "cost_total_deviation_htv": float(r.cost_total)} for r in e.rules],
+    }
+
+
 def build_summary(result: Result, source: str | Path | None = None,
-                  end_to_end: float | None = None) -> dict[str, Any]:
+                  end_to_end: float | None = None,
+                  explanation: Explanation | None = None) -> dict[str, Any]:
     """The summary of ``result`` as plain JSON-ready data."""
     d = result.data
     digits = result._digits()
@@ -62,8 +88,16 @@ def build_summary(result: Result, source: str | Path | None = None,
         "targets": [],
         "objective": None,
         "verification": None,
+        "tie": None if result.tie is None else {
+            "cells": [{"municipality": m, "service_line": ln} for m, ln in result.tie.cells],
+            "offices_only": result.tie.offices,
+            "description": result.tie.describe(),
+        },
+        "explanation": None if explanation is None else explanation_data(explanation),
         "conflicts": [
-            {"rules": list(c.rules), "message": c.message, "fix": c.fix}
+            {"rules": list(c.rules), "message": c.message, "fix": c.fix,
+             "repairs": [{"rule": r.rule, "path": r.path, "current": r.current,
+                          "value": r.value, "text": r.text} for r in c.repairs]}
             for c in result.conflicts
         ],
         "solver": {
@@ -93,14 +127,20 @@ def build_summary(result: Result, source: str | Path | None = None,
         summary["by_line"] = _clean(result.by_line().to_dict("records"), digits + 4)
         summary["targets"] = _clean(result.targets_frame().to_dict("records"))
     if has and "max_deviation" in stages:
+        priced = d.continuity is not None and d.continuity.move_weight > 0
+        total = stages.get("total_deviation")
         summary["objective"] = {
             "deviation": "absolute, in HTV, per municipality × service line",
-            "max_deviation_htv": stage_htv(stages["max_deviation"].objective),
+            "order": [st.name for st in facts.stages],
+            "max_deviation_htv": stage_htv(result.values.get("max_deviation")),
             "max_deviation_bound_htv": stage_htv(stages["max_deviation"].bound),
-            "total_deviation_htv": stage_htv(stages["total_deviation"].objective)
-            if "total_deviation" in stages else None,
-            "total_deviation_bound_htv": stage_htv(stages["total_deviation"].bound)
-            if "total_deviation" in stages else None,
+            "total_deviation_htv": stage_htv(result.values.get("total_deviation")),
+            # With priced moves the stage's bound covers deviation plus moves together.
+            "total_deviation_bound_htv": (None if priced or total is None
+                                          else stage_htv(total.bound)),
+            "moved_htv": (None if verification is None or d.continuity is None
+                          else float(verification.moved)),
+            "move_weight": None if d.continuity is None else float(d.continuity.move_weight),
             "proven_optimal": result.status == Status.OPTIMAL,
         }
     if verification is not None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from allocator.explain import Explanation
     from allocator.results import Result
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -67,8 +68,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def build_workbook(result: Result) -> Workbook:
-    """The workbook for ``result``; creation times are fixed so the file is reproducible."""
+def build_workbook(result: Result, explanation: Explanation | None = None) -> Workbook:
+    """The workbook for ``result``; creation times are fixed so the file is reproducible.
+
+    With an explanation, sheets 'why by area', 'why by cell' and 'rules' are added.
+    """
     import pandas as pd
 
     d = result.data
@@ -142,6 +146,17 @@ def build_workbook(result: Result) -> Workbook:
            {"area": "Area", "municipality": "Municipality", "service_line": "Service line",
             "demand_share": "Demand share", "target_htv": "Target HTV (exact)", "htv": "HTV",
             "deviation_htv": "Deviation HTV"})
+    if explanation is not None:
+        steps = {step: htv for step in explanation.steps}
+        _sheet(wb, "why by area", explanation.area_frame(),
+               {"target_htv": "0.000", "rounded_htv": htv, "final_htv": htv, **steps}, name,
+               {"area": "Area", "service_line": "Service line", "target_htv": "Target HTV",
+                "rounded_htv": "Rounding HTV", "final_htv": "Final HTV"})
+        _sheet(wb, "why by cell", explanation.waterfall_frame(),
+               {"demand_share": "0.0000", "target_htv": "0.0000", "rounded_htv": htv,
+                "final_htv": htv, **steps}, name)
+        _sheet(wb, "rules", explanation.rules_frame(),
+               {"cost_max_deviation_htv": "0.0000", "cost_total_deviation_htv": "0.0000"}, name)
     return wb
 
 
