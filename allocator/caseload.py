@@ -145,15 +145,13 @@ def demand_shares(s: Scenario, features: dict[str, dict[str, Fraction]]) -> dict
     everywhere drop out and the remaining weights are renormalised.
     """
     shares: dict[tuple[str, str], Fraction] = {}
+    totals = {f: sum(values.values(), Fraction(0)) for f, values in features.items()}
     for ln in s.service_lines:
-        weights = {f: to_fraction(w) for f, w in ln.demand.items()
-                   if w > 0 and sum(features[f].values()) > 0}
+        weights = {f: to_fraction(w) for f, w in ln.demand.items() if w > 0 and totals[f] > 0}
         wsum = sum(weights.values(), Fraction(0))
+        scale = {f: w / wsum / totals[f] for f, w in weights.items()}
         for m in s.municipality_names:
-            shares[(m, ln.name)] = sum(
-                (w / wsum * features[f][m] / sum(features[f].values()) for f, w in weights.items()),
-                Fraction(0),
-            )
+            shares[(m, ln.name)] = sum((k * features[f][m] for f, k in scale.items()), Fraction(0))
     return shares
 
 

@@ -61,15 +61,15 @@ def exact_targets(s: Scenario, customer_htv: Fraction) -> dict[tuple[str, str], 
                 prod *= values[f][m.name]
             values[name][m.name] = prod
     out: dict[tuple[str, str], Fraction] = {}
+    column_sum = {f: sum(v.values(), Fraction(0)) for f, v in values.items()}
     for ln in s.service_lines:
-        used = {f: to_fraction(w) for f, w in ln.demand.items()
-                if w > 0 and sum(values[f].values()) > 0}
+        used = {f: to_fraction(w) for f, w in ln.demand.items() if w > 0 and column_sum[f] > 0}
         weight_sum = sum(used.values())
         line_htv = to_fraction(ln.share) * customer_htv
         for m in s.municipalities:
             share = Fraction(0)
             for f, w in used.items():
-                share += w * values[f][m.name] / sum(values[f].values())
+                share += w * values[f][m.name] / column_sum[f]
             out[(m.name, ln.name)] = line_htv * share / weight_sum
     return out
 

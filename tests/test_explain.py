@@ -10,7 +10,7 @@ import pytest
 from biproportional import biproportional, largest_remainder
 from builders import tiny, tiny_with
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from allocator.cli import main
@@ -225,9 +225,10 @@ def test_no_independent_biproportional_rounding_beats_the_model(s: Scenario) -> 
     theirs = Allocation(d.granularity, {(m, office[m], ln): u for (m, ln), u in cells.items()},
                         dict(r.allocation.central))
     their_verdict = check(s, theirs)
-    assert their_verdict.passed  # a valid allocation under the scenario's rules ...
+    # A divisor method may leave an office with nothing, which a required office may not be.
+    assume(their_verdict.passed)
     ours = check(s, r.allocation)
-    # ... that the lexicographic optimum is at least as close to the targets as.
+    # The lexicographic optimum is at least as close to the targets as any valid rounding.
     assert ours.max_deviation <= their_verdict.max_deviation
     if ours.max_deviation == their_verdict.max_deviation:
         assert ours.total_deviation <= their_verdict.total_deviation
