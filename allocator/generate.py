@@ -39,7 +39,7 @@ def generate(areas: int = 45, municipalities: int = 300, htv: float = 4000.0, li
     # Every area gets one municipality, the rest are spread at random.
     owner = list(range(areas)) + [rng.randrange(areas) for _ in range(municipalities - areas)]
     rng.shuffle(owner)
-    munis = []
+    munis: list[dict[str, Any]] = []
     for i in range(municipalities):
         labour = max(300, int(rng.lognormvariate(8.3, 1.0)))
         rate = min(0.2, max(0.03, rng.gauss(0.09, 0.025)))
