@@ -121,9 +121,9 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
               help="Write to this file instead of stdout.")
 def schema(out_file: Path | None) -> None:
     """Print the scenario file's JSON Schema (for editor completion and checking)."""
-    from allocator.schema import scenario_json_schema
+    from allocator.loading import scenario_file_json_schema
 
-    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(scenario_file_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out_file is None:
         sys.stdout.write(text)
     else:
