@@ -134,6 +134,9 @@ def schema(out_file: Path | None) -> None:
 
 # Further commands live in their own modules (allocator/cli_<topic>.py), each defining a
 # click command whose module imports only click at the top, and are registered here.
+from allocator.cli_compare import compare  # noqa: E402
+
+main.add_command(compare)
 
 
 if __name__ == "__main__":  # pragma: no cover
