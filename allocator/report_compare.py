@@ -192,4 +192,5 @@ def comparison_text(results: Sequence[Result], labels: Sequence[str] | None = No
     console = Console(width=width, record=True, color_system=None, force_terminal=False,
                       file=io.StringIO())
     console.print(comparison_table(results, labels, width))
-    return console.export_text(styles=False)
+    lines = console.export_text(styles=False).splitlines()
+    return "".join(f"{line.rstrip()}\n" for line in lines)
