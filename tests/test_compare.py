@@ -170,7 +170,7 @@ def test_finnish_axis_labels_of_the_htv_chart(stored: list[Result]) -> None:
     assert ax.get_ylabel() == "Henkilötyövuodet [HTV]"
     assert ax.get_xlabel() == "Skenaario"
     assert "Keskitetyt palvelut" in [t.get_text() for t in ax.get_legend().get_texts()]
-    assert ax.get_xticklabels()[0].get_text() == "base\n(vertailukohta)"
+    assert ax.get_xticklabels()[0].get_text() == "base (vertailukohta)"
 
 
 def _facecolour(ax: Any, label: str) -> tuple[float, ...]:
@@ -364,3 +364,17 @@ def test_nan_never_reaches_json(tmp_path: Path) -> None:
     assert rows and all(r["htv"] is None for r in rows)
     assert not any(isinstance(v, float) and math.isnan(v)
                    for r in data["comparison"] for v in r.values())
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    # `allocate --help` imports allocator.cli, which registers the compare command: that
+    # must not pull in pandas, matplotlib, OR-Tools, pydantic or rich.
+    import subprocess
+    import sys
+
+    code = ("import sys, allocator.cli; "
+            "print(sorted(m for m in ('pandas', 'matplotlib', 'ortools', 'pydantic', 'rich') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"

@@ -226,13 +226,15 @@ def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
     table = frame.set_index(["scenario", "service_line"])
     bottom = [0.0] * len(scenarios)
     target_bottom = [0.0] * len(scenarios)
+    segments: list[Any] = []  # the bar containers, one per line
     xs = list(range(len(scenarios)))
     for j, line in enumerate(lines):
         shares = [100 * float(table["share"].get((s, line), math.nan)) for s in scenarios]
         targets = [100 * float(table["target_share"].get((s, line), 0.0)) for s in scenarios]
         shown = [0.0 if math.isnan(v) else v for v in shares]
-        ax.bar(xs, shown, bottom=bottom, width=0.62, **line_style(j), edgecolor=EDGE,
-               linewidth=0.5, label=line_name(line, str(labels[line]), lang))
+        segments.append(ax.bar(xs, shown, bottom=bottom, width=0.62, **line_style(j),
+                               edgecolor=EDGE, linewidth=0.5,
+                               label=line_name(line, str(labels[line]), lang)))
         for x, v, b in zip(xs, shown, bottom, strict=True):
             if v >= 4:
                 ax.text(x, b + v / 2, f"{v:.1f} %", ha="center", va="center", fontsize=7,
@@ -243,7 +245,7 @@ def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
         if j < len(lines) - 1:
             for x, t in zip(xs, target_bottom, strict=True):
                 ax.plot([x - 0.4, x + 0.4], [t, t], color="black", linewidth=1.6)
-    ax.plot([], [], color="black", linewidth=1.6, label=text("target_share", lang))
+    [target] = ax.plot([], [], color="black", linewidth=1.6, label=text("target_share", lang))
     _mark_missing(ax, frame, scenarios, 100.0, lang)
     _scenario_ticks(ax, xs, scenarios, frame.attrs.get("base", ""), lang)
     ax.set_ylim(0, 100)
@@ -251,10 +253,9 @@ def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
     ax.set_xlabel(text("scenario_axis", lang))
     ax.set_ylabel(text("share_axis", lang))
     ax.set_title(text("compare_shares_title", lang), fontsize=10)
-    handles, names = ax.get_legend_handles_labels()
-    order = [*range(len(lines) - 1, -1, -1), len(lines)]  # as stacked, top first; then target
-    ax.legend([handles[i] for i in order], [names[i] for i in order], fontsize=7,
-              frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    handles: list[Any] = [*reversed(segments), target]  # as stacked, the top segment first
+    ax.legend(handles, [str(h.get_label()) for h in handles], fontsize=7, frameon=False,
+              loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _finish(fig, ax, frame, own)
 
 
