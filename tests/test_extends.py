@@ -332,3 +332,28 @@ def test_json_schema_has_extends_as_an_optional_string() -> None:
     assert {"name", "total_htv", "municipalities"} <= set(schema["else"]["required"])
     assert "then" not in schema
     assert schema["additionalProperties"] is False
+
+
+def test_allocate_schema_prints_the_file_schema_with_extends() -> None:
+    from click.testing import CliRunner
+
+    from allocator.cli import main
+
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == scenario_file_json_schema()
+
+
+def test_a_child_runs_through_allocate_with_errors_located(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from allocator.cli import main
+
+    parent_text = edit("      under_30: 48\n", "      under_30: -5\n")
+    parent = write(tmp_path / "parent.yaml", parent_text)
+    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nname: child\n")
+    result = CliRunner().invoke(main, [str(child), "--no-files"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    line = line_of(parent_text, "under_30: -5")
+    assert f"{parent}:{line}: municipalities[1].caseload.under_30: must be >= 0" in result.stderr
