@@ -82,19 +82,20 @@ def _rows(results: Sequence[Result], labels: list[str]) -> list[_Row]:
         for ln in r.data.lines:
             line_labels.setdefault(ln, r.data.line_labels[ln])
     line_labels[CENTRAL] = "Central services"
-    pivot = frame.pivot_table(index=["area", "service_line"], columns="scenario", values="htv",
-                              sort=False, dropna=False)
+    htv = {(str(s), str(a), str(ln)): float(v) for s, a, ln, v in zip(
+        frame["scenario"], frame["area"], frame["service_line"], frame["htv"], strict=True)}
     areas = list(dict.fromkeys(frame["area"]))
     lines = list(dict.fromkeys(frame["service_line"]))
     rows: list[_Row] = []
 
     def values(area: str | None, line: str | None) -> list[float]:
+        """Per scenario: HTV summed over the area (all if None) and line (all if None)."""
         out = []
         for name in labels:
-            col = pivot[name]
-            picked = col[[(a, ln) for a, ln in col.index
-                          if (area is None or a == area) and (line is None or ln == line)]]
-            out.append(math.nan if picked.isna().any() else round(float(picked.sum()), digits))
+            picked = [htv[(name, a, ln)] for a in areas for ln in lines
+                      if (area is None or a == area) and (line is None or ln == line)]
+            out.append(math.nan if any(math.isnan(v) for v in picked)
+                       else round(sum(picked), digits))
         return out
 
     for area in [*areas, None]:
