@@ -130,9 +130,9 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
               help="Write to this file instead of stdout.")
 def schema(out_file: Path | None) -> None:
     """Print the scenario file's JSON Schema (for editor completion and checking)."""
-    from allocator.schema import scenario_json_schema
+    from allocator.loading import scenario_file_json_schema
 
-    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(scenario_file_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out_file is None:
         sys.stdout.write(text)
     else:
@@ -143,6 +143,9 @@ def schema(out_file: Path | None) -> None:
 
 # Further commands live in their own modules (allocator/cli_<topic>.py), each defining a
 # click command whose module imports only click at the top, and are registered here.
+from allocator.cli_compare import compare  # noqa: E402
+
+main.add_command(compare)
 
 
 if __name__ == "__main__":  # pragma: no cover

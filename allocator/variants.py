@@ -16,10 +16,12 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from allocator.errors import Problem, ScenarioError
 from allocator.schema import Scenario
+
+T = TypeVar("T")
 
 _INDEX = re.compile(r"^(?P<key>[^\[\]]*)\[(?P<index>-?\d+)\]$")
 
@@ -34,24 +36,101 @@ def merge_data(base: Any, override: Any) -> Any:
     Mappings merge key by key; lists of named mappings are patched by name; anything else
     in ``override`` replaces what is in ``base``.
     """
+    merged, _ = merge_traced(base, {}, override, {})
+    return merged
+
+
+def merge_traced(base: Any, base_where: Mapping[str, T], override: Any,
+                 override_where: Mapping[str, T],
+                 unmatched: list[T | None] | None = None) -> tuple[Any, dict[str, T]]:
+    """:func:`merge_data` that also says where each part of the result came from.
+
+    ``base_where`` and ``override_where`` map field paths *relative to the data given*
+    (``""`` for the data itself, ``offices[2].min_htv``, ...) to any marker, for example
+    the file and line a value was read from. The result's map gives, for each path of the
+    merged data, the marker of the side it was taken from; list items patched by name keep
+    their markers when their index shifts. A merged mapping or list is marked by the
+    override's marker when it has one. The origin of each ``remove: true`` patch whose name
+    matched nothing is appended to ``unmatched`` (the merge itself ignores it).
+    """
     if isinstance(base, Mapping) and isinstance(override, Mapping):
-        out = {k: copy.deepcopy(v) for k, v in base.items()}
+        b_node, b_sub = _split(base_where)
+        o_node, o_sub = _split(override_where)
+        out: dict[Any, Any] = {}
+        where = _node(o_node, b_node)
+        for key, value in base.items():
+            step = str(key)
+            if key in override:
+                out[key], w = merge_traced(value, b_sub.get(step, {}), override[key],
+                                           o_sub.get(step, {}), unmatched)
+            else:
+                out[key], w = copy.deepcopy(value), b_sub.get(step, {})
+            where.update(_under(w, step))
         for key, value in override.items():
-            out[key] = merge_data(out[key], value) if key in out else copy.deepcopy(value)
-        return out
+            if key not in base:
+                out[key] = copy.deepcopy(value)
+                where.update(_under(o_sub.get(str(key), {}), str(key)))
+        return out, where
     if _named(base) and _named(override):
-        merged = [copy.deepcopy(item) for item in base]
-        for patch in override:
-            names = [item["name"] for item in merged]
+        b_node, b_sub = _split(base_where)
+        o_node, o_sub = _split(override_where)
+        items: list[tuple[Any, Mapping[str, T]]] = [
+            (copy.deepcopy(item), b_sub.get(f"[{i}]", {})) for i, item in enumerate(base)]
+        for j, patch in enumerate(override):
+            p_where = o_sub.get(f"[{j}]", {})
+            names = [item["name"] for item, _ in items]
             if patch.get("remove") is True:
-                merged = [item for item in merged if item["name"] != patch["name"]]
+                if patch["name"] not in names and unmatched is not None:
+                    unmatched.append(p_where.get(""))
+                items = [(item, w) for item, w in items if item["name"] != patch["name"]]
             elif patch["name"] in names:
                 i = names.index(patch["name"])
-                merged[i] = merge_data(merged[i], patch)
+                items[i] = merge_traced(items[i][0], items[i][1], patch, p_where, unmatched)
             else:
-                merged.append(copy.deepcopy(dict(patch)))
-        return merged
-    return copy.deepcopy(override)
+                items.append((copy.deepcopy(dict(patch)), p_where))
+        merged_where = _node(o_node, b_node)
+        for i, (_, item_where) in enumerate(items):
+            merged_where.update(_under(item_where, f"[{i}]"))
+        return [item for item, _ in items], merged_where
+    return copy.deepcopy(override), dict(override_where)
+
+
+def _node(first: T | None, second: T | None) -> dict[str, T]:
+    """The marker map of a merged node itself: the override's marker, else the base's."""
+    chosen = first if first is not None else second
+    return {} if chosen is None else {"": chosen}
+
+
+def _split(where: Mapping[str, T]) -> tuple[T | None, dict[str, dict[str, T]]]:
+    """A relative path map as (the node's own marker, {first step: map relative to it}).
+
+    Steps are mapping keys (``offices``) or list indices (``[2]``).
+    """
+    node = None
+    children: dict[str, dict[str, T]] = {}
+    for path, marker in where.items():
+        if not path:
+            node = marker
+            continue
+        if path.startswith("["):
+            cut = path.index("]") + 1
+        else:
+            cuts = [i for i in (path.find("."), path.find("[")) if i > 0]
+            cut = min(cuts) if cuts else len(path)
+        step, rest = path[:cut], path[cut:]
+        children.setdefault(step, {})[rest[1:] if rest.startswith(".") else rest] = marker
+    return node, children
+
+
+def _under(where: Mapping[str, T], step: str) -> dict[str, T]:
+    """A relative path map re-rooted one ``step`` (a key or ``[i]``) further down."""
+    out = {}
+    for path, marker in where.items():
+        if not path or path.startswith("["):
+            out[step + path] = marker
+        else:
+            out[f"{step}.{path}"] = marker
+    return out
 
 
 def _step(node: Any, part: str, path: str) -> tuple[Any, Any]:

@@ -31,6 +31,26 @@ TEXT: dict[str, dict[str, str]] = {
         "central": "Central services (lead municipality)",
         "target": "Caseload-proportional target",
         "allocation_title": "Allocation of {total} HTV by area and service line",
+        "scenario_axis": "Scenario",
+        "base_word": "base",
+        "base_marker": "{name} (base)",
+        "no_change": "no change in any area",
+        "central_short": "Central services",
+        "no_allocation": "no allocation",
+        "all_areas": "All areas",
+        "compare_htv_title": "Person-years by responsibility area in each scenario\n"
+                             "(customer service per area; central services apart)",
+        "compare_delta_title": "Change in person-years against '{base}'\n"
+                               "(customer service by responsibility area; central services apart)",
+        "delta_axis": "Change against '{base}' [HTV]",
+        "compare_shares_title": "Service lines' shares of customer service in each scenario\n"
+                                "(black ticks: target shares)",
+        "share_axis": "Share of customer-service person-years [%]",
+        "target_share": "Target share",
+        "compare_caseload_title": "Unemployed jobseekers per customer-service person-year\n"
+                                  "by responsibility area in each scenario",
+        "caseload_axis": "Unemployed jobseekers per HTV [persons/HTV]",
+        "whole_area_ratio": "Whole employment area",
     },
     "fi": {
         "htv_axis": "Henkilötyövuodet [HTV]",
@@ -38,8 +58,44 @@ TEXT: dict[str, dict[str, str]] = {
         "central": "Keskitetyt palvelut (vastuukunta)",
         "target": "Asiakasmäärän mukainen tavoite",
         "allocation_title": "{total} HTV:n jako vastuualueittain ja palvelulinjoittain",
+        "scenario_axis": "Skenaario",
+        "base_word": "vertailukohta",
+        "base_marker": "{name} (vertailukohta)",
+        "no_change": "ei muutosta millään vastuualueella",
+        "central_short": "Keskitetyt palvelut",
+        "no_allocation": "ei jakoa",
+        "all_areas": "Koko alue",
+        "compare_htv_title": "Henkilötyövuodet vastuualueittain eri skenaarioissa\n"
+                             "(asiakaspalvelu vastuualueittain, keskitetyt palvelut erikseen)",
+        "compare_delta_title": "Henkilötyövuosien muutos verrattuna skenaarioon '{base}'\n"
+                               "(asiakaspalvelu vastuualueittain, keskitetyt palvelut erikseen)",
+        "delta_axis": "Muutos verrattuna skenaarioon '{base}' [HTV]",
+        "compare_shares_title": "Palvelulinjojen osuudet asiakaspalvelusta eri skenaarioissa\n"
+                                "(mustat viivat: tavoiteosuudet)",
+        "share_axis": "Osuus asiakaspalvelun henkilötyövuosista [%]",
+        "target_share": "Tavoiteosuus",
+        "compare_caseload_title": "Työttömiä työnhakijoita asiakaspalvelun henkilötyövuotta "
+                                  "kohden\nvastuualueittain eri skenaarioissa",
+        "caseload_axis": "Työttömiä työnhakijoita / HTV [henkilöä/HTV]",
+        "whole_area_ratio": "Koko työllisyysalue",
     },
 }
+
+
+#: Names of the service lines the plan defines (base.yaml's identifiers), by language; a
+#: line not listed here is shown with its label from the scenario file.
+LINE_NAMES: dict[str, dict[str, str]] = {
+    "fi": {
+        "weaker_position": "Heikommassa työmarkkina-asemassa olevien ja monialaiset palvelut",
+        "job_brokering": "Työnvälitys",
+        "skills": "Osaamisen kehittäminen",
+    },
+}
+
+
+def line_name(name: str, label: str, lang: str = "en") -> str:
+    """The service line ``name`` in ``lang``, or its ``label`` from the scenario file."""
+    return LINE_NAMES.get(lang, {}).get(name, label)
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
