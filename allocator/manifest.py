@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 
 
 def scenario_sha256(scenario: Scenario) -> str:
-    """Hex SHA-256 of the validated scenario's canonical JSON (defaults included)."""
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+    """Hex SHA-256 of the validated scenario's canonical JSON.
+
+    Fields left at their defaults are omitted, so a new optional field in a later version
+    does not change the hash of an existing scenario.
+    """
+    canonical = json.dumps(scenario.model_dump(mode="json", exclude_defaults=True), sort_keys=True,
+                           ensure_ascii=False,
                            separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -309,7 +309,7 @@ def test_infeasible_scenario_exits_1_and_still_writes(tmp_path: Path) -> None:
     text = " ".join(result.stdout.split())
     assert "infeasible" in text
     assert "tight: the rules cannot all hold" in text
-    assert "raise total_htv to 13.14" in text
+    assert "raise total_htv from 12.00 to 13.14" in text
     assert "no verified allocation for tight (INFEASIBLE)" in result.stderr
     rows = [line.split(",") for line in
             (out / "comparison.csv").read_text(encoding="utf-8").splitlines()[1:]]
