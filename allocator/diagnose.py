@@ -149,6 +149,10 @@ def describe(d: ModelData, name: str) -> str:
         c = next(c for c in d.central if c.name == key)
         return (f"central_at_lead[{key}]: {_h(d, c.units)} HTV at an office of "
                 f"{d.lead_municipality}")
+    if rule == "continuity" and key is not None and d.continuity is not None:
+        cont = d.continuity
+        return (f"continuity[{key}]: within {_h(d, cont.max_change_units or 0)} HTV of today's "
+                f"{_h(d, cont.current.get(key, 0))} HTV")
     return f"{name}: {RULES.get(rule, '')}"
 
 
