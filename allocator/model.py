@@ -220,31 +220,72 @@ def add_deviation_terms(b: BuiltModel) -> None:
     b.objectives["tie_break"] = tie_break_expression(b)
 
 
+def cell_range(b: BuiltModel, cell: Cell, max_deviation: int) -> tuple[int, int]:
+    """The units a cell can take when no cell deviates more than ``max_deviation``."""
+    t = b.data.target_scaled(cell)
+    lo = max(0, -(-(t - max_deviation) // DEV_SCALE))
+    return lo, max(lo, (t + max_deviation) // DEV_SCALE)
+
+
+def add_increments(model: cp_model.CpModel, y: Any, lo: int, steps: list[int],
+                   name: str) -> Any:
+    """Write ``y = lo + increments`` and return the increments' cost.
+
+    ``steps[k]`` is the cost of going from ``lo + k`` to ``lo + k + 1`` units; costs must not
+    decrease, so a minimiser fills the increments in order and the returned expression is
+    the convex cost of ``y`` exactly. Runs of equal cost share one variable. Unlike a
+    product or absolute value, this form has a tight linear relaxation, which is what lets
+    CP-SAT prove these stages at the root.
+    """
+    parts = []
+    k = 0
+    while k < len(steps):
+        run = k + 1
+        while run < len(steps) and steps[run] == steps[k]:
+            run += 1
+        v = model.new_int_var(0, run - k, f"{name}[{k}]")
+        parts.append((steps[k], v))
+        k = run
+    model.add(y == lo + sum(v for _, v in parts))
+    return sum(cost * v for cost, v in parts)
+
+
+def add_total_deviation_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) -> Any:
+    """Total absolute deviation [1/DEV_SCALE units] in increment form, within ``max_deviation``.
+
+    Equal to the sum of |DEV_SCALE * y - target| at any minimiser, and never below it.
+    """
+    d = b.data
+    terms: list[Any] = []
+    for cell, y in b.y.items():
+        t = d.target_scaled(cell)
+        lo, hi = cell_range(b, cell, max_deviation)
+        model.add_linear_constraint(y, lo, hi)
+        steps = [abs(DEV_SCALE * (k + 1) - t) - abs(DEV_SCALE * k - t) for k in range(lo, hi)]
+        terms.append(abs(DEV_SCALE * lo - t))
+        terms.append(add_increments(model, y, lo, steps, f"dev_step[{cell[0]},{cell[1]}]"))
+    return sum(terms)
+
+
 def add_spread_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) -> Any:
     """The 'spread' objective on ``model`` (a working copy): sum of (y - q)^2 / q over cells.
 
     Among allocations with equal largest and total deviation, this one spreads what a
     binding rule forces away from some cells over the others in proportion to their
     targets (minimising a chi-square distance scales the free cells proportionally).
-    ``max_deviation`` [1/DEV_SCALE units] bounds every cell, which keeps the squares small.
+    ``max_deviation`` [1/DEV_SCALE units] bounds every cell, which keeps the ranges small.
     """
     d = b.data
     terms = []
     for cell, y in b.y.items():
-        t = d.target_scaled(cell)
-        lo = max(0, -(-(t - max_deviation) // DEV_SCALE))
-        hi = max(lo, (t + max_deviation) // DEV_SCALE)
+        lo, hi = cell_range(b, cell, max_deviation)
         model.add_linear_constraint(y, lo, hi)
-        # (y - base)^2 with a small domain, base the floor of the target.
-        base = lo
-        shifted = model.new_int_var(0, hi - lo, f"spread_shift[{cell[0]},{cell[1]}]")
-        model.add(shifted == y - base)
-        square = model.new_int_var(0, (hi - lo) ** 2, f"spread_sq[{cell[0]},{cell[1]}]")
-        model.add_multiplication_equality(square, [shifted, shifted])
-        q = d.target[cell] - base  # target relative to base [units]
+        q = d.target[cell] - lo  # target relative to the range's bottom [units]
         weight = SPREAD_WEIGHT // max(1, round(d.target[cell]))
-        # weight * (s^2 - 2 q s) is (s - q)^2 * weight up to a constant.
-        terms.append(weight * square - round(2 * weight * q) * shifted)
+        # weight * (s^2 - 2 q s), s = y - lo: (s - q)^2 * weight up to a constant.
+        pull = round(2 * weight * q)
+        steps = [weight * (2 * k + 1) - pull for k in range(hi - lo)]
+        terms.append(add_increments(model, y, lo, steps, f"spread_step[{cell[0]},{cell[1]}]"))
     return sum(terms)
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from allocator.model import BuiltModel, add_spread_term
+from allocator.caseload import DEV_SCALE
+from allocator.heuristic import FlowStart
+from allocator.model import BuiltModel, add_spread_term, add_total_deviation_term
 from allocator.results import Allocation, StageFacts, Status
 
 #: Objective stages in lexicographic order.
@@ -46,6 +48,8 @@ class SolveSettings:
     """Search for the smallest change that resolves an infeasible scenario."""
     detect_ties: bool = True
     """Check whether another allocation is equally good, to report a broken tie."""
+    flow_start: bool = True
+    """Start from the network-flow optimum (allocator.heuristic) when the scenario allows."""
 
     def workers_for(self, built: BuiltModel) -> int:
         """The worker count to use: as set, or 1 for small models and every core for large."""
@@ -112,21 +116,45 @@ def _allocation(built: BuiltModel, solver: cp_model.CpSolver) -> Allocation:
                       {k: u for k, u in central.items() if u})
 
 
-def _values(built: BuiltModel, solver: cp_model.CpSolver) -> dict[str, int]:
-    values = {"total_deviation": sum(int(solver.value(v)) for v in built.deviation.values()),
-              "moves": int(solver.value(built.moves)) if built.change else 0}
-    if built.max_deviation is not None:
-        values["max_deviation"] = int(solver.value(built.max_deviation))
+def _values(built: BuiltModel, allocation: Allocation,
+            solver: cp_model.CpSolver | None) -> dict[str, int]:
+    """Objective terms recomputed from the allocation itself [1/DEV_SCALE units]."""
+    d = built.data
+    y: dict[tuple[str, str], int] = {}
+    for (m, _, line), units in allocation.cells.items():
+        y[(m, line)] = y.get((m, line), 0) + units
+    devs = [abs(DEV_SCALE * y.get(c, 0) - d.target_scaled(c)) for c in d.cells]
+    values = {"max_deviation": max(devs, default=0), "total_deviation": sum(devs),
+              "moves": 0}
+    if built.change and solver is not None:
+        values["moves"] = int(solver.value(built.moves))
     return values
 
 
-def _hint(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolver) -> None:
+def _hint(model: cp_model.CpModel, built: BuiltModel, allocation: Allocation) -> None:
+    """A complete hint for the model's own variables, from an allocation."""
+    d = built.data
     model.clear_hints()  # type: ignore[no-untyped-call]
-    for v in [*built.x.values(), *built.y.values(), *built.central.values(),
-              *built.staffed.values(), *built.deviation.values()]:
-        model.add_hint(v, solver.value(v))
+    y: dict[tuple[str, str], int] = {}
+    office: dict[str, int] = {}
+    for key, v in built.x.items():
+        units = allocation.cells.get(key, 0)
+        model.add_hint(v, units)
+        y[(key[0], key[2])] = y.get((key[0], key[2]), 0) + units
+        office[key[1]] = office.get(key[1], 0) + units
+    for ckey, cv in built.central.items():
+        model.add_hint(cv, allocation.central.get(ckey, 0))
+    worst = 0
+    for cell, v in built.y.items():
+        model.add_hint(v, y.get(cell, 0))
+        dev = abs(DEV_SCALE * y.get(cell, 0) - d.target_scaled(cell))
+        worst = max(worst, dev)
+        if cell in built.deviation:
+            model.add_hint(built.deviation[cell], dev)
+    for name, flag in built.staffed.items():
+        model.add_hint(flag, int(office.get(name, 0) > 0))
     if built.max_deviation is not None:
-        model.add_hint(built.max_deviation, solver.value(built.max_deviation))
+        model.add_hint(built.max_deviation, worst)
 
 
 def solve(built: BuiltModel, settings: SolveSettings | None = None,
@@ -136,34 +164,54 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
 
     The status is OPTIMAL only when stages 1 and 2 are proven optimal; a stage stopped by
     the time limit keeps its best value and the status becomes FEASIBLE. ``hint`` (e.g. the
-    allocation of a neighbouring scenario) seeds the first stage's search; it changes how
-    fast the optimum is found, never which allocation is returned. On a model built with
+    allocation of a neighbouring scenario) seeds the search; without one, the network-flow
+    start (allocator.heuristic) does when the scenario allows it. Hints change how fast
+    the optimum is found, never which allocation is returned. On a model built with
     ``explain=True``, ``rules_on`` chooses the rule labels that hold (default: all), which
     is how explanations re-solve with a rule relaxed; ``last_stage`` stops early.
     """
     settings = settings or SolveSettings()
-    start = time.perf_counter()
+    begin = time.perf_counter()
     if built.explain:
         model = _with_rules(built, list(built.literals) if rules_on is None else rules_on)
     else:
         model = built.model.clone()
-    if hint is not None:
-        for key, v in built.x.items():
-            model.add_hint(v, hint.cells.get(key, 0))
-        for ckey, cv in built.central.items():
-            model.add_hint(cv, hint.central.get(ckey, 0))
+    start = None
+    if settings.flow_start and (built.data.continuity is None
+                                or built.data.continuity.move_weight == 0):
+        from allocator.heuristic import flow_start
+
+        start = flow_start(built.data)
+    seed = hint or (Allocation(built.data.granularity, start.cells, start.central)
+                    if start else None)
+    if seed is not None:
+        _hint(model, built, seed)
     workers = settings.workers_for(built)
     used = 0.0
     outcome = SolveOutcome(Status.OPTIMAL, None)
-    last: cp_model.CpSolver | None = None
     order = stages_for(built)
+    held: dict[str, int] = {}
     for stage in order:
         stage_workers = 1 if stage == "tie_break" else workers
-        solver = _solver(settings, stage_workers, settings.time_limit - used)
+        remaining = settings.time_limit - used
+        if stage == "max_deviation" and start is not None and built.max_deviation is not None:
+            proven, spent = _prove_start(model, built, start, settings, stage_workers, remaining)
+            used += spent.deterministic_time
+            if proven:
+                outcome.stages.append(StageFacts(stage, "OPTIMAL", start.max_deviation,
+                                                 start.max_deviation, spent.wall_time,
+                                                 spent.deterministic_time, stage_workers))
+                held[stage] = start.max_deviation
+                model.add(built.max_deviation <= start.max_deviation)
+                outcome.allocation = Allocation(built.data.granularity, dict(start.cells),
+                                                dict(start.central))
+                outcome.values = _values(built, outcome.allocation, None)
+                continue
+        solver = _solver(settings, stage_workers, remaining)
         if stage == "spread":
-            assert built.max_deviation is not None and outcome.stages
-            held = next(st.objective for st in outcome.stages if st.name == "max_deviation")
-            objective = add_spread_term(model, built, held or 0)
+            objective = add_spread_term(model, built, held["max_deviation"])
+        elif stage == "total_deviation" and "max_deviation" in held:
+            objective = add_total_deviation_term(model, built, held["max_deviation"])
         else:
             objective = built.objectives[stage]
         model.minimize(objective)
@@ -180,20 +228,22 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
             workers=stage_workers,
         ))
         if code == cp_model.INFEASIBLE:
-            outcome.status = Status.INFEASIBLE if last is None else outcome.status
+            if outcome.allocation is None:
+                outcome.status = Status.INFEASIBLE
             break
         if not has_solution:
-            if last is None:
+            if outcome.allocation is None:
                 outcome.status = Status.UNKNOWN
             break
-        last = solver
         if code != cp_model.OPTIMAL and stage in ("max_deviation", "total_deviation"):
             outcome.status = Status.FEASIBLE
         # Hold this stage's value while the next stage optimises, starting from here.
-        model.add(objective <= round(solver.objective_value))
-        _hint(model, built, solver)
+        value = round(solver.objective_value)
+        held[stage] = value
+        model.add(objective <= value)
         outcome.allocation = _allocation(built, solver)
-        outcome.values = _values(built, solver)
+        outcome.values = _values(built, outcome.allocation, solver)
+        _hint(model, built, outcome.allocation)
         if stage == "spread" and settings.detect_ties:
             outcome.tie = find_tie(model, built, solver, settings)
         if stage == last_stage:
@@ -202,8 +252,24 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
             if stage != order[-1]:
                 outcome.status = Status.FEASIBLE
             break
-    outcome.solve_time = time.perf_counter() - start
+    outcome.solve_time = time.perf_counter() - begin
     return outcome
+
+
+def _prove_start(model: cp_model.CpModel, built: BuiltModel, start: FlowStart,
+                 settings: SolveSettings, workers: int,
+                 remaining: float) -> tuple[bool, cp_model.CpSolver]:
+    """Let CP-SAT prove that no allocation has a smaller largest deviation than the start.
+
+    The start is a valid allocation; if CP-SAT finds the model infeasible with the largest
+    deviation one step below it, the start's value is the proven optimum of stage 1.
+    """
+    assert built.max_deviation is not None
+    probe = model.clone()
+    probe.add(built.max_deviation <= start.max_deviation - 1)
+    solver = _solver(settings, workers, remaining)
+    code = solver.solve(probe)
+    return code == cp_model.INFEASIBLE or start.max_deviation == 0, solver
 
 
 def find_tie(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolver,
