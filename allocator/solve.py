@@ -79,13 +79,15 @@ def _hint(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolver)
 
 
 def solve(built: BuiltModel, settings: SolveSettings | None = None,
-          hint: Allocation | None = None) -> SolveOutcome:
+          hint: Allocation | None = None, stages: tuple[str, ...] = STAGES) -> SolveOutcome:
     """Solve ``built`` stage by stage; never modifies ``built.model``.
 
     The status is OPTIMAL only when stages 1 and 2 are proven optimal; a stage stopped by
     the time limit keeps its best value and the status becomes FEASIBLE. ``hint`` (e.g. the
     allocation of a neighbouring scenario) seeds the first stage's search; it changes how
-    fast the optimum is found, never which allocation is returned.
+    fast the optimum is found, never which allocation is returned. ``stages`` picks a
+    subsequence of STAGES (e.g. without ``spread`` for a model whose targets are not
+    ``built.data``'s); every stage but ``spread`` minimises ``built.objectives[stage]``.
     """
     settings = settings or SolveSettings()
     start = time.perf_counter()
@@ -99,7 +101,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     used = 0.0
     outcome = SolveOutcome(Status.OPTIMAL, None)
     last: cp_model.CpSolver | None = None
-    for stage in STAGES:
+    for stage in stages:
         stage_workers = 1 if stage == "tie_break" else workers
         solver = _solver(settings, stage_workers, settings.time_limit - used)
         if stage == "spread":
@@ -135,7 +137,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         _hint(model, built, solver)
         outcome.allocation = _allocation(built, solver)
         if used >= settings.time_limit:
-            if stage != STAGES[-1]:
+            if stage != stages[-1]:
                 outcome.status = Status.FEASIBLE
             break
     outcome.solve_time = time.perf_counter() - start
