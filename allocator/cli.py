@@ -38,6 +38,8 @@ def main() -> None:
     \b
     allocate scenarios/base.yaml          allocate one scenario (same as 'allocate run ...')
     allocate schema > scenario.schema.json  JSON Schema for editors
+    allocate sweep|tornado|tipping|montecarlo FILE ...  sensitivity to the inputs
+    allocate robust FILE FILE ...          one allocation for several scenarios
     """
 
 
@@ -134,6 +136,14 @@ def schema(out_file: Path | None) -> None:
 
 # Further commands live in their own modules (allocator/cli_<topic>.py), each defining a
 # click command whose module imports only click at the top, and are registered here.
+
+from allocator.cli_sensitivity import montecarlo, robust, sweep, tipping, tornado  # noqa: E402
+
+main.add_command(sweep)
+main.add_command(tornado)
+main.add_command(tipping)
+main.add_command(montecarlo)
+main.add_command(robust)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,10 +6,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
+import yaml
 from builders import tiny, tiny_data, tiny_with
+from click.testing import CliRunner, Result
 
 from allocator.caseload import DEV_SCALE, prepare
+from allocator.cli import main
 from allocator.errors import ScenarioError
 from allocator.loading import load_scenario
 from allocator.model import build_model
@@ -152,3 +156,64 @@ def test_rules_that_cannot_hold_together_are_named() -> None:
                                                     ("line_share[youth]",)]
     assert result.conflicts[0].message == ("brokering needs at least 4.90 HTV in tiny but at "
                                            "most 4.10 HTV in youth_heavy")
+
+
+# --- the command --------------------------------------------------------------------------
+
+def write(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_exit(result: Result, code: int) -> None:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    if code:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def test_cli_robust_on_base_and_a_variant(tmp_path: Path) -> None:
+    variant = write(tmp_path / "up.yaml", sastamala_up().model_dump(mode="json"))
+    out = tmp_path / "out"
+    result = invoke("robust", BASE_FILE, variant, "--out", out)
+    assert_exit(result, 0)
+    assert "Regret max" in result.stdout and "Verifier: passed in every scenario" in result.stdout
+    assert {p.name for p in out.iterdir()} == {
+        "robust.csv", "robust_cross.csv", "robust_by_area.csv", "robust_allocation.csv",
+        "robust.png"}
+    regret = pd.read_csv(out / "robust.csv")
+    assert list(regret["scenario"]) == ["base", "sastamala_up"]
+    allocation = pd.read_csv(out / "robust_allocation.csv")
+    assert round(allocation["htv"].sum(), 2) == 32.66  # central services included
+
+
+def test_cli_robust_structure_mismatch_exits_2_naming_the_field(tmp_path: Path) -> None:
+    one = write(tmp_path / "one.yaml", tiny_data())
+    two = write(tmp_path / "two.yaml", tiny_data() | {"total_htv": 12.0})
+    result = invoke("robust", one, two, "--out", tmp_path / "out")
+    assert_exit(result, 2)
+    assert f"{two}: total_htv: 12 here, but 10 in {one}" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_robust_conflicting_rules_exit_1(tmp_path: Path) -> None:
+    data = tiny_data()
+    data["service_lines"][0]["share"], data["service_lines"][1]["share"] = 0.4, 0.6
+    one = write(tmp_path / "one.yaml", tiny_data())
+    two = write(tmp_path / "two.yaml", data)
+    result = invoke("robust", one, two, "--out", tmp_path / "out")
+    assert_exit(result, 1)
+    assert f"error: youth needs at least 4.90 HTV in {two} but at most 4.10 HTV in {one}" \
+        in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_robust_invalid_file_exits_2(tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.yaml", tiny_data() | {"granularity": "fine"})
+    result = invoke("robust", bad, bad)
+    assert_exit(result, 2)
+    assert f"{bad}" in result.stderr and "granularity" in result.stderr

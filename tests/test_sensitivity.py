@@ -1,4 +1,4 @@
-"""Sweeps, tornado, tipping points and Monte Carlo.
+"""Sweeps, tornado, tipping points and Monte Carlo: library functions and their commands.
 
 The base case is used where its figures matter (a sweep and a Monte Carlo with few runs);
 everything else runs on the tiny scenario of tests/builders.py or a two-municipality case
@@ -13,8 +13,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from builders import tiny, tiny_with
+import yaml
+from builders import tiny, tiny_data, tiny_with
+from click.testing import CliRunner, Result
 
+from allocator.cli import main
 from allocator.errors import InfeasibleError, ScenarioError
 from allocator.loading import load_scenario
 from allocator.pipeline import allocate
@@ -282,3 +285,133 @@ def test_stability_counts_moves_strictly_above_the_threshold() -> None:
     assert row["moved_share"] == 0.5  # 0.11 and -0.2 of four runs with an allocation
     assert row["runs"] == 5 and row["runs_without_allocation"] == 1
     assert row["min_htv"] == 3.8 and row["max_htv"] == 4.11
+
+
+# --- commands -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tiny") / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny_data(), allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def starved_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny scenario with 4 HTV: two offices need 2.0 each after 1.0 of central services."""
+    data = tiny_data() | {"total_htv": 4.0}
+    path = tmp_path_factory.mktemp("starved") / "starved.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_exit(result: Result, code: int) -> None:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    if code:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def test_cli_sweep_writes_csv_and_chart(tiny_file: Path, tmp_path: Path) -> None:
+    result = invoke("sweep", tiny_file, "--param", "total_htv=9:11:1",
+                    "--param", "service_lines.youth.share=0.3,0.5", "--out", tmp_path,
+                    "--executor", "sequential")
+    assert_exit(result, 0)
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+    assert "Sweep of total_htv" in result.stdout
+    frame = pd.read_csv(tmp_path / "sweep.csv")
+    assert len(frame) == 5 * 2 and set(frame["status"]) == {"OPTIMAL"}
+    assert (tmp_path / "sweep.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_cli_sweep_without_rebalance_reports_invalid_points(tiny_file: Path,
+                                                            tmp_path: Path) -> None:
+    result = invoke("sweep", tiny_file, "--param", "service_lines.youth.share=0.3,0.4",
+                    "--no-rebalance", "--out", tmp_path, "--executor", "sequential")
+    assert_exit(result, 0)
+    assert "INVALID" in result.stdout
+    frame = pd.read_csv(tmp_path / "sweep.csv")
+    assert list(frame.drop_duplicates("value")["status"]) == ["INVALID", "OPTIMAL"]
+
+
+@pytest.mark.parametrize(("param", "named"), [
+    ("nothing=1:2:1", "nothing: no key 'nothing'"),
+    ("lead_municipality=1:2:1", "lead_municipality: is not a numeric field"),
+    ("total_htv=1:2", "total_htv: range '1:2' needs start:stop:step"),
+])
+def test_cli_sweep_bad_param_exits_2_naming_it(tiny_file: Path, tmp_path: Path, param: str,
+                                               named: str) -> None:
+    result = invoke("sweep", tiny_file, "--param", param, "--out", tmp_path)
+    assert_exit(result, 2)
+    assert f"--param: {named}" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_sweep_invalid_scenario_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(tiny_data() | {"total_htv": -1}), encoding="utf-8")
+    result = invoke("sweep", bad, "--param", "total_htv=9:10:1", "--out", tmp_path / "out")
+    assert_exit(result, 2)
+    assert f"{bad}:" in result.stderr and "total_htv: must be > 0" in result.stderr
+
+
+def test_cli_sweep_with_no_feasible_point_exits_1(tiny_file: Path, tmp_path: Path) -> None:
+    result = invoke("sweep", tiny_file, "--param", "total_htv=3:4:1", "--out", tmp_path,
+                    "--executor", "sequential")
+    assert_exit(result, 1)
+    assert "no point of the sweep has an allocation" in result.stderr
+    assert (tmp_path / "sweep.csv").exists()  # the infeasible points are still reported
+
+
+def test_cli_tornado_writes_files_and_refuses_unknown_area(tiny_file: Path,
+                                                           tmp_path: Path) -> None:
+    result = invoke("tornado", tiny_file, "--out", tmp_path, "--executor", "sequential",
+                    "--change", "20", "--top", "3")
+    assert_exit(result, 0)
+    frame = pd.read_csv(tmp_path / "tornado.csv")
+    assert set(frame["area"]) == {"A", "B"} and frame["rank"].min() == 1
+    assert "±20 %" in result.stdout
+    assert (tmp_path / "tornado.png").read_bytes().startswith(b"\x89PNG")
+    bad = invoke("tornado", tiny_file, "--area", "C", "--out", tmp_path / "x")
+    assert_exit(bad, 2)
+    assert "--area: unknown area 'C' (known: A, B)" in bad.stderr
+
+
+def test_cli_tornado_on_an_infeasible_scenario_exits_1(starved_file: Path,
+                                                       tmp_path: Path) -> None:
+    result = invoke("tornado", starved_file, "--out", tmp_path, "--executor", "sequential")
+    assert_exit(result, 1)
+    assert "has no allocation (INFEASIBLE)" in result.stderr
+    assert not tmp_path.exists() or list(tmp_path.iterdir()) == []
+
+
+def test_cli_tipping_for_one_area(tiny_file: Path, tmp_path: Path) -> None:
+    result = invoke("tipping", tiny_file, "--input", "municipalities.b1.caseload.unemployed",
+                    "--area", "B", "--max-change", "30", "--out", tmp_path,
+                    "--executor", "sequential")
+    assert_exit(result, 0)
+    frame = pd.read_csv(tmp_path / "tipping.csv")
+    assert set(frame["area"]) == {"B"} and set(frame["direction"]) == {"up", "down"}
+    assert "Tipping points" in result.stdout
+    assert (tmp_path / "tipping.png").read_bytes().startswith(b"\x89PNG")
+    bad = invoke("tipping", tiny_file, "--input", "offices[7].min_htv", "--out", tmp_path / "x")
+    assert_exit(bad, 2)
+    assert "--input: offices[7].min_htv: no item [7]" in bad.stderr
+
+
+def test_cli_montecarlo_writes_runs_summary_and_box_plot(tiny_file: Path,
+                                                         tmp_path: Path) -> None:
+    result = invoke("montecarlo", tiny_file, "--runs", "6", "--model", "uniform:0.2",
+                    "--seed", "4", "--out", tmp_path, "--executor", "sequential")
+    assert_exit(result, 0)
+    runs = pd.read_csv(tmp_path / "montecarlo.csv")
+    summary = pd.read_csv(tmp_path / "montecarlo_summary.csv")
+    assert len(runs) == 6 * 2 and list(summary["area"]) == ["A", "B"]
+    assert (tmp_path / "montecarlo.png").read_bytes().startswith(b"\x89PNG")
+    bad = invoke("montecarlo", tiny_file, "--model", "gauss", "--out", tmp_path / "x")
+    assert_exit(bad, 2)
+    assert "--model: 'gauss' is not an uncertainty model" in bad.stderr
