@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 #: the next as a hint. Fixed, so results never depend on the number of processes.
 CHAIN = 8
 #: Monte Carlo runs per job.
-BLOCK = 10
+BLOCK = 5
 #: Most points one --param may ask for.
 MAX_POINTS = 2000
 #: Status of a changed scenario that does not validate (see allocator.results.Status).
@@ -199,7 +199,8 @@ class Input:
     """A numeric input of a scenario, addressed by its dotted path.
 
     ``value`` is the base value [the field's own unit]; ``quantum`` is set for sizes that
-    must be whole multiples of the granularity [HTV] (total_htv, fixed central services).
+    must be whole multiples of the granularity [HTV] (total_htv, fixed central services);
+    ``integer`` for fields the schema declares whole numbers (e.g. solver.workers).
     """
 
     path: str
@@ -207,6 +208,7 @@ class Input:
     kind: str
     value: float
     quantum: Fraction | None = None
+    integer: bool = False
 
     def moved(self, relative: float) -> float:
         """The value changed by ``relative`` (0.1 = +10 %), rounded to the quantum if any."""
@@ -276,14 +278,16 @@ def input_at(s: Scenario, path: str, source: str = "--param", need_value: bool =
         value = get_path(scenario_data(s), path)
     except KeyError as exc:
         raise ScenarioError([Problem(path, str(exc.args[0]).split(": ", 1)[-1], source)]) from None
-    if not _is_numeric_field(path):
+    kinds = _numeric_kinds(path)
+    if not kinds:
         shown = "a list or mapping" if isinstance(value, list | dict) else repr(value)
         raise ScenarioError([Problem(path, f"is not a numeric field (its value is {shown})",
                                      source)])
     if value is None and need_value:
         raise ScenarioError([Problem(path, "has no value in the scenario to start from; "
                                            "give it in the scenario file first", source)])
-    return Input(path, path, "other", float("nan") if value is None else float(value))
+    return Input(path, path, "other", float("nan") if value is None else float(value),
+                 integer=float not in kinds)
 
 
 _TOP = re.compile(r"^(?P<what>municipalities|areas|offices|service_lines|central_services)"
@@ -302,8 +306,8 @@ def _canonical(s: Scenario, path: str) -> str:
     return _key(items[index].name, index % len(items), match["what"]) + (match["rest"] or "")
 
 
-def _is_numeric_field(path: str) -> bool:
-    """Whether the schema declares a number at ``path`` (int or float, maybe optional)."""
+def _numeric_kinds(path: str) -> set[type]:
+    """The number types (int, float) the schema declares at ``path``; empty if not a number."""
     annotation: Any = Scenario
     for part in path.split("."):
         match = re.match(r"^(?P<key>[^\[\]]*)((\[-?\d+\])*)$", part)
@@ -314,9 +318,9 @@ def _is_numeric_field(path: str) -> bool:
         for _ in range(steps):
             annotation = _inner(annotation, None)
         if annotation is None:
-            return False
+            return set()
     kinds = _flatten(annotation)
-    return any(k in (int, float) for k in kinds) and bool not in kinds
+    return set() if bool in kinds else {k for k in kinds if k in (int, float)}
 
 
 def _flatten(annotation: Any) -> list[Any]:
@@ -455,9 +459,11 @@ def sweep(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
     import pandas as pd
 
     options = options or RunOptions()
-    base_values = {path: input_at(scenario, path, need_value=False).value for path, _ in params}
+    inputs = {path: input_at(scenario, path, need_value=False) for path, _ in params}
     base = solve_base(scenario, options)
-    groups = [[_changes(scenario, path, v, rebalance) for v in values] for path, values in params]
+    groups = [[_changes(scenario, path,
+                        int(v) if inputs[path].integer and float(v).is_integer() else v, rebalance)
+               for v in values] for path, values in params]
     solved = _solve_all(scenario, groups, base, options, chained=True)
     areas = [a.name for a in scenario.areas]
     rows = []
@@ -476,7 +482,8 @@ def sweep(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
                                         "change_htv", "status", "verified", "max_deviation_htv",
                                         "total_deviation_htv", "message"])
     frame.attrs.update(analysis="sweep", scenario=scenario.name, areas=areas,
-                       rebalance=rebalance, base_values=base_values,
+                       rebalance=rebalance,
+                       base_values={path: i.value for path, i in inputs.items()},
                        footer=_footer(scenario, "one-at-a-time sweep"
                                       + (", line shares rebalanced" if rebalance else ""),
                                       options.time_limit))

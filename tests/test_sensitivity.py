@@ -184,6 +184,11 @@ def test_sweep_is_identical_sequential_pooled_and_with_hints() -> None:
     assert sequential["htv"].nunique() > 4  # the sweep does move the allocation
 
 
+def test_a_whole_number_field_is_swept_with_whole_numbers() -> None:
+    frame = sweep(tiny(), [("solver.workers", [0.0, 2.0])], options=SEQUENTIAL)
+    assert set(frame["status"]) == {"OPTIMAL"}, frame["message"].tolist()
+
+
 # --- tornado ------------------------------------------------------------------------------
 
 def test_tornado_ranks_a_binding_office_minimum_first() -> None:
@@ -285,6 +290,36 @@ def test_stability_counts_moves_strictly_above_the_threshold() -> None:
     assert row["moved_share"] == 0.5  # 0.11 and -0.2 of four runs with an allocation
     assert row["runs"] == 5 and row["runs_without_allocation"] == 1
     assert row["min_htv"] == 3.8 and row["max_htv"] == 4.11
+
+
+# --- charts -------------------------------------------------------------------------------
+
+def test_every_chart_text_exists_in_both_languages() -> None:
+    from allocator.charts.style import TEXT
+
+    assert set(TEXT["en"]) == set(TEXT["fi"])
+    assert all(TEXT["fi"][k] != TEXT["en"][k] for k in TEXT["en"] if k.endswith("_axis"))
+
+
+def test_charts_label_axes_in_the_chosen_language_with_the_footer(
+        base_sweep: pd.DataFrame) -> None:
+    from allocator.charts import plot_monte_carlo, plot_sweep, plot_tipping, plot_tornado
+    from allocator.charts.style import TEXT
+
+    frames = {
+        plot_sweep: base_sweep,
+        plot_tornado: tornado(tiny(), inputs=["total_htv"], options=SEQUENTIAL),
+        plot_tipping: tipping_points(hand_case(), ["total_htv"], max_change=0.2,
+                                     options=SEQUENTIAL),
+        plot_monte_carlo: monte_carlo(tiny(), runs=3, options=SEQUENTIAL),
+    }
+    for plot, frame in frames.items():
+        fig = plot(frame, lang="fi")
+        labels = {ax.get_ylabel() for ax in fig.axes} | {ax.get_xlabel() for ax in fig.axes}
+        assert labels & {v for k, v in TEXT["fi"].items() if k.endswith("_axis")}, plot
+        assert all(ax.get_title() for ax in fig.axes), plot
+        footer = [t.get_text() for t in fig.texts]
+        assert any("sha256:" in t and "allocator" in t for t in footer), plot
 
 
 # --- commands -----------------------------------------------------------------------------
