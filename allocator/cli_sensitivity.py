@@ -44,7 +44,8 @@ def _common(f: F) -> F:
                      help="Processes for --executor local [default: one per core]."),
         click.option("--hints/--no-hints", default=False, show_default=True,
                      help="Seed each solve with a neighbouring allocation. Same results; "
-                          "on the base case it measured slower, hence off."),
+                          "on the base case the gain was within noise (benchmarks/"
+                          "sensitivity.py), hence off."),
         click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
                      help="Deterministic time limit per solve [CP-SAT deterministic s] "
                           "[default: the scenario's solver.time_limit]."),
