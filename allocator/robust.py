@@ -334,8 +334,8 @@ class RobustResult:
                            for n, s in zip(self.names, self.scenarios, strict=True))
         proof = "proven optimal" if self.status == Status.OPTIMAL else str(self.status).lower()
         check = "verified in every scenario" if self.verified else "NOT verified"
-        return (f"allocator {__version__} · OR-Tools {ortools_version} · robust over {hashes} · "
-                f"{proof}, {check}")
+        return (f"allocator {__version__} · OR-Tools {ortools_version} · robust allocation, "
+                f"{proof}, {check}\nscenarios: {hashes}")
 
 
 def _f(value: Fraction | None) -> float:

@@ -69,11 +69,13 @@ def _finish(fig: Figure, frame: pd.DataFrame) -> Figure:
     """The reproducibility footer, with room kept for it below the panels."""
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+    footer = str(frame.attrs.get("footer", ""))
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
-        room = 0.12 / fig.get_figheight()  # about 0.12 in for one line of 6 pt text
+        # About 0.11 in per line of 6 pt text.
+        room = 0.03 + 0.11 * (footer.count("\n") + 1) / fig.get_figheight()
         engine.set(rect=(0, room, 1, 1 - room))
-    add_footer(fig, str(frame.attrs.get("footer", "")))
+    add_footer(fig, footer)
     return fig
 
 
