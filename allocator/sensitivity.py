@@ -52,6 +52,12 @@ CHAIN = 8
 BLOCK = 5
 #: Most points one --param may ask for.
 MAX_POINTS = 2000
+#: Whether each analysis seeds its solves with a neighbouring allocation by default. Measured
+#: on the base case (benchmarks/sensitivity.py): hints from a close neighbour (the previous
+#: sweep or scan point, or the base for a one-input tornado change) made the analyses
+#: about 20 % faster; the base allocation as a hint for a Monte Carlo draw, which moves
+#: every count at once, made it about 10 % slower. Hints never change the results.
+HINTS = {"sweep": True, "tornado": True, "tipping": True, "monte_carlo": False}
 #: Status of a changed scenario that does not validate (see allocator.results.Status).
 INVALID = "INVALID"
 
@@ -63,14 +69,15 @@ class RunOptions:
     """How an analysis's solves are run; never changes what they return.
 
     ``executor``: ``local`` (process pool) or ``sequential``; ``processes``: pool size
-    (default one per core); ``hints``: seed each solve with a neighbouring allocation;
-    ``time_limit``: deterministic time per solve [CP-SAT deterministic s] (default the
-    scenario's); ``progress``: called with the number of solves just finished.
+    (default one per core); ``hints``: seed each solve with a neighbouring allocation
+    (None: the analysis's default, see :data:`HINTS`); ``time_limit``: deterministic time
+    per solve [CP-SAT deterministic s] (default the scenario's); ``progress``: called with
+    the number of solves just finished.
     """
 
     executor: str = "local"
     processes: int | None = None
-    hints: bool = False
+    hints: bool | None = None
     time_limit: float | None = None
     progress: Callable[[int], None] | None = field(default=None, compare=False)
 
@@ -162,6 +169,7 @@ def _run_chain(job: _Chain) -> list[Point]:
 def _solve_all(scenario: Scenario, groups: Sequence[Sequence[dict[str, Any]]], base: Point | None,
                options: RunOptions, chained: bool) -> list[list[Point]]:
     """Each group of changes solved as chains of at most CHAIN points, in order."""
+    assert options.hints is not None, "resolve the analysis's default first"
     hint = base.allocation if base is not None and options.hints else None
     jobs: list[_Chain] = []
     owners: list[int] = []
@@ -177,6 +185,12 @@ def _solve_all(scenario: Scenario, groups: Sequence[Sequence[dict[str, Any]]], b
     for g, points in zip(owners, done, strict=True):
         out[g].extend(points)
     return out
+
+
+def _resolved(options: RunOptions | None, analysis: str) -> RunOptions:
+    """``options`` with hints set to the analysis's default where not given."""
+    options = options or RunOptions()
+    return options if options.hints is not None else replace(options, hints=HINTS[analysis])
 
 
 def solve_base(scenario: Scenario, options: RunOptions | None = None) -> Point:
@@ -458,7 +472,7 @@ def sweep(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
     """
     import pandas as pd
 
-    options = options or RunOptions()
+    options = _resolved(options, "sweep")
     inputs = {path: input_at(scenario, path, need_value=False) for path, _ in params}
     base = solve_base(scenario, options)
     groups = [[_changes(scenario, path,
@@ -506,7 +520,7 @@ def tornado(scenario: Scenario, relative: float = 0.10, inputs: Iterable[str] | 
     """
     import pandas as pd
 
-    options = options or RunOptions()
+    options = _resolved(options, "tornado")
     if not 0 < relative < 1:
         raise ValueError(f"relative change {relative} must be between 0 and 1")
     chosen = (numeric_inputs(scenario) if inputs is None
@@ -646,7 +660,7 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
     """
     import pandas as pd
 
-    options = options or RunOptions()
+    options = _resolved(options, "tipping")
     if not 0 < max_change < 1:
         raise ValueError(f"max_change {max_change} must be between 0 and 1")
     if steps < 1 or precision <= 0:
@@ -781,7 +795,7 @@ def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", see
     """
     import pandas as pd
 
-    options = options or RunOptions()
+    options = _resolved(options, "monte_carlo")
     parse_uncertainty(model)
     if runs < 1:
         raise ValueError("runs must be >= 1")

@@ -7,7 +7,10 @@ Measured (never asserted in tests), on the base case:
 - a Monte Carlo of ``--runs`` Poisson draws: sequential and on a local pool (one process
   per core), each without and with hints (the base allocation seeds every solve);
 - a fine sweep of Sastamala's unemployed (600..900 in steps of 5, 61 neighbouring points)
-  sequentially, without and with hints (each point seeds the next).
+  sequentially, without and with hints (each point seeds the next);
+- a tornado over every input (the base allocation seeds each solve) and the tipping
+  points of three inputs (each scan step seeds the next), sequentially, without and
+  with hints.
 
 Each configuration's frame is checked against the first one's: hints and executors may
 change the time, never the result. The pool's time includes starting its processes.
@@ -27,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from allocator.loading import load_scenario
-from allocator.sensitivity import RunOptions, monte_carlo, sweep
+from allocator.sensitivity import RunOptions, monte_carlo, sweep, tipping_points, tornado
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "base.yaml"
@@ -61,6 +64,14 @@ def main() -> None:
         configs.append(("sweep", "sequential", hints, len(points),
                         lambda o: sweep(scenario, [("municipalities.Sastamala.caseload.unemployed",
                                                     [float(p) for p in points])], options=o)))
+    tipping_inputs = ["municipalities.Sastamala.caseload.unemployed", "service_lines.skills.share",
+                      "municipalities.Kihniö.caseload.unemployed"]
+    for hints in (False, True):
+        configs.append(("tornado", "sequential", hints, 178,
+                        lambda o: tornado(scenario, 0.1, options=o)))
+    for hints in (False, True):
+        configs.append(("tipping", "sequential", hints, 0,
+                        lambda o: tipping_points(scenario, tipping_inputs, options=o)))
     rows: list[dict[str, object]] = []
     reference: dict[str, pd.DataFrame] = {}
     print(f"load average before: {os.getloadavg()[0]:.2f} (1 min), {processes} cores")
@@ -70,6 +81,8 @@ def main() -> None:
         options = RunOptions(executor=executor, processes=processes, hints=hints)
         seconds, frame = _median_time(lambda run=run, options=options: run(options), args.repeat)
         same = reference.setdefault(analysis, frame).equals(frame)
+        if analysis == "tipping":  # solves differ per area: count them from the frame
+            solves = int(frame.drop_duplicates(["input", "direction"])["solves"].sum())
         rows.append({"analysis": analysis, "executor": executor, "processes":
                      processes if executor == "local" else 1, "hints": hints, "solves": solves,
                      "median_s": round(seconds, 3), "solves_per_s": round(solves / seconds, 1),

@@ -176,11 +176,11 @@ def test_invalid_and_infeasible_points_are_reported_not_raised() -> None:
 def test_sweep_is_identical_sequential_pooled_and_with_hints() -> None:
     params = [("municipalities.b1.caseload.unemployed", [150.0, 175.0, 200.0, 225.0, 250.0]),
               ("total_htv", [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0, 12.5, 13.0, 13.5])]
-    sequential = sweep(tiny(), params, options=SEQUENTIAL)
-    pooled = sweep(tiny(), params, options=POOL)
+    sequential = sweep(tiny(), params, options=RunOptions(executor="sequential", hints=False))
     hinted = sweep(tiny(), params, options=RunOptions(executor="sequential", hints=True))
-    pd.testing.assert_frame_equal(sequential, pooled)
+    pooled = sweep(tiny(), params, options=POOL)  # hints by default for a sweep
     pd.testing.assert_frame_equal(sequential, hinted)
+    pd.testing.assert_frame_equal(sequential, pooled)
     assert sequential["htv"].nunique() > 4  # the sweep does move the allocation
 
 
