@@ -319,7 +319,7 @@ def _print_tornado(frame: pd.DataFrame, console: Console, top: int, change: floa
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--input", "inputs", multiple=True, required=True, metavar="PATH",
               help="An input by its dotted path (repeatable), or 'all' for every numeric "
-                   "input (slow: about 20 solves per input and direction).")
+                   "input (on the base case about 10 solves per input and direction).")
 @click.option("--area", "areas", multiple=True, help="Only these areas [default: all].")
 @click.option("--max-change", type=click.FloatRange(0, 100, min_open=True, max_open=True),
               default=50.0, show_default=True,
