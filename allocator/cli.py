@@ -38,6 +38,8 @@ def main() -> None:
     \b
     allocate scenarios/base.yaml          allocate one scenario (same as 'allocate run ...')
     allocate schema > scenario.schema.json  JSON Schema for editors
+    allocate sweep|tornado|tipping|montecarlo FILE ...  sensitivity to the inputs
+    allocate robust FILE FILE ...          one allocation for several scenarios
     """
 
 
@@ -146,6 +148,14 @@ def schema(out_file: Path | None) -> None:
 from allocator.cli_compare import compare  # noqa: E402
 
 main.add_command(compare)
+
+from allocator.cli_sensitivity import montecarlo, robust, sweep, tipping, tornado  # noqa: E402
+
+main.add_command(sweep)
+main.add_command(tornado)
+main.add_command(tipping)
+main.add_command(montecarlo)
+main.add_command(robust)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -159,16 +159,19 @@ def _hint(model: cp_model.CpModel, built: BuiltModel, allocation: Allocation) ->
 
 def solve(built: BuiltModel, settings: SolveSettings | None = None,
           hint: Allocation | None = None, rules_on: list[str] | None = None,
-          last_stage: str | None = None) -> SolveOutcome:
+          last_stage: str | None = None, stages: tuple[str, ...] | None = None) -> SolveOutcome:
     """Solve ``built`` stage by stage; never modifies ``built.model``.
 
     The status is OPTIMAL only when stages 1 and 2 are proven optimal; a stage stopped by
     the time limit keeps its best value and the status becomes FEASIBLE. ``hint`` (e.g. the
     allocation of a neighbouring scenario) seeds the search; without one, the network-flow
     start (allocator.heuristic) does when the scenario allows it. Hints change how fast
-    the optimum is found, never which allocation is returned. On a model built with
-    ``explain=True``, ``rules_on`` chooses the rule labels that hold (default: all), which
-    is how explanations re-solve with a rule relaxed; ``last_stage`` stops early.
+    the optimum is found, not its value. On a model built with ``explain=True``,
+    ``rules_on`` chooses the rule labels that hold (default: all), which is how
+    explanations re-solve with a rule relaxed; ``last_stage`` stops early. ``stages``
+    gives custom stages for a model whose objectives are not ``built.data``'s own (e.g.
+    the robust model): then every stage but ``spread`` minimises
+    ``built.objectives[stage]`` as built, with no flow start.
     """
     settings = settings or SolveSettings()
     begin = time.perf_counter()
@@ -176,9 +179,10 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         model = _with_rules(built, list(built.literals) if rules_on is None else rules_on)
     else:
         model = built.model.clone()
+    custom = stages is not None
     start = None
-    if settings.flow_start and (built.data.continuity is None
-                                or built.data.continuity.move_weight == 0):
+    if settings.flow_start and not custom and (built.data.continuity is None
+                                               or built.data.continuity.move_weight == 0):
         from allocator.heuristic import flow_start
 
         start = flow_start(built.data)
@@ -189,7 +193,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     workers = settings.workers_for(built)
     used = 0.0
     outcome = SolveOutcome(Status.OPTIMAL, None)
-    order = stages_for(built)
+    order = stages if stages is not None else stages_for(built)
     held: dict[str, int] = {}
     for stage in order:
         stage_workers = 1 if stage == "tie_break" else workers
@@ -210,7 +214,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         solver = _solver(settings, stage_workers, remaining)
         if stage == "spread":
             objective = add_spread_term(model, built, held["max_deviation"])
-        elif stage == "total_deviation" and "max_deviation" in held:
+        elif stage == "total_deviation" and "max_deviation" in held and not custom:
             objective = add_total_deviation_term(model, built, held["max_deviation"])
         else:
             objective = built.objectives[stage]

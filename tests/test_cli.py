@@ -308,7 +308,8 @@ def test_help_lists_the_commands() -> None:
     assert_clean_exit(result, 0)
     commands = result.stdout.split("Commands:", 1)[1].splitlines()
     names = {line.split()[0] for line in commands if line.strip()}
-    assert names == {"run", "schema", "compare"}
+    assert names == {"run", "schema", "compare", "sweep", "tornado", "tipping", "montecarlo",
+                     "robust"}
 
 
 def test_run_help_lists_its_options() -> None:

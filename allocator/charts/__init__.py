@@ -6,5 +6,13 @@ notebooks draw the same pictures.
 """
 
 from allocator.charts.allocation import plot_allocation
+from allocator.charts.sensitivity import (
+    plot_monte_carlo,
+    plot_robust,
+    plot_sweep,
+    plot_tipping,
+    plot_tornado,
+)
 
-__all__ = ["plot_allocation"]
+__all__ = ["plot_allocation", "plot_monte_carlo", "plot_robust", "plot_sweep", "plot_tipping",
+           "plot_tornado"]

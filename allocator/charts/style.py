@@ -20,6 +20,10 @@ LINE_HATCHES = ["", "//", "..", "xx", "\\\\", "++", "--", "oo"]
 AREA_COLOURS = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
                 "#882255", "#AA4499", "#DDDDDD"]
 AREA_HATCHES = ["", "..", "//", "xx", "\\\\", "oo", "++", "--", "**", "OO"]
+#: Markers and dash patterns tell areas' lines apart in greyscale prints.
+AREA_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">"]
+AREA_DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)), (0, (3, 1, 3, 3)),
+               "-", "--"]
 CENTRAL_COLOUR = "#999999"
 CENTRAL_HATCH = "||"
 
@@ -51,6 +55,27 @@ TEXT: dict[str, dict[str, str]] = {
                                   "by responsibility area in each scenario",
         "caseload_axis": "Unemployed jobseekers per HTV [persons/HTV]",
         "whole_area_ratio": "Whole employment area",
+        "customer_htv_axis": "Customer-service person-years [HTV]",
+        "change_htv_axis": "Change from the base allocation [HTV]",
+        "base_value": "Base value",
+        "sweep_title": "Customer-service HTV by area as {param} varies",
+        "tornado_title": "{area}: change in customer-service HTV\nwhen one input moves ±{pct} %",
+        "tornado_low": "Input −{pct} %",
+        "tornado_high": "Input +{pct} %",
+        "tornado_none": "No input moves this area by a whole granularity unit",
+        "tipping_title": "{area}: smallest change of each input\nthat moves the area's HTV by a unit",
+        "tipping_axis": "Relative change of the input [%]",
+        "tipping_up": "Increase",
+        "tipping_down": "Decrease",
+        "tipping_none": "No change within the scanned range",
+        "mc_title": "Change in each area's customer-service HTV from the base over {runs} caseload "
+                    "draws ({model}, seed {seed})",
+        "mc_base": "Base allocation",
+        "mc_moved": "moved > {threshold} HTV\nin {share} of runs",
+        "robust_title": "One allocation for {n} scenarios: robust allocation − each scenario's "
+                        "own optimum",
+        "robust_axis": "Robust − own optimum [HTV]",
+        "robust_vs": "vs. own optimum of {scenario}",
     },
     "fi": {
         "htv_axis": "Henkilötyövuodet [HTV]",
@@ -78,6 +103,27 @@ TEXT: dict[str, dict[str, str]] = {
                                   "kohden\nvastuualueittain eri skenaarioissa",
         "caseload_axis": "Työttömiä työnhakijoita / HTV [henkilöä/HTV]",
         "whole_area_ratio": "Koko työllisyysalue",
+        "customer_htv_axis": "Asiakaspalvelun henkilötyövuodet [HTV]",
+        "change_htv_axis": "Muutos perusjakoon [HTV]",
+        "base_value": "Perusarvo",
+        "sweep_title": "Asiakaspalvelun HTV vastuualueittain, kun {param} muuttuu",
+        "tornado_title": "{area}: asiakaspalvelun HTV:n muutos,\nkun yhtä lähtötietoa muutetaan "
+                         "±{pct} %",
+        "tornado_low": "Lähtötieto −{pct} %",
+        "tornado_high": "Lähtötieto +{pct} %",
+        "tornado_none": "Mikään lähtötieto ei muuta alueen jakoa kokonaisella yksiköllä",
+        "tipping_title": "{area}: pienin lähtötiedon muutos,\njoka muuttaa alueen HTV-määrää yksiköllä",
+        "tipping_axis": "Lähtötiedon suhteellinen muutos [%]",
+        "tipping_up": "Kasvu",
+        "tipping_down": "Lasku",
+        "tipping_none": "Ei muutosta tutkitulla välillä",
+        "mc_title": "Alueiden asiakaspalvelun HTV:n muutos perusjakoon {runs} asiakasmäärien "
+                    "arvonnassa ({model}, siemen {seed})",
+        "mc_base": "Perusjako",
+        "mc_moved": "muuttui > {threshold} HTV\n{share} arvonnoista",
+        "robust_title": "Yksi jako {n} skenaariolle: vakaa jako − kunkin skenaarion oma optimi",
+        "robust_axis": "Vakaa jako − oma optimi [HTV]",
+        "robust_vs": "verrattuna skenaarion {scenario} omaan optimiin",
     },
 }
 
@@ -114,6 +160,13 @@ def area_style(index: int) -> dict[str, Any]:
     """Colour and hatch of the area at ``index`` in file order."""
     return {"color": AREA_COLOURS[index % len(AREA_COLOURS)],
             "hatch": AREA_HATCHES[index % len(AREA_HATCHES)]}
+
+
+def area_line_style(index: int) -> dict[str, Any]:
+    """Colour, marker and dash pattern of the area at ``index`` in file order, for line charts."""
+    return {"color": AREA_COLOURS[index % len(AREA_COLOURS)],
+            "marker": AREA_MARKERS[index % len(AREA_MARKERS)],
+            "linestyle": AREA_DASHES[index % len(AREA_DASHES)]}
 
 
 def new_figure(width: float = 8.0, height: float = 4.8) -> Figure:
