@@ -298,6 +298,48 @@ class Result:
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def allocation_wide(self) -> pd.DataFrame:
+        """The allocation as a table to read: one row per area × office × municipality served.
+
+        Columns: area, office, municipality, one column per service line (its identifier,
+        in file order) [HTV], and customer_htv [HTV, the row's sum]. Rows for every allowed
+        combination in file order, zeros included, as in :meth:`allocation_frame`; central
+        services are in :meth:`central_frame`. Sums are taken in exact units, so a row's
+        customer_htv is exactly the sum of its lines.
+
+        >>> from allocator.pipeline import allocate
+        >>> wide = allocate("scenarios/base.yaml").allocation_wide()
+        >>> list(wide.columns)
+        ['area', 'office', 'municipality', 'weaker_position', 'job_brokering', 'skills', 'customer_htv']
+        >>> round(float(wide["customer_htv"].sum()), 2)
+        27.52
+        """
+        import pandas as pd
+
+        keys = ["area", "office", "municipality"]
+        long = self.allocation_frame()
+        rows = list(dict.fromkeys(zip(long["area"], long["office"], long["municipality"],
+                                      strict=True)))
+        units = long.pivot(index=keys, columns="service_line", values="units")
+        units = units.reindex(pd.MultiIndex.from_tuples(rows, names=keys))[list(self.data.lines)]
+        units["customer_htv"] = units.sum(axis=1)
+        wide = units.apply(self._htv_column)
+        wide.columns.name = None
+        return wide.reset_index()
+
+    # --- display ---------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: scenario, status, verifier verdict and total [HTV] (not every field)."""
+        from allocator.display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: verdicts and HTV by area × service line (see allocator.display)."""
+        from allocator.display import result_html
+
+        return result_html(self)
+
     # --- helpers ---------------------------------------------------------------------------
     def _cell_units(self) -> dict[tuple[str, str], int]:
         out: dict[tuple[str, str], int] = {}

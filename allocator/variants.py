@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from allocator.errors import Problem, ScenarioError
@@ -207,3 +207,49 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     from allocator.loading import scenario_from_data
 
     return scenario_from_data(data, "<changes>")
+
+
+def scale_caseload(scenario: Scenario, factors: Mapping[str, float],
+                   features: Sequence[str] | None = None) -> Scenario:
+    """A new scenario with caseload features of some municipalities multiplied by a factor.
+
+    ``factors`` maps a municipality's name to its multiplier (1.1 = 10 % more, 0.9 = 10 %
+    fewer); municipalities not named keep their figures. ``features`` names the base
+    caseload features to scale; derived features follow from them. The default (None)
+    scales every feature that counts persons and leaves shares and rates alone: a feature
+    whose value is within [0, 1] in every municipality (e.g. ``inflow_over_3m_share``) is
+    read as a rate, because multiplying a rate together with the count it weighs would
+    count the change twice. To model a rise in unemployment alone, name the unemployed
+    and their subgroups, leaving out ``labour_force``. Results are rounded to 6 decimals
+    [persons], never to whole persons, so that small changes stay visible.
+
+    Raises ScenarioError naming an unknown municipality or feature, or a factor that
+    makes a figure invalid (e.g. negative).
+
+    >>> from allocator.loading import load_scenario
+    >>> base = load_scenario("scenarios/base.yaml")
+    >>> more = scale_caseload(base, {"Sastamala": 1.1}, features=["unemployed"])
+    >>> round(more.feature_values()["unemployed"]["Sastamala"], 6)
+    834.9
+    >>> more.feature_values()["unemployed"]["Parkano"]
+    225.0
+    """
+    known = scenario.municipality_names
+    base_features = list(scenario.municipalities[0].caseload)
+    values = scenario.feature_values()
+    chosen = list(features) if features is not None else [
+        f for f in base_features if any(v > 1 for v in values[f].values())]
+    problems = [Problem(f"municipalities.{name}", f"no municipality named '{name}' (known: "
+                        f"{', '.join(known)})", "<changes>")
+                for name in factors if name not in known]
+    problems += [Problem(f"caseload.{f}", f"no base caseload feature '{f}' (known: "
+                         f"{', '.join(base_features)})", "<changes>")
+                 for f in chosen if f not in base_features]
+    if problems:
+        raise ScenarioError(problems)
+    changes = {}
+    for name, factor in factors.items():
+        i = known.index(name)
+        for f in chosen:
+            changes[f"municipalities[{i}].caseload.{f}"] = round(values[f][name] * factor, 6)
+    return with_changes(scenario, changes)

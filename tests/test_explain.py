@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from allocator.caseload import DEV_SCALE
 from allocator.cli import main
 from allocator.explain import explain
 from allocator.pipeline import allocate
@@ -229,7 +230,9 @@ def test_no_independent_biproportional_rounding_beats_the_model(s: Scenario) -> 
     # A divisor method may leave an office with nothing, which a required office may not be.
     assume(their_verdict.passed)
     ours = check(s, r.allocation)
-    # The lexicographic optimum is at least as close to the targets as any valid rounding.
-    assert ours.max_deviation <= their_verdict.max_deviation
-    if ours.max_deviation == their_verdict.max_deviation:
-        assert ours.total_deviation <= their_verdict.total_deviation
+    # The lexicographic optimum is at least as close to the targets as any valid rounding,
+    # to the model's resolution: it measures deviations in 1/DEV_SCALE of a unit.
+    resolution = d.granularity / DEV_SCALE
+    assert ours.max_deviation <= their_verdict.max_deviation + resolution
+    if abs(ours.max_deviation - their_verdict.max_deviation) <= resolution:
+        assert ours.total_deviation <= their_verdict.total_deviation + len(d.cells) * resolution

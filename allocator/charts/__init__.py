@@ -2,10 +2,17 @@
 
 Every chart function takes the library's result objects (or their DataFrames), an
 optional Axes and a language, and returns a Figure, so the CLI, the board pack and
-notebooks draw the same pictures.
+notebooks draw the same pictures. Importing this package does not import matplotlib;
+each function does when it draws.
 """
 
 from allocator.charts.allocation import plot_allocation
+from allocator.charts.compare import (
+    plot_area_deltas,
+    plot_area_htv,
+    plot_caseload,
+    plot_line_shares,
+)
 from allocator.charts.sensitivity import (
     plot_monte_carlo,
     plot_robust,
@@ -14,5 +21,6 @@ from allocator.charts.sensitivity import (
     plot_tornado,
 )
 
-__all__ = ["plot_allocation", "plot_monte_carlo", "plot_robust", "plot_sweep", "plot_tipping",
+__all__ = ["plot_allocation", "plot_area_deltas", "plot_area_htv", "plot_caseload",
+           "plot_line_shares", "plot_monte_carlo", "plot_robust", "plot_sweep", "plot_tipping",
            "plot_tornado"]

@@ -10,6 +10,7 @@ from allocator.charts.style import (
     add_footer,
     line_style,
     new_figure,
+    reserve_footer,
     text,
 )
 
@@ -27,6 +28,7 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
     d = result.data
     frame = result.by_area()
     frame = frame[frame["area"] != "Total"].reset_index(drop=True)
+    own = ax is None
     if ax is None:
         fig = new_figure()
         ax = fig.add_subplot()
@@ -74,5 +76,8 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
     ax.legend(fontsize=7.5, frameon=False, loc="upper right")
     from allocator.manifest import manifest_line
 
-    add_footer(fig, manifest_line(result))
+    footer = manifest_line(result)
+    if own:
+        reserve_footer(fig, footer)
+    add_footer(fig, footer)
     return fig

@@ -22,6 +22,7 @@ from allocator.charts.style import (
     line_name,
     line_style,
     new_figure,
+    reserve_footer,
     text,
 )
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 #: Outline and hatch colour of every bar: dark, so hatches read in greyscale on light colours.
 EDGE = "#333333"
-FOOTER_LINE_HEIGHT = 0.11  # [inches] per footer line at the footer's font size
 
 
 def _frame(data: Sequence[Result] | pd.DataFrame, build: Any) -> pd.DataFrame:
@@ -60,14 +60,7 @@ def _finish(fig: Figure, ax: Axes, frame: pd.DataFrame, own: bool) -> Figure:
         ax.spines[side].set_visible(False)
     footer = frame.attrs.get("footer")
     if own and footer:
-        lines = str(footer).count("\n") + 1
-        height = fig.get_figheight()
-        bottom = min(0.3, (lines * FOOTER_LINE_HEIGHT + 0.05) / height)
-        from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-        engine = fig.get_layout_engine()
-        if isinstance(engine, ConstrainedLayoutEngine):
-            engine.set(rect=(0, bottom, 1, 1 - bottom))
+        reserve_footer(fig, str(footer))
         add_footer(fig, str(footer))
     return fig
 

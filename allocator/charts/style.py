@@ -176,6 +176,24 @@ def new_figure(width: float = 8.0, height: float = 4.8) -> Figure:
     return Figure(figsize=(width, height), dpi=120, layout="constrained")
 
 
+#: Height of one footer line at the footer's font size [inches].
+FOOTER_LINE_HEIGHT = 0.11
+
+
+def reserve_footer(fig: Figure, note: str) -> None:
+    """Keep room under the axes for ``note`` (when the figure lays itself out).
+
+    Without it the constrained layout places the axis label where the footer goes.
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    lines = note.count("\n") + 1
+    bottom = min(0.3, (lines * FOOTER_LINE_HEIGHT + 0.05) / fig.get_figheight())
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
+
+
 def add_footer(fig: Figure, note: str) -> None:
     """Write a small provenance line (the reproducibility manifest) under the chart."""
     fig.text(0.005, 0.002, note, fontsize=6, color="#555555", ha="left", va="bottom")
