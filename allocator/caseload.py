@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from allocator.schema import Scenario, to_fraction
 
@@ -106,11 +107,20 @@ class ModelData:
 
     def office(self, name: str) -> OfficeData:
         """The office called ``name``."""
-        return next(o for o in self.offices if o.name == name)
+        return self._office_index[name]
 
     def target_scaled(self, cell: tuple[str, str]) -> int:
         """The cell's target in 1/DEV_SCALE units, rounded half to even."""
-        return round(self.target[cell] * DEV_SCALE)
+        return self.targets_scaled[cell]
+
+    @cached_property
+    def targets_scaled(self) -> dict[tuple[str, str], int]:
+        """Every cell's target in 1/DEV_SCALE units, rounded half to even."""
+        return {cell: round(q * DEV_SCALE) for cell, q in self.target.items()}
+
+    @cached_property
+    def _office_index(self) -> dict[str, OfficeData]:
+        return {o.name: o for o in self.offices}
 
     def htv(self, units: int | Fraction) -> Fraction:
         """Units -> HTV, exactly."""

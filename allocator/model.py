@@ -280,11 +280,7 @@ def add_spread_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) 
     for cell, y in b.y.items():
         lo, hi = cell_range(b, cell, max_deviation)
         model.add_linear_constraint(y, lo, hi)
-        q = d.target[cell] - lo  # target relative to the range's bottom [units]
-        weight = SPREAD_WEIGHT // max(1, round(d.target[cell]))
-        # weight * (s^2 - 2 q s), s = y - lo: (s - q)^2 * weight up to a constant.
-        pull = round(2 * weight * q)
-        steps = [weight * (2 * k + 1) - pull for k in range(hi - lo)]
+        steps = spread_steps(d, cell, lo, hi)
         terms.append(add_increments(model, y, lo, steps, f"spread_step[{cell[0]},{cell[1]}]"))
     return sum(terms)
 
@@ -293,18 +289,39 @@ def add_spread_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) 
 SPREAD_WEIGHT = 10**6
 
 
+def tie_break_weights(d: ModelData) -> tuple[dict[tuple[str, str, str], int],
+                                                 dict[tuple[str, str], int]]:
+    """Weights of the canonical preference among equally good allocations.
+
+    Serving a municipality from an office elsewhere, when it has one of its own, costs more
+    than any file-order preference; then earlier (municipality, office, line) rows and
+    earlier central-service hosts are preferred. The flow start uses the same weights.
+    """
+    keys = [(m, o, line) for m, o in d.pairs for line in d.lines]
+    hosts = [(c.name, h) for c in d.central for h in c.hosts]
+    n = len(keys) + len(hosts) + 1
+    local = {m for o in d.offices for m in o.serves if m == o.municipality}
+    x = {}
+    for rank, (m, o, line) in enumerate(keys):
+        away = m in local and d.office(o).municipality != m
+        x[(m, o, line)] = n * int(away) + rank + 1
+    return x, {key: rank + 1 for rank, key in enumerate(hosts)}
+
+
 def tie_break_expression(b: BuiltModel) -> Any:
     """Canonical preference among equally good allocations (see rules.OBJECTIVES)."""
-    d = b.data
-    n = len(b.x) + len(b.central) + 1
-    local = {m for o in d.offices for m in o.serves if m == o.municipality}
-    terms = []
-    for rank, ((m, o, _), v) in enumerate(b.x.items()):
-        away = m in local and d.office(o).municipality != m
-        terms.append((n * int(away) + rank + 1) * v)
-    for rank, v in enumerate(b.central.values()):
-        terms.append((rank + 1) * v)
-    return sum(terms)
+    x_weights, central_weights = tie_break_weights(b.data)
+    return (sum(x_weights[key] * v for key, v in b.x.items())
+            + sum(central_weights[key] * v for key, v in b.central.items()))
+
+
+def spread_steps(d: ModelData, cell: Cell, lo: int, hi: int) -> list[int]:
+    """Marginal costs of the spread objective for a cell from ``lo`` to ``hi`` units."""
+    q = d.target[cell] - lo  # target relative to the range's bottom [units]
+    weight = SPREAD_WEIGHT // max(1, round(d.target[cell]))
+    # weight * (s^2 - 2 q s), s = y - lo: (s - q)^2 * weight up to a constant.
+    pull = round(2 * weight * q)
+    return [weight * (2 * k + 1) - pull for k in range(hi - lo)]
 
 
 def build_model(data: ModelData, explain: bool = False) -> BuiltModel:

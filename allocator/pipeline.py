@@ -89,7 +89,7 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
                         settings.random_seed, build_time, outcome.solve_time,
                         tuple(outcome.stages))
     result = Result(s, data, outcome.status, outcome.allocation, facts, source=where,
-                    tie=outcome.tie, values=outcome.values)
+                    tie=outcome.tie, tie_checked=outcome.tie_checked, values=outcome.values)
     if outcome.status == Status.INFEASIBLE:
         core = infeasible_core(build_model(data, explain=True), settings)
         if core:

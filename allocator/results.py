@@ -115,6 +115,8 @@ class Result:
     """The scenario file the result came from, when it came from one."""
     tie: Any = None
     """allocator.solve.Tie when an equally good allocation exists (broken by tie_break)."""
+    tie_checked: bool = False
+    """Whether the search for an equally good allocation ran and was decided."""
     values: dict[str, int] = field(default_factory=dict)
     """Objective terms at the allocation (see allocator.solve.SolveOutcome.values)."""
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -94,6 +96,8 @@ class SolveOutcome:
     solve_time: float = 0.0
     tie: Tie | None = None
     """Set when another allocation is exactly as good before the tie-break stage."""
+    tie_checked: bool = False
+    """Whether the search for an equally good allocation was decided (not cut by time)."""
     values: dict[str, int] = field(default_factory=dict)
     """Objective terms at the returned allocation: max_deviation and total_deviation
     [1/DEV_SCALE units], moves [units moved, each counted where it leaves and arrives]."""
@@ -199,7 +203,8 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         stage_workers = 1 if stage == "tie_break" else workers
         remaining = settings.time_limit - used
         if stage == "max_deviation" and start is not None and built.max_deviation is not None:
-            proven, spent = _prove_start(model, built, start, settings, stage_workers, remaining)
+            proven, spent = _prove_bound(model, built.max_deviation, start.max_deviation,
+                                         settings, stage_workers, remaining)
             used += spent.deterministic_time
             if proven:
                 outcome.stages.append(StageFacts(stage, "OPTIMAL", start.max_deviation,
@@ -210,14 +215,33 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                 outcome.allocation = Allocation(built.data.granularity, dict(start.cells),
                                                 dict(start.central))
                 outcome.values = _values(built, outcome.allocation, None)
+                if stage == last_stage:
+                    break
                 continue
-        solver = _solver(settings, stage_workers, remaining)
         if stage == "spread":
             objective = add_spread_term(model, built, held["max_deviation"])
         elif stage == "total_deviation" and "max_deviation" in held and not custom:
             objective = add_total_deviation_term(model, built, held["max_deviation"])
+            if start is not None and held["max_deviation"] == start.max_deviation:
+                proven, spent = _prove_bound(model, objective, start.total_deviation, settings,
+                                             stage_workers, remaining)
+                used += spent.deterministic_time
+                if proven:
+                    outcome.stages.append(StageFacts(stage, "OPTIMAL", start.total_deviation,
+                                                     start.total_deviation, spent.wall_time,
+                                                     spent.deterministic_time, stage_workers))
+                    held[stage] = start.total_deviation
+                    model.add(objective <= start.total_deviation)
+                    if stage == last_stage:
+                        break
+                    if (start.spread is not None and start.tie_break is not None
+                            and not built.explain and order == STAGES):
+                        _finish_from_flow(model, built, start, outcome, settings, held)
+                        break
+                    continue
         else:
             objective = built.objectives[stage]
+        solver = _solver(settings, stage_workers, remaining)
         model.minimize(objective)
         code = solver.solve(model)
         used += solver.deterministic_time
@@ -249,7 +273,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         outcome.values = _values(built, outcome.allocation, solver)
         _hint(model, built, outcome.allocation)
         if stage == "spread" and settings.detect_ties:
-            outcome.tie = find_tie(model, built, solver, settings)
+            outcome.tie, outcome.tie_checked = find_tie(model, built, outcome.allocation, settings)
         if stage == last_stage:
             break
         if used >= settings.time_limit:
@@ -260,30 +284,56 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     return outcome
 
 
-def _prove_start(model: cp_model.CpModel, built: BuiltModel, start: FlowStart,
-                 settings: SolveSettings, workers: int,
-                 remaining: float) -> tuple[bool, cp_model.CpSolver]:
-    """Let CP-SAT prove that no allocation has a smaller largest deviation than the start.
+def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowStart,
+                      outcome: SolveOutcome, settings: SolveSettings,
+                      held: dict[str, int]) -> None:
+    """Take stages 3 and 4 from the flow start, whose network is the whole model.
 
-    The start is a valid allocation; if CP-SAT finds the model infeasible with the largest
-    deviation one step below it, the start's value is the proven optimum of stage 1.
+    The lexicographic min-cost flows optimise spread and tie-break exactly over the
+    proven optima of stages 1 and 2; only the tie check still runs on the CP-SAT model.
     """
-    assert built.max_deviation is not None
+    assert start.spread is not None and start.tie_break is not None
+    begin = time.perf_counter()
+    for stage, value in (("spread", start.spread), ("tie_break", start.tie_break)):
+        outcome.stages.append(StageFacts(stage, "OPTIMAL", value, value, 0.0, 0.0, 0))
+    allocation = Allocation(built.data.granularity, dict(start.cells), dict(start.central))
+    outcome.allocation = allocation
+    outcome.values = _values(built, allocation, None)
+    if settings.detect_ties:
+        spread = add_spread_term(model, built, held["max_deviation"])
+        model.add(spread <= start.spread)
+        outcome.tie, outcome.tie_checked = find_tie(model, built, allocation, settings)
+    spent = time.perf_counter() - begin
+    last = outcome.stages[-1]
+    outcome.stages[-1] = StageFacts(last.name, last.status, last.objective, last.bound, spent,
+                                    0.0, 0)
+
+
+def _prove_bound(model: cp_model.CpModel, objective: Any, value: int, settings: SolveSettings,
+                 workers: int, remaining: float) -> tuple[bool, cp_model.CpSolver]:
+    """Let CP-SAT prove that no allocation does better than ``value`` on ``objective``.
+
+    ``value`` is reached by the flow start, a valid allocation; if CP-SAT finds the model
+    infeasible with the objective one step below it, ``value`` is the proven optimum.
+    """
     probe = model.clone()
-    probe.add(built.max_deviation <= start.max_deviation - 1)
+    probe.add(objective <= value - 1)
     solver = _solver(settings, workers, remaining)
     code = solver.solve(probe)
-    return code == cp_model.INFEASIBLE or start.max_deviation == 0, solver
+    return code == cp_model.INFEASIBLE, solver
 
 
-def find_tie(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolver,
-             settings: SolveSettings) -> Tie | None:
-    """Look for an allocation as good as ``solver``'s on every stage so far, but different.
+def find_tie(model: cp_model.CpModel, built: BuiltModel, allocation: Allocation,
+             settings: SolveSettings) -> tuple[Tie | None, bool]:
+    """Look for an allocation as good as ``allocation`` on every stage so far, but different.
 
     ``model`` holds the bounds of the stages solved so far. First at the level of
-    municipality × line cells, then (if none) at the level of offices.
+    municipality × line cells, then (if none) at the level of offices. Returns the tie (or
+    None) and whether the question was decided within the time limit.
     """
-    chosen_y = {cell: int(solver.value(v)) for cell, v in built.y.items()}
+    chosen_y: dict[tuple[str, str], int] = dict.fromkeys(built.y, 0)
+    for (m, _, line), units in allocation.cells.items():
+        chosen_y[(m, line)] += units
     trial = model.clone()
     trial.clear_objective()  # type: ignore[no-untyped-call]
     trial.clear_hints()  # type: ignore[no-untyped-call]
@@ -294,28 +344,31 @@ def find_tie(model: cp_model.CpModel, built: BuiltModel, solver: cp_model.CpSolv
         flags.append(flag)
     trial.add_bool_or(flags)
     probe = _solver(settings, 1, min(settings.time_limit, TIE_TIME_LIMIT))
-    if probe.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    code = probe.solve(trial)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         cells = tuple(cell for cell, v in built.y.items() if probe.value(v) != chosen_y[cell])
-        return Tie(cells, False)
-    shared = [key for key in built.x
-              if sum(1 for k in built.x if k[0] == key[0] and k[2] == key[2]) > 1]
+        return Tie(cells, False), True
+    if code != cp_model.INFEASIBLE:
+        return None, False
+    offices_per_cell = Counter((m, line) for m, _, line in built.x)
+    shared = [key for key in built.x if offices_per_cell[(key[0], key[2])] > 1]
     if not shared:
-        return None
+        return None, True
     trial = model.clone()
     trial.clear_objective()  # type: ignore[no-untyped-call]
     for cell, v in built.y.items():
         trial.add(v == chosen_y[cell])
     flags = []
     for key in shared:
-        now = int(solver.value(built.x[key]))
         flag = trial.new_bool_var(f"moves[{key}]")
-        trial.add(built.x[key] != now).only_enforce_if(flag)
+        trial.add(built.x[key] != allocation.cells.get(key, 0)).only_enforce_if(flag)
         flags.append(flag)
     trial.add_bool_or(flags)
     probe = _solver(settings, 1, min(settings.time_limit, TIE_TIME_LIMIT))
-    if probe.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Tie((), True)
-    return None
+    code = probe.solve(trial)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Tie((), True), True
+    return None, code == cp_model.INFEASIBLE
 
 
 def feasible(built: BuiltModel, settings: SolveSettings) -> bool | None:

@@ -88,6 +88,7 @@ def build_summary(result: Result, source: str | Path | None = None,
         "targets": [],
         "objective": None,
         "verification": None,
+        "tie_checked": result.tie_checked,
         "tie": None if result.tie is None else {
             "cells": [{"municipality": m, "service_line": ln} for m, ln in result.tie.cells],
             "offices_only": result.tie.offices,
