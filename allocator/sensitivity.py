@@ -124,7 +124,8 @@ def evaluate(scenario: Scenario, changes: Mapping[str, Any] | None = None,
     conflicts = prechecks(data)
     if conflicts:
         return Point("INFEASIBLE", message=conflicts[0].message)
-    settings = SolveSettings(time_limit=time_limit or variant.solver.time_limit, workers=1)
+    settings = SolveSettings(time_limit=time_limit or variant.solver.time_limit, workers=1,
+                             detect_ties=False)
     outcome = solve(build_model(data), settings, hint=hint)
     if outcome.allocation is None:
         why = ("the rules cannot all hold" if outcome.status == "INFEASIBLE"
