@@ -23,6 +23,15 @@ EXIT_OK, EXIT_INFEASIBLE, EXIT_INVALID = 0, 1, 2
 class _DefaultRun(click.Group):
     """A group whose default command is ``run``: ``allocate FILE`` means ``allocate run FILE``."""
 
+    def invoke(self, ctx: click.Context) -> Any:
+        from allocator.executor import ExecutorError
+
+        try:
+            return super().invoke(ctx)
+        except ExecutorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_INVALID)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h",
                                                                      "--version"):

@@ -31,15 +31,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # --- shared pieces ----------------------------------------------------------------------
 
+def _keep_scheduler(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """Keep --scheduler in the context, so every command's RunOptions can read it."""
+    ctx.meta["allocator.scheduler"] = value
+
+
 def _common(f: F) -> F:
     """Options every analysis command takes."""
     options = [
         click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                      help="Folder for the CSV and PNG files [default: results/<command>/]."),
-        click.option("--executor", type=click.Choice(["local", "sequential"]), default="local",
-                     show_default=True,
+        click.option("--executor", type=click.Choice(["local", "sequential", "dask"]),
+                     default="local", show_default=True,
                      help="'local': a pool of processes on this machine; 'sequential': "
-                          "this process only. Results are identical."),
+                          "this process only; 'dask': an existing Dask cluster (see "
+                          "--scheduler). Results are identical."),
+        click.option("--scheduler", expose_value=False, callback=_keep_scheduler,
+                     metavar="ADDRESS",
+                     help="Address of the Dask scheduler for --executor dask, e.g. "
+                          "tcp://10.0.0.5:8786 (needs: pip install -e '.[dask]')."),
         click.option("--processes", type=click.IntRange(min=1),
                      help="Processes for --executor local [default: one per core]."),
         click.option("--hints/--no-hints", default=None,
@@ -116,7 +126,10 @@ def _options(executor: str, processes: int | None, hints: bool | None, time_limi
              progress: Callable[[int], None] | None) -> RunOptions:
     from allocator.sensitivity import RunOptions
 
-    return RunOptions(executor=executor, processes=processes, hints=hints,
+    scheduler = click.get_current_context().meta.get("allocator.scheduler")
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    return RunOptions(executor=executor, processes=processes, scheduler=scheduler, hints=hints,
                       time_limit=time_limit, progress=progress)
 
 

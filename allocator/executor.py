@@ -1,9 +1,9 @@
-"""Map a picklable job over inputs: sequentially, or on a pool of local processes.
+"""Map a picklable job over inputs: sequentially, on local processes, or on a Dask cluster.
 
 Long analyses (sweeps, tornado, tipping points, Monte Carlo) are many independent solves.
-They all go through :func:`map_jobs`, so that another executor (a cluster, a queue) can be
-added in one place later. Results always come back in input order, and a job must not
-depend on which process runs it, so a pool gives exactly what a sequential run gives.
+They all go through :func:`map_jobs`. Results always come back in input order, and a job
+must not depend on which process runs it, so every executor gives exactly what a
+sequential run gives.
 
 >>> map_jobs(abs, [-2, 3, -5], executor="sequential")
 [2, 3, 5]
@@ -20,8 +20,17 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Executors by name: ``local`` = a process pool on this machine, ``sequential`` = this process.
-EXECUTORS = ("local", "sequential")
+#: Executors by name: ``local`` = a process pool on this machine, ``sequential`` = this
+#: process, ``dask`` = an existing Dask cluster (optional extra: pip install -e '.[dask]').
+EXECUTORS = ("local", "sequential", "dask")
+
+
+#: Seconds to wait for a Dask scheduler to answer before giving up.
+CONNECT_TIMEOUT = 30.0
+
+
+class ExecutorError(Exception):
+    """The executor cannot run: a missing optional package or an unreachable scheduler."""
 
 
 def default_processes() -> int:
@@ -31,7 +40,8 @@ def default_processes() -> int:
 
 def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
              processes: int | None = None,
-             on_done: Callable[[R], None] | None = None) -> list[R]:
+             on_done: Callable[[R], None] | None = None,
+             scheduler: str | None = None) -> list[R]:
     """``[job(item) for item in items]``, run by ``executor``; results in input order.
 
     ``job`` must be a module-level function and the items picklable (they travel to other
@@ -44,6 +54,8 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
     todo = list(items)
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor '{executor}' (known: {', '.join(EXECUTORS)})")
+    if executor == "dask":
+        return _map_dask(job, todo, scheduler, on_done)
     workers = min(processes or default_processes(), len(todo))
     if executor == "sequential" or workers <= 1:
         out = []
@@ -69,3 +81,36 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
                 if on_done is not None:
                     on_done(results[index[future]])
     return [results[i] for i in range(len(todo))]
+
+
+def _map_dask(job: Callable[[T], R], todo: list[T], scheduler: str | None,
+              on_done: Callable[[R], None] | None) -> list[R]:
+    """Run the jobs on the Dask cluster whose scheduler listens at ``scheduler``.
+
+    The cluster's workers need this package installed (the same version) so that they
+    can unpickle and run the jobs; the jobs carry everything else they need.
+    """
+    if not scheduler:
+        raise ExecutorError("the dask executor needs a scheduler address, e.g. "
+                            "--scheduler tcp://10.0.0.5:8786")
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ExecutorError("the dask executor needs Dask: pip install -e '.[dask]'") from None
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except OSError as exc:
+        raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    try:
+        with client.as_current():
+            futures = client.map(job, todo, pure=False)
+            position = {future.key: i for i, future in enumerate(futures)}
+            results: dict[int, R] = {}
+            for future in as_completed(futures):
+                result = client.gather(future)
+                results[position[future.key]] = result
+                if on_done is not None:
+                    on_done(result)
+        return [results[i] for i in range(len(todo))]
+    finally:
+        client.close()

@@ -68,8 +68,9 @@ INVALID = "INVALID"
 class RunOptions:
     """How an analysis's solves are run; never changes what they return.
 
-    ``executor``: ``local`` (process pool) or ``sequential``; ``processes``: pool size
-    (default one per core); ``hints``: seed each solve with a neighbouring allocation
+    ``executor``: ``local`` (process pool), ``sequential`` or ``dask`` (an existing cluster
+    whose scheduler address is ``scheduler``); ``processes``: pool size (default one per
+    core); ``hints``: seed each solve with a neighbouring allocation
     (None: the analysis's default, see :data:`HINTS`); ``time_limit``: deterministic time
     per solve [CP-SAT deterministic s] (default the scenario's); ``progress``: called with
     the number of solves just finished.
@@ -77,6 +78,7 @@ class RunOptions:
 
     executor: str = "local"
     processes: int | None = None
+    scheduler: str | None = None
     hints: bool | None = None
     time_limit: float | None = None
     progress: Callable[[int], None] | None = field(default=None, compare=False)
@@ -180,8 +182,9 @@ def _solve_all(scenario: Scenario, groups: Sequence[Sequence[dict[str, Any]]], b
                                chained and options.hints, options.time_limit))
             owners.append(g)
     progress = options.progress
-    done = map_jobs(_run_chain, jobs, options.executor, options.processes,
-                    (lambda r: progress(len(r))) if progress is not None else None)
+    on_done = (lambda r: progress(len(r))) if progress is not None else None
+    done = map_jobs(_run_chain, jobs, options.executor, options.processes, on_done,
+                    scheduler=options.scheduler)
     out: list[list[Point]] = [[] for _ in groups]
     for g, points in zip(owners, done, strict=True):
         out[g].extend(points)
@@ -678,8 +681,9 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
                      precision, base.allocation if options.hints else None, options.time_limit)
             for i in chosen for sign in (+1, -1)]
     progress = options.progress
-    done = map_jobs(_run_tipping, jobs, options.executor, options.processes,
-                    (lambda _r: progress(1)) if progress is not None else None)
+    on_done = (lambda _r: progress(1)) if progress is not None else None
+    done = map_jobs(_run_tipping, jobs, options.executor, options.processes, on_done,
+                    scheduler=options.scheduler)
     rows = []
     for job, tips in zip(jobs, done, strict=True):
         for t in tips:
@@ -805,8 +809,9 @@ def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", see
     jobs = [_Draws(scenario, model, seed, tuple(range(start, min(start + BLOCK, runs))), hint,
                    options.time_limit) for start in range(0, runs, BLOCK)]
     progress = options.progress
-    done = map_jobs(_run_draws, jobs, options.executor, options.processes,
-                    (lambda r: progress(len(r))) if progress is not None else None)
+    on_done = (lambda r: progress(len(r))) if progress is not None else None
+    done = map_jobs(_run_draws, jobs, options.executor, options.processes, on_done,
+                    scheduler=options.scheduler)
     rows = []
     for job, points in zip(jobs, done, strict=True):
         for run, p in zip(job.runs, points, strict=True):

@@ -47,3 +47,66 @@ def test_one_process_or_one_item_runs_in_this_process() -> None:
 def test_unknown_executor_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown executor 'cluster'"):
         map_jobs(abs, [1], executor="cluster")
+
+
+# --- Dask -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def test_dask_gives_the_same_results_in_input_order(dask_scheduler) -> None:
+    items = list(range(-20, 20))
+    assert map_jobs(abs, items, "dask", scheduler=dask_scheduler) == [abs(i) for i in items]
+
+
+def test_dask_monte_carlo_equals_the_sequential_one(dask_scheduler) -> None:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from allocator.loading import load_scenario
+    from allocator.sensitivity import RunOptions, monte_carlo
+
+    base = load_scenario(Path(__file__).parents[1] / "scenarios" / "base.yaml")
+    sequential = monte_carlo(base, runs=12, model="poisson", seed=3,
+                             options=RunOptions(executor="sequential"))
+    on_dask = monte_carlo(base, runs=12, model="poisson", seed=3,
+                          options=RunOptions(executor="dask", scheduler=dask_scheduler))
+    pd.testing.assert_frame_equal(sequential, on_dask)
+
+
+def test_dask_without_a_scheduler_is_a_clear_error() -> None:
+    from allocator.executor import ExecutorError
+
+    with pytest.raises(ExecutorError, match="needs a scheduler address"):
+        map_jobs(abs, [1, 2], "dask")
+
+
+def test_cli_dask_needs_a_scheduler_and_reports_an_unreachable_one(tmp_path, monkeypatch) -> None:
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    import allocator.executor
+    from allocator.cli import main
+
+    monkeypatch.setattr(allocator.executor, "CONNECT_TIMEOUT", 2.0)
+    base = str(Path(__file__).parents[1] / "scenarios" / "base.yaml")
+    runner = CliRunner()
+    missing = runner.invoke(main, ["montecarlo", base, "--runs", "2", "--executor", "dask",
+                                   "--quiet", "--out", str(tmp_path)])
+    assert missing.exit_code == 2 and "--scheduler" in missing.output
+    unreachable = runner.invoke(main, ["montecarlo", base, "--runs", "2", "--executor", "dask",
+                                       "--scheduler", "tcp://127.0.0.1:9", "--quiet",
+                                       "--out", str(tmp_path)])
+    assert unreachable.exit_code == 2, unreachable.output
+    assert "cannot reach the Dask scheduler" in unreachable.stderr
+    assert "Traceback" not in unreachable.output
