@@ -166,6 +166,10 @@ main.add_command(tipping)
 main.add_command(montecarlo)
 main.add_command(robust)
 
+from allocator.cli_generate import generate  # noqa: E402
+
+main.add_command(generate)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()
