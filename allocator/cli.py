@@ -24,7 +24,7 @@ class _DefaultRun(click.Group):
     """A group whose default command is ``run``: ``allocate FILE`` means ``allocate run FILE``."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from allocator.executor import ExecutorError
+        from allocator.errors import ExecutorError
 
         try:
             return super().invoke(ctx)

@@ -65,3 +65,8 @@ class InfeasibleError(Exception):
     def __init__(self, message: str, conflicts: list[object] | None = None) -> None:
         self.conflicts = list(conflicts or [])
         super().__init__(message)
+
+
+class ExecutorError(Exception):
+    """An analysis's executor cannot run: a missing optional package or an unreachable
+    scheduler."""

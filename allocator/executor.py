@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TypeVar
 
+from allocator.errors import ExecutorError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -29,8 +31,6 @@ EXECUTORS = ("local", "sequential", "dask")
 CONNECT_TIMEOUT = 30.0
 
 
-class ExecutorError(Exception):
-    """The executor cannot run: a missing optional package or an unreachable scheduler."""
 
 
 def default_processes() -> int:
