@@ -8,8 +8,8 @@ from allocator.charts.style import (
     CENTRAL_COLOUR,
     CENTRAL_HATCH,
     add_footer,
+    figure_and_axes,
     line_style,
-    new_figure,
     reserve_footer,
     text,
 )
@@ -29,13 +29,7 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
     frame = result.by_area()
     frame = frame[frame["area"] != "Total"].reset_index(drop=True)
     own = ax is None
-    if ax is None:
-        fig = new_figure()
-        ax = fig.add_subplot()
-    else:
-        root = ax.get_figure(root=True)
-        assert root is not None, "the axes must belong to a figure"
-        fig = root
+    fig, ax = figure_and_axes(ax)
     positions = list(range(len(frame)))
     bottom = [0.0] * len(frame)
     for i, ln in enumerate(d.lines):

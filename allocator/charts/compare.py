@@ -19,6 +19,7 @@ from allocator.charts.style import (
     CENTRAL_HATCH,
     add_footer,
     area_style,
+    figure_of,
     line_name,
     line_style,
     new_figure,
@@ -46,9 +47,7 @@ def _frame(data: Sequence[Result] | pd.DataFrame, build: Any) -> pd.DataFrame:
 def _figure(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes, bool]:
     """(figure, axes, whether this call created the figure)."""
     if ax is not None:
-        root = ax.get_figure(root=True)
-        assert root is not None, "the axes must belong to a figure"
-        return root, ax, False
+        return figure_of(ax), ax, False
     fig = new_figure(width, height)
     return fig, fig.add_subplot(), True
 

@@ -15,6 +15,8 @@ from allocator.charts.style import (
     add_footer,
     area_line_style,
     area_style,
+    figure_and_axes,
+    figure_of,
     new_figure,
     text,
 )
@@ -48,9 +50,7 @@ def _panels(count: int, ax: Axes | None, what: str) -> tuple[Figure, list[Axes]]
         if count != 1:
             raise ValueError(f"an Axes holds one {what}; this frame has {count} "
                              f"(choose one, or pass no ax)")
-        root = ax.get_figure(root=True)
-        assert root is not None, "the axes must belong to a figure"
-        return root, [ax]
+        return figure_of(ax), [ax]
     cols = 1 if count == 1 else 2
     rows = math.ceil(count / cols)
     fig = new_figure(8.0 if cols == 1 else 12.0, 4.6 * rows if cols == 1 else 4.2 * rows)
@@ -220,13 +220,7 @@ def plot_monte_carlo(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "e
     whiskers 1.5 × the interquartile range; the grey band is ±``threshold`` [HTV], and above
     each box is the share of runs in which the area moved more than that.
     """
-    if ax is None:
-        fig = new_figure()
-        ax = fig.add_subplot()
-    else:
-        root = ax.get_figure(root=True)
-        assert root is not None, "the axes must belong to a figure"
-        fig = root
+    fig, ax = figure_and_axes(ax)
     areas = _areas(frame)
     data = [frame[(frame["area"] == a)]["change_htv"].dropna().tolist() for a in areas]
     ax.axhspan(-threshold, threshold, color="#eeeeee", zorder=0)
@@ -272,13 +266,7 @@ def plot_robust(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en") -
     """
     from matplotlib.patches import Patch
 
-    if ax is None:
-        fig = new_figure()
-        ax = fig.add_subplot()
-    else:
-        root = ax.get_figure(root=True)
-        assert root is not None, "the axes must belong to a figure"
-        fig = root
+    fig, ax = figure_and_axes(ax)
     areas = _areas(frame)
     scenarios = list(dict.fromkeys(frame["scenario"]))
     width = 0.8 / max(len(scenarios), 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: Colour-blind-safe palette (Okabe–Ito) for service lines, in file order.
@@ -192,6 +193,22 @@ def reserve_footer(fig: Figure, note: str) -> None:
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
         engine.set(rect=(0, bottom, 1, 1 - bottom))
+
+
+def figure_of(ax: Axes) -> Figure:
+    """The top-level Figure that ``ax`` is drawn on."""
+    root = ax.get_figure(root=True)
+    assert root is not None, "the axes must belong to a figure"
+    return root
+
+
+def figure_and_axes(ax: Axes | None, width: float = 8.0,
+                    height: float = 4.8) -> tuple[Figure, Axes]:
+    """The given Axes and its Figure, or a new Figure with one Axes of the given size."""
+    if ax is not None:
+        return figure_of(ax), ax
+    fig = new_figure(width, height)
+    return fig, fig.add_subplot()
 
 
 def add_footer(fig: Figure, note: str) -> None:
