@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import re
 import struct
+import warnings
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -353,13 +354,26 @@ needs_chromium = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium from the system, driven by Playwright (no browser download)."""
+    """Headless Chromium from the system, driven by Playwright (no browser download).
+
+    On exit Playwright's sync API leaves a new event loop set as this thread's current
+    loop. Later asyncio code in the same process picks it up: nbclient, running the
+    notebooks in tests/test_notebooks.py, then stalled for a minute on 02_what_if. The
+    loop is closed and unset here, as it was before.
+    """
+    import asyncio
+
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        leftover = asyncio.get_event_loop_policy().get_event_loop()
+    asyncio.set_event_loop(None)
+    leftover.close()
 
 
 def open_pack(browser: Any, path: Path, errors: list[str], **context: Any) -> Any:
