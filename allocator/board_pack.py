@@ -302,8 +302,9 @@ def default_sweep(s: Scenario) -> str:
     """
     total = float(s.total_htv)
     step = _nice_step(total * 0.22)
-    start = math.floor(total * 0.88 / step) * step
-    stop = math.ceil(total * 1.10 / step) * step
+    # Rounded first, so that binary noise (200 × 1.1 = 220.00000000000003) adds no step.
+    start = math.floor(round(total * 0.88 / step, 9)) * step
+    stop = math.ceil(round(total * 1.10 / step, 9)) * step
     return f"total_htv={_g(start)}:{_g(stop)}:{_g(step)}"
 
 
