@@ -467,8 +467,12 @@ class _Builder:
     def central_table(self, r: Result) -> Table:
         t, dg = self.t, self.digits
         frame = r.central_frame()
-        rows = tuple(Row((Cell(str(c["label"])), Cell(str(c["office"])), Cell(str(c["basis"])),
-                          _num_cell(c["htv"], dg))) for _, c in frame.iterrows())
+        def basis(value: str) -> str:
+            return t("pack_fixed") if value == "fixed" else value
+
+        rows = tuple(Row((Cell(str(c["label"])), Cell(str(c["office"])),
+                          Cell(basis(str(c["basis"]))), _num_cell(c["htv"], dg)))
+                     for _, c in frame.iterrows())
         header = _head(t("pack_col_service"), t("pack_col_office"), t("pack_col_basis"),
                        t("pack_col_htv"), left=3)
         return Table(t("pack_central_title"), header, rows, css="compact")

@@ -126,6 +126,7 @@ TEXT: dict[str, dict[str, str]] = {
         "pack_col_municipality": "Municipality served",
         "pack_col_service": "Service",
         "pack_col_basis": "Size set by",
+        "pack_fixed": "a fixed size",
         "pack_col_htv": "HTV",
         "pack_cap_allocation": "Each area's person-years stacked by service line; the black "
                                "tick is the area's caseload-proportional target.",
@@ -403,6 +404,7 @@ TEXT: dict[str, dict[str, str]] = {
         "pack_col_municipality": "Palveltava kunta",
         "pack_col_service": "Palvelu",
         "pack_col_basis": "Mitoitusperuste",
+        "pack_fixed": "kiinteä koko",
         "pack_col_htv": "HTV",
         "pack_cap_allocation": "Vastuualueen henkilötyövuodet palvelulinjoittain päällekkäin; "
                                "musta viiva on alueen asiakasmäärän mukainen tavoite.",
