@@ -187,7 +187,6 @@ class BoardPack:
     status: str
     contents: str
     sections: list[Section]
-    footer: str
     generated_at: str
     results: list[Result]
     timings: dict[str, float] = field(default_factory=dict)
@@ -445,8 +444,8 @@ class _Builder:
                            text("allocation_title", self.lang, total=r.htv(d.total_units)),
                            t("pack_cap_allocation"))
         return Section("allocation", heading, tuple(intro),
-                       (self.verdict_facts(r), by_area, chart, ratios_table,
-                        self.detail_table(r), self.central_table(r)))
+                       (self.verdict_facts(r), by_area, self.central_table(r), chart,
+                        ratios_table, self.detail_table(r)))
 
     def detail_table(self, r: Result) -> Table:
         t, dg = self.t, self.digits
@@ -891,32 +890,42 @@ class _Builder:
             Heading(t("pack_manifest_title")),
         ]
         rows = []
+        settings_of: dict[str, list[str]] = {}
         for label, r in zip(self.labels, self.results, strict=True):
             m = manifest(r)
             solver = m["solver"]
-            css = self.verifier(r)[1]
             rows.append(Row((
                 Cell(label, "strong"),
                 Cell(str(m["file"] or "–"), "hash", f"{m['file_sha256'] or '–'}\n"
                      f"{m['scenario_sha256']}", "hash"),
                 Cell(self.proof(m["status"]), "good" if m["status"] == "OPTIMAL" else "bad",
-                     self.verifier_short(r), css),
-                Cell(t("pack_solver_settings", limit=_g(solver["time_limit_deterministic"]),
-                       seed=solver["random_seed"], workers=r.solver.workers,
-                       stages=", ".join(solver["stages"]) or "–")))))
+                     self.verifier_short(r), self.verifier(r)[1]))))
+            settings = t("pack_solver_settings", limit=_g(solver["time_limit_deterministic"]),
+                         seed=solver["random_seed"], workers=r.solver.workers,
+                         stages=" → ".join(solver["stages"]) or "–")
+            settings_of.setdefault(settings, []).append(label)
         blocks.append(Table("", _head(t("pack_col_scenario"), t("pack_col_file"),
-                                      t("pack_col_result"), t("pack_col_solver"), left=4),
-                            tuple(rows), css="small"))
+                                      t("pack_col_result"), left=3),
+                            tuple(rows), css="small manifest"))
+        # The solver settings are usually the same for every scenario: said once, grouped.
+        if len(settings_of) == 1:
+            [settings] = settings_of
+            solver_lines = [t("pack_solver_all", settings=settings)]
+        else:
+            solver_lines = [f"{', '.join(names)}: {settings}"
+                            for settings, names in settings_of.items()]
+        blocks += [Heading(t("pack_col_solver")), Bullets(tuple(solver_lines))]
         path, values = (sweep_param(self.base.scenario, o) if self.base.allocation is not None
                         else ("", []))
-        settings = [t("pack_analysis_tornado", pct=_g(o.change * 100)),
+        analyses = [t("pack_analysis_tornado", pct=_g(o.change * 100)),
                     t("pack_analysis_mc", runs=o.runs, model=o.model, seed=o.seed,
                       threshold=_g(o.threshold))]
         if path:
-            settings.append(t("pack_analysis_sweep", param=path,
+            analyses.append(t("pack_analysis_sweep", param=path,
                               values=", ".join(_g(v) for v in values)))
-        settings.append(t("pack_analysis_exec", executor=o.executor))
-        blocks += [Heading(t("pack_analyses_title")), Bullets(tuple(settings))]
+        analyses.append(t("pack_analysis_exec", executor=o.executor))
+        blocks += [Heading(t("pack_analyses_title")), Bullets(tuple(analyses)),
+                   Paragraph(t("pack_footer", version=__version__), "note")]
         return Section("reproducibility", t("pack_s6"), (t("pack_s6_intro"),), tuple(blocks))
 
     def versions(self) -> list[tuple[str, str]]:
@@ -980,9 +989,8 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
         lang=options.lang, kicker=t("pack_kicker"),
         title=t("pack_title", title=base.scenario.title or base.scenario.name),
         subtitle=t("pack_subtitle", total=base.htv(d.total_units), n=len(results), when=when),
-        status=status, contents=t("pack_contents"), sections=sections,
-        footer=t("pack_footer", version=__version__), generated_at=when, results=results,
-        timings=timings)
+        status=status, contents=t("pack_contents"), sections=sections, generated_at=when,
+        results=results, timings=timings)
 
 
 def render_html(pack: BoardPack) -> str:

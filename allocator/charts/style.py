@@ -291,11 +291,12 @@ TEXT: dict[str, dict[str, str]] = {
         "pack_col_package": "Package",
         "pack_col_version": "Version",
         "pack_manifest_title": "Scenario manifests",
-        "pack_col_file": "File and SHA-256 (file, then validated scenario)",
+        "pack_col_file": "File; SHA-256 of the file; SHA-256 of the validated scenario",
         "pack_col_result": "Result",
         "pack_col_solver": "Solver settings",
         "pack_solver_settings": "deterministic time limit {limit} s, seed {seed}, {workers} "
-                                "worker(s); stages {stages}",
+                                "worker(s); objective stages {stages}",
+        "pack_solver_all": "Every scenario: {settings}.",
         "pack_analyses_title": "Analysis settings",
         "pack_analysis_tornado": "Tornado: every numeric input ±{pct} %, line shares "
                                  "rebalanced.",
@@ -577,11 +578,12 @@ TEXT: dict[str, dict[str, str]] = {
         "pack_col_package": "Ohjelmisto",
         "pack_col_version": "Versio",
         "pack_manifest_title": "Skenaarioiden tunnistetiedot",
-        "pack_col_file": "Tiedosto ja SHA-256 (tiedosto, sitten tarkistettu skenaario)",
+        "pack_col_file": "Tiedosto; tiedoston SHA-256; tarkistetun skenaarion SHA-256",
         "pack_col_result": "Tulos",
         "pack_col_solver": "Ratkaisijan asetukset",
         "pack_solver_settings": "deterministinen aikaraja {limit} s, siemenluku {seed}, "
-                                "{workers} säie(ttä); vaiheet {stages}",
+                                "{workers} säie(ttä); tavoitteen vaiheet {stages}",
+        "pack_solver_all": "Kaikki skenaariot: {settings}.",
         "pack_analyses_title": "Analyysien asetukset",
         "pack_analysis_tornado": "Tornado: jokainen numeerinen lähtötieto ±{pct} %, "
                                  "palvelulinjojen osuudet skaalattu summaamaan yhteen.",
