@@ -49,6 +49,7 @@ def main() -> None:
     allocate schema > scenario.schema.json  JSON Schema for editors
     allocate sweep|tornado|tipping|montecarlo FILE ...  sensitivity to the inputs
     allocate robust FILE FILE ...          one allocation for several scenarios
+    allocate report BASE FILE ...          the board pack: one HTML file to read or print
     """
 
 
@@ -169,6 +170,10 @@ main.add_command(robust)
 from allocator.cli_generate import generate  # noqa: E402
 
 main.add_command(generate)
+
+from allocator.cli_report import report  # noqa: E402
+
+main.add_command(report)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -78,6 +78,15 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def structure_values(s: Scenario) -> dict[str, str]:
+    """The structural fields robust allocation needs equal, by field path, as text.
+
+    The paths are those of :func:`structure_differences`' problems, so a report can show
+    both sides of a difference (``total_htv``: ``30`` against ``32.66``) in its own words.
+    """
+    return {path: _shown(value) for path, value in _structure(s).items()}
+
+
 def structure_differences(scenarios: Sequence[Scenario],
                           sources: Sequence[str] | None = None) -> list[Problem]:
     """Every structural field in which a scenario differs from the first, by field path.

@@ -27,7 +27,7 @@ NOTEBOOKS = ROOT / "notebooks"
 EXPECTED = ["01_base_case.ipynb", "02_what_if.ipynb", "03_scenarios_and_sensitivity.ipynb"]
 #: Wall-clock limit for one whole notebook, kernel start included [s]. Each takes about
 #: 5 s; the margin is for a cold start (matplotlib builds its font cache once).
-NOTEBOOK_TIMEOUT = 120.0
+NOTEBOOK_TIMEOUT = 300.0
 CLEAR_HINT = ("clear the outputs before committing: Edit → Clear Outputs of All Cells, or "
               "jupyter nbconvert --clear-output --inplace notebooks/*.ipynb")
 

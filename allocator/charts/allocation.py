@@ -9,6 +9,7 @@ from allocator.charts.style import (
     CENTRAL_HATCH,
     add_footer,
     figure_and_axes,
+    line_name,
     line_style,
     reserve_footer,
     text,
@@ -36,7 +37,7 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
         values = frame[ln].tolist()
         bars = ax.bar(positions, values, bottom=bottom, width=0.62,
                       **line_style(i), edgecolor="white",
-                      linewidth=0.6, label=d.line_labels[ln])
+                      linewidth=0.6, label=line_name(ln, d.line_labels[ln], lang))
         for bar, v, b in zip(bars, values, bottom, strict=True):
             if v >= 0.6:
                 ax.text(bar.get_x() + bar.get_width() / 2, b + v / 2, f"{v:.2f}",

@@ -1,0 +1,456 @@
+"""The board pack: ``allocate report`` and allocator.board_pack.
+
+The HTML is checked as text (self-contained, every section, the manifest hashes, escaping,
+Finnish, exit codes through click's CliRunner), then opened in a real headless Chromium:
+no console errors, every chart loaded, a full-page screenshot, the printed A4 layout (a
+PDF with a plausible page count, tables within the page width). The browser tests are
+skipped only when /usr/bin/chromium is missing; .ci/run installs it. Every analysis runs
+with the sequential executor, so the tests start no process pool.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import struct
+import warnings
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from click.testing import Result as Invocation
+from stored import ROOT, SCENARIO_FILES
+
+from allocator.board_pack import (
+    PACK_FILE,
+    PackOptions,
+    check_options,
+    default_sweep,
+)
+from allocator.charts.style import TEXT
+from allocator.cli import main
+from allocator.errors import ScenarioError
+from allocator.loading import load_scenario
+from allocator.manifest import file_sha256, scenario_sha256
+
+BASE = ROOT / "scenarios" / "base.yaml"
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags that let Chromium run headless as root on a machine without a display or network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SECTIONS_EN = ["The recommended allocation", "How the allocation was decided",
+               "Scenario comparison", "Sensitivity", "A robust allocation across the scenarios",
+               "Reproducibility"]
+SECTIONS_FI = ["Suositeltu jako", "Miten jako muodostui", "Skenaarioiden vertailu", "Herkkyys",
+               "Skenaarioiden yhteinen vakaa jako", "Toistettavuus"]
+SECTION_IDS = ["allocation", "decision", "comparison", "sensitivity", "robust", "reproducibility"]
+#: Charts of the whole set: allocation, 4 comparison, 4 tornado (one per area), Monte
+#: Carlo, sweep, robust.
+CHARTS = 12
+#: Width of an A4 page's content at the pack's margins (210 − 2 × 14 mm) [CSS pixels].
+A4_CONTENT_PX = round((210 - 28) / 25.4 * 96)
+
+
+def invoke(*args: str | Path) -> Invocation:
+    return CliRunner().invoke(main, ["report", *(str(a) for a in args)])
+
+
+def assert_clean_exit(result: Invocation, code: int) -> None:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    if code != 0:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class Page(HTMLParser):
+    """What the tests read from the HTML: tags with attributes, headings, style text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.headings: dict[str, list[str]] = {"h1": [], "h2": [], "h3": []}
+        self.style = ""
+        self._open: str | None = None
+        self._text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+        if tag in self.headings or tag == "style":
+            self._open, self._text = tag, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            content = "".join(self._text)
+            if tag == "style":
+                self.style += content
+            else:
+                self.headings[tag].append(" ".join(content.split()))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+    def attrs(self, tag: str) -> list[dict[str, str]]:
+        return [a for t, a in self.tags if t == tag]
+
+
+# --- the runs the tests read ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Invocation, Path, str]:
+    """The base and the whole scenario set, the base given again by the glob."""
+    out = tmp_path_factory.mktemp("report") / "board"
+    files = [BASE, *sorted((ROOT / "scenarios").glob("*.yaml"))]
+    result = invoke(*files, "--out", out, "--executor", "sequential")
+    return result, out, (out / PACK_FILE).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def finnish_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Invocation, str]:
+    """In Finnish, with a base whose title tries to inject markup."""
+    folder = tmp_path_factory.mktemp("fi")
+    evil = write(folder / "evil.yaml",
+                 f"extends: {BASE}\nname: evil\n"
+                 "title: '<script>alert(\"pwned\")</script> & <b>Ikaalinen</b>'\n")
+    out = folder / "out"
+    result = invoke(evil, ROOT / "scenarios" / "htv-30.yaml", "--out", out, "--lang", "fi",
+                    "--runs", "3", "--executor", "sequential")
+    return result, (out / PACK_FILE).read_text(encoding="utf-8")
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def test_report_exits_0_and_writes_one_file(full_run: tuple[Invocation, Path, str]) -> None:
+    result, out, _ = full_run
+    assert_clean_exit(result, 0)
+    assert [p.name for p in out.iterdir()] == [PACK_FILE]
+    assert f"{len(SCENARIO_FILES)} scenarios in" in result.stdout
+    assert f"Wrote {out / PACK_FILE}" in result.stdout
+
+
+def test_pack_is_self_contained(full_run: tuple[Invocation, Path, str]) -> None:
+    _, _, html = full_run
+    page = Page(html)
+    assert "http://" not in html and "https://" not in html
+    assert not page.attrs("script") and "<script" not in html.lower()
+    # Every reference is a data: URI or a link within the page.
+    for tag, attrs in page.tags:
+        for key in ("src", "href", "srcset", "poster", "action", "data"):
+            value = attrs.get(key)
+            if value is not None:
+                assert value.startswith(("data:", "#")), (tag, key, value[:80])
+    assert "@import" not in page.style
+    assert all(u.startswith(("data:", "#")) for u in re.findall(r"url\(\s*['\"]?([^'\")]*)",
+                                                              page.style))
+    images = page.attrs("img")
+    assert len(images) == CHARTS
+    for img in images:
+        assert img["src"].startswith("data:image/png;base64,")
+        png = base64.b64decode(img["src"].split(",", 1)[1])
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        width, height = struct.unpack(">II", png[16:24])
+        assert (width, height) == (int(img["width"]), int(img["height"]))
+        assert img["alt"]
+    [csp] = [m for m in page.attrs("meta") if m.get("http-equiv") == "Content-Security-Policy"]
+    assert "default-src 'none'" in csp["content"]
+
+
+def test_every_section_in_order_with_its_content(full_run: tuple[Invocation, Path, str]) -> None:
+    _, _, html = full_run
+    page = Page(html)
+    headings = page.headings["h2"]
+    assert headings[0] == "Contents"
+    assert headings[1:] == [f"{k} {name}" for k, name in enumerate(SECTIONS_EN, start=1)]
+    ids = [a["id"] for a in page.attrs("section")]
+    assert ids == SECTION_IDS
+    assert [a["href"] for a in page.attrs("a")] == [f"#{i}" for i in SECTION_IDS]
+    text = " ".join(html.split())
+    # 1: the allocation, the verdicts, the key ratio.
+    assert "Every scenario has an allocation that the independent verifier passed." in text
+    assert "proven optimal" in text and "passed: every rule re-checked" in text
+    assert "Key ratio: 65.7 unemployed jobseekers per customer-service person-year" in text
+    assert "27.52 HTV go to customer service in the 4 responsibility areas" in text
+    # 2: the fairness definition, and plainly that no rule binds.
+    assert "The fairness definition" in text
+    assert "No rule binds" in text
+    assert "office_per_area[Sastamala]" in text
+    # 3: htv-30 gives Sastamala 1.23 HTV less customer service than the base.
+    assert "11.38<span class=\"sub down\">−1.23</span>" in html
+    # 4: the three analyses.
+    for heading in ("One input at a time (tornado)", "Random variation of the caseload "
+                    "(Monte Carlo)", "The size of the budget (sweep)"):
+        assert heading in page.headings["h3"]
+    assert "total_htv from 28 to 36 in steps of 1" in text
+    assert "drawn at random 50 times (poisson, seed 0)" in text
+    # 6: the command that reproduces the pack, and when it was made.
+    assert "allocate report " in text and "--runs 50 --seed 0 --sweep total_htv=28:36:1" in text
+    assert "Generated" in text
+
+
+def test_robust_section_says_which_scenarios_were_left_out_and_why(
+        full_run: tuple[Invocation, Path, str]) -> None:
+    _, _, html = full_run
+    text = " ".join(html.split())
+    assert "Included: base, youth-emphasis." in text
+    assert "htv-30: different total_htv: 30 (base: 32.66)" in text
+    assert ("figures-2022: different central_services.integration_services.size: 1.18 "
+            "(base: 2.14)") in text
+    assert "split-35-45-20: its rules cannot hold together with those already included" in text
+    # The robust model does not enforce continuity caps; the pack does not hide it.
+    assert re.search(r"continuity: the robust model does not enforce all of its rules, and the "
+                     r"robust allocation would break continuity\[", text)
+    assert "the verifier passed it in every included scenario" in text
+    assert "Regret: the robust allocation against each scenario" in text
+
+
+def test_manifest_hashes_of_every_scenario(full_run: tuple[Invocation, Path, str]) -> None:
+    _, _, html = full_run
+    for f in SCENARIO_FILES:
+        path = ROOT / f
+        assert scenario_sha256(load_scenario(path)) in html, f
+        digest = file_sha256(path)
+        assert digest is not None and digest in html, f
+    assert "OR-Tools" in html and "allocator" in html
+
+
+def test_title_is_escaped_never_markup(finnish_run: tuple[Invocation, str]) -> None:
+    result, html = finnish_run
+    assert_clean_exit(result, 0)
+    assert "<script" not in html.lower()
+    assert "<b>Ikaalinen</b>" not in html
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt; &amp; &lt;b&gt;Ikaalinen" in html
+    page = Page(html)
+    assert page.headings["h1"] == ['<script>alert("pwned")</script> & <b>Ikaalinen</b>']
+
+
+def test_finnish_pack(finnish_run: tuple[Invocation, str]) -> None:
+    _, html = finnish_run
+    page = Page(html)
+    assert ('html', {"lang": "fi"}) in page.tags
+    assert page.headings["h2"][1:] == [f"{k} {name}" for k, name in enumerate(SECTIONS_FI, 1)]
+    for english in SECTIONS_EN:
+        assert english not in html
+    assert "todistetusti optimaalinen" in html and "Oikeudenmukaisuuden määritelmä" in html
+    assert "Mikään sääntö ei sido" in html
+    alts = [img["alt"] for img in page.attrs("img")]
+    assert "Henkilötyövuodet vastuualueittain eri skenaarioissa (asiakaspalvelu " \
+           "vastuualueittain, keskitetyt palvelut erikseen)" in alts
+    assert any(alt.startswith("Alueiden asiakaspalvelun HTV:n muutos") for alt in alts)
+    assert "Työnvälitys" in html  # service lines by their Finnish names
+
+
+def test_pack_text_exists_in_both_languages() -> None:
+    pack_keys = {k for k in TEXT["en"] if k.startswith("pack_")}
+    assert pack_keys == {k for k in TEXT["fi"] if k.startswith("pack_")}
+    assert set(TEXT["en"]) == set(TEXT["fi"])
+    same = [k for k in pack_keys if TEXT["en"][k] == TEXT["fi"][k] and "{" not in TEXT["en"][k]
+            and k != "pack_col_htv"]
+    assert same == [], "untranslated texts"
+
+
+def test_scenario_without_allocation_exits_1_and_the_pack_says_so(tmp_path: Path) -> None:
+    tight = write(tmp_path / "tight.yaml", f"extends: {BASE}\nname: tight\ntotal_htv: 12.0\n")
+    out = tmp_path / "out"
+    result = invoke(BASE, tight, "--out", out, "--runs", "2", "--executor", "sequential")
+    assert_clean_exit(result, 1)
+    assert "no verified allocation for tight (INFEASIBLE)" in result.stderr
+    text = " ".join((out / PACK_FILE).read_text(encoding="utf-8").split())
+    assert "1 of 2 scenarios have no verified allocation: tight." in text
+    assert "raise total_htv from 12.00 to 13.14" in text
+    assert "tight: different total_htv: 12 (base: 32.66)" in text
+
+
+def test_base_without_allocation_still_gives_a_pack(tmp_path: Path) -> None:
+    tight = write(tmp_path / "tight.yaml", f"extends: {BASE}\nname: tight\ntotal_htv: 12.0\n")
+    out = tmp_path / "out"
+    result = invoke(tight, BASE, "--out", out, "--executor", "sequential")
+    assert_clean_exit(result, 1)
+    html = (out / PACK_FILE).read_text(encoding="utf-8")
+    page = Page(html)
+    assert page.headings["h2"][1:] == [f"{k} {name}" for k, name in enumerate(SECTIONS_EN, 1)]
+    text = " ".join(html.split())
+    assert "The base scenario has no allocation, so there is nothing to recommend yet." in text
+    assert "Not available: the base scenario has no allocation." in text
+    assert len(page.attrs("img")) == 4  # the comparison charts, with the base marked missing
+
+
+def test_invalid_file_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.yaml", f"extends: {BASE}\nname: bad\ntotal_htv: -1\n")
+    out = tmp_path / "out"
+    result = invoke(BASE, bad, "--out", out)
+    assert_clean_exit(result, 2)
+    assert "1 of 2 scenario files are not valid" in result.stderr
+    assert f"{bad}:3: total_htv: must be > 0" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("total_htv=36:28:1", "--sweep: total_htv: stop 28 is below start 36"),
+    ("nowhere=1:2:1", "--sweep: nowhere: "),
+    ("total_htv", "is not of the form path=start:stop:step"),
+])
+def test_invalid_sweep_exits_2_before_solving(tmp_path: Path, spec: str, message: str) -> None:
+    out = tmp_path / "out"
+    result = invoke(BASE, "--sweep", spec, "--out", out)
+    assert_clean_exit(result, 2)
+    assert message in result.stderr
+    assert not out.exists()
+
+
+def test_report_needs_a_file_and_lists_its_options() -> None:
+    assert invoke().exit_code == 2
+    result = invoke("--help")
+    assert_clean_exit(result, 0)
+    for option in ("--out", "--lang", "--runs", "--seed", "--sweep", "--executor",
+                   "--processes"):
+        assert option in result.stdout
+
+
+# --- the library ------------------------------------------------------------------------------
+
+def test_default_sweep_brackets_the_budget() -> None:
+    base = load_scenario(BASE)
+    assert default_sweep(base) == "total_htv=28:36:1"
+    assert default_sweep(base.with_changes({"total_htv": 200.0})) == "total_htv=175:220:5"
+
+
+def test_options_are_checked_against_the_base() -> None:
+    base = load_scenario(BASE)
+    check_options(base, PackOptions(sweep="service_lines.skills.share=0.1:0.3:0.05"))
+    with pytest.raises(ScenarioError, match="--runs"):
+        check_options(base, PackOptions(runs=0))
+    with pytest.raises(ScenarioError, match="--model"):
+        check_options(base, PackOptions(model="gauss"))
+    with pytest.raises(ScenarioError, match="--lang"):
+        check_options(base, PackOptions(lang="sv"))
+
+
+def test_template_is_package_data() -> None:
+    from importlib.resources import files
+
+    template = files("allocator").joinpath("templates", "board_pack.html.j2")
+    assert template.is_file()
+    assert "Content-Security-Policy" in template.read_text(encoding="utf-8")
+
+
+# --- in a real browser --------------------------------------------------------------------------
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium; "
+           ".ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from the system, driven by Playwright (no browser download).
+
+    On exit Playwright's sync API leaves a new event loop set as this thread's current
+    loop. Later asyncio code in the same process picks it up: nbclient, running the
+    notebooks in tests/test_notebooks.py, then stalled for a minute on 02_what_if. The
+    loop is closed and unset here, as it was before.
+    """
+    import asyncio
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        leftover = asyncio.get_event_loop_policy().get_event_loop()
+    asyncio.set_event_loop(None)
+    leftover.close()
+
+
+def open_pack(browser: Any, path: Path, errors: list[str], **context: Any) -> Any:
+    """A page showing ``path``, with console errors and page errors collected in ``errors``."""
+    page = browser.new_page(**context)
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error"
+            else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    return page
+
+
+@needs_chromium
+def test_pack_loads_in_chromium_and_every_chart_shows(
+        browser: Any, full_run: tuple[Invocation, Path, str], tmp_path: Path) -> None:
+    _, out, _ = full_run
+    errors: list[str] = []
+    page = open_pack(browser, out / PACK_FILE, errors, viewport={"width": 1200, "height": 900})
+    images = page.evaluate("Array.from(document.images).map(i => "
+                           "({complete: i.complete, w: i.naturalWidth, h: i.naturalHeight}))")
+    assert len(images) == CHARTS
+    assert all(i["complete"] and i["w"] > 0 and i["h"] > 0 for i in images), images
+    assert page.title().startswith("Western Pirkanmaa")
+    shot = tmp_path / "board_pack.png"
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+    assert errors == []
+    png = shot.read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert width == 1200
+    assert 6000 < height < 60000  # a long page of six sections, not an empty one
+
+
+@needs_chromium
+def test_pack_prints_on_a4(browser: Any, full_run: tuple[Invocation, Path, str],
+                           tmp_path: Path) -> None:
+    _, out, _ = full_run
+    errors: list[str] = []
+    page = open_pack(browser, out / PACK_FILE, errors)
+    pdf = tmp_path / "board_pack.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    page.close()
+    assert errors == []
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
+    assert 4 <= pages <= 20, pages
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    assert len(boxes) >= pages
+    for w, h in boxes:  # A4 is 595 × 842 points
+        assert abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2
+
+
+@needs_chromium
+@pytest.mark.parametrize("which", ["full", "finnish"])
+def test_printed_tables_fit_the_page_width(browser: Any, which: str,
+                                          full_run: tuple[Invocation, Path, str],
+                                          finnish_run: tuple[Invocation, str],
+                                          tmp_path: Path) -> None:
+    # Laid out for print at an A4 page's content width, nothing may stick out to the right
+    # (a printed page would cut it off).
+    path = full_run[1] / PACK_FILE
+    if which == "finnish":
+        path = write(tmp_path / PACK_FILE, finnish_run[1])
+    errors: list[str] = []
+    page = open_pack(browser, path, errors, viewport={"width": A4_CONTENT_PX, "height": 1000})
+    page.emulate_media(media="print")
+    too_wide = page.evaluate("""() => {
+        const limit = document.documentElement.clientWidth + 0.5;
+        return Array.from(document.querySelectorAll('table, figure, pre, p, ul, ol'))
+            .filter(e => e.getBoundingClientRect().right > limit)
+            .map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 60));
+    }""")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    page.close()
+    assert errors == []
+    assert too_wide == []
+    assert scroll <= A4_CONTENT_PX
