@@ -130,6 +130,7 @@ def build_robust(datas: Sequence[ModelData]) -> tuple[BuiltModel, list[BuiltMode
         BuiltModel,
         add_budget,
         add_central_at_lead,
+        add_continuity,
         add_deviation_terms,
         add_line_share,
         add_office_max,
@@ -147,10 +148,11 @@ def build_robust(datas: Sequence[ModelData]) -> tuple[BuiltModel, list[BuiltMode
     views = []
     for k, d in enumerate(datas):
         view = replace(shared, data=d, deviation={}, max_deviation=None, constraints={},
-                       literals={}, objectives={})
+                       literals={}, objectives={}, change={})
         add_line_share(view)
         add_office_min(view)
         add_office_max(view)
+        add_continuity(view)
         add_deviation_terms(view)
         for name, group in view.constraints.items():
             shared.constraints[f"{k}:{name}"] = group

@@ -217,3 +217,18 @@ def test_cli_robust_invalid_file_exits_2(tmp_path: Path) -> None:
     result = invoke("robust", bad, bad)
     assert_exit(result, 2)
     assert f"{bad}" in result.stderr and "granularity" in result.stderr
+
+
+def test_continuity_caps_hold_in_the_robust_allocation() -> None:
+    from pathlib import Path
+
+    from allocator.loading import load_scenario
+    from allocator.robust import robust_allocate
+    from allocator.verify import check
+
+    root = Path(__file__).parents[1] / "scenarios"
+    base, capped = load_scenario(root / "base.yaml"), load_scenario(root / "continuity.yaml")
+    result = robust_allocate([base, capped])
+    assert result.allocation is not None
+    verdict = check(capped, result.allocation)
+    assert verdict.passed, verdict.violations
