@@ -163,7 +163,8 @@ def verdict(r: Result, end_to_end: float | None = None) -> Text:
 def tie_text(r: Result) -> Text:
     """Whether a tie between equally good allocations was broken, and how."""
     if r.tie is None and not r.tie_checked:
-        return Text("Ties: not checked (or not decided within the time limit).", style="dim")
+        return Text("Ties: not checked (large model, or not decided within the time limit).",
+                    style="dim")
     if r.tie is None:
         return Text("Ties: none — no other allocation is as good at the municipality × line level.",
                     style="dim")

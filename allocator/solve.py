@@ -35,6 +35,8 @@ PARALLEL_ABOVE = 3000
 #: Deterministic time for the assumption-based first guess at a conflict; the deletion
 #: filter that follows finds a minimal set without it if this runs out.
 CORE_TIME_LIMIT = 5.0
+#: Largest model (allocation variables) on which ties are looked for.
+TIE_CHECK_MAX_VARIABLES = 2000
 #: Deterministic time for looking for an equally good alternative allocation.
 TIE_TIME_LIMIT = 5.0
 
@@ -272,7 +274,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         outcome.allocation = _allocation(built, solver)
         outcome.values = _values(built, outcome.allocation, solver)
         _hint(model, built, outcome.allocation)
-        if stage == "spread" and settings.detect_ties:
+        if stage == "spread" and _check_ties(built, settings):
             outcome.tie, outcome.tie_checked = find_tie(model, built, outcome.allocation, settings)
         if stage == last_stage:
             break
@@ -282,6 +284,15 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
             break
     outcome.solve_time = time.perf_counter() - begin
     return outcome
+
+
+def _check_ties(built: BuiltModel, settings: SolveSettings) -> bool:
+    """Whether to look for an equally good allocation: asked for, and the model is small.
+
+    On large models the search rarely finishes within its limit and costs more than the
+    solve; the result then says the question was not checked.
+    """
+    return settings.detect_ties and len(built.x) <= TIE_CHECK_MAX_VARIABLES
 
 
 def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowStart,
@@ -299,7 +310,7 @@ def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowSta
     allocation = Allocation(built.data.granularity, dict(start.cells), dict(start.central))
     outcome.allocation = allocation
     outcome.values = _values(built, allocation, None)
-    if settings.detect_ties:
+    if _check_ties(built, settings):
         spread = add_spread_term(model, built, held["max_deviation"])
         model.add(spread <= start.spread)
         outcome.tie, outcome.tie_checked = find_tie(model, built, allocation, settings)
