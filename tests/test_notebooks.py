@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import copy
 import re
+import subprocess
 import sys
-import time
+import tempfile
 from functools import cache
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat import NotebookNode
 
@@ -27,7 +27,7 @@ NOTEBOOKS = ROOT / "notebooks"
 EXPECTED = ["01_base_case.ipynb", "02_what_if.ipynb", "03_scenarios_and_sensitivity.ipynb"]
 #: Wall-clock limit for one whole notebook, kernel start included [s]. Each takes about
 #: 5 s; the margin is for a cold start (matplotlib builds its font cache once).
-NOTEBOOK_TIMEOUT = 300.0
+NOTEBOOK_TIMEOUT = 150.0
 CLEAR_HINT = ("clear the outputs before committing: Edit → Clear Outputs of All Cells, or "
               "jupyter nbconvert --clear-output --inplace notebooks/*.ipynb")
 
@@ -43,17 +43,47 @@ def _kernel_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytes
     monkeypatch.delenv("MPLBACKEND", raising=False)
 
 
-def execute(nb: NotebookNode, timeout: float = NOTEBOOK_TIMEOUT) -> NotebookNode:
-    """``nb`` executed from the notebooks/ folder; raises CellExecutionError on any error."""
-    deadline = time.monotonic() + timeout
-
-    def remaining(cell: NotebookNode) -> int:
-        return max(1, int(deadline - time.monotonic()))
-
-    client = NotebookClient(nb, kernel_name="python3", timeout_func=remaining,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+#: Runs one notebook in a fresh interpreter: ``runner IN OUT TIMEOUT NOTEBOOK_DIR``. Exit
+#: status 3 with the error on stderr when a cell raises.
+RUNNER = """
+import sys, tempfile, time, nbformat
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+source, target, timeout, path = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+nb = nbformat.read(source, as_version=4)
+deadline = time.monotonic() + timeout
+# IPC sockets in a private folder: no TCP ports to race for with other processes.
+sockets = tempfile.mkdtemp(prefix="kernel-")
+km = KernelManager(kernel_name="python3", transport="ipc", ip=sockets + "/k")
+client = NotebookClient(nb, km=km, kernel_name="python3",
+                        timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
+                        resources={"metadata": {"path": path}})
+try:
     client.execute()
-    return nb
+except CellExecutionError as exc:
+    sys.stderr.write(str(exc))
+    sys.exit(3)
+nbformat.write(nb, target)
+"""
+
+
+def execute(nb: NotebookNode, timeout: float = NOTEBOOK_TIMEOUT) -> NotebookNode:
+    """``nb`` executed from the notebooks/ folder; raises CellExecutionError on any error.
+
+    The kernel is driven from a fresh interpreter, so that event loops left behind by
+    other tests in this process (browsers, clusters) cannot stall it.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        source, target = Path(scratch) / "in.ipynb", Path(scratch) / "out.ipynb"
+        nbformat.write(nb, source)
+        done = subprocess.run([sys.executable, "-c", RUNNER, str(source), str(target),
+                               str(timeout), str(NOTEBOOKS)],
+                              capture_output=True, text=True, timeout=timeout + 60, check=False)
+        if done.returncode == 3:
+            raise CellExecutionError(done.stderr, "", "")
+        assert done.returncode == 0, done.stderr
+        return nbformat.read(target, as_version=4)
 
 
 @cache
