@@ -41,9 +41,9 @@ def allocation_table(r: Result) -> Table:
               box=box.SIMPLE_HEAVY, title_justify="left", show_footer=False)
     t.add_column("Area")
     t.add_column("Office")
-    t.add_column("Serves / service")
+    t.add_column("Serves / service", min_width=26)
     for ln in d.lines:
-        t.add_column(d.line_labels[ln], justify="right", max_width=16)
+        t.add_column(d.line_labels[ln], justify="right", max_width=14, overflow="fold")
     t.add_column("Total", justify="right", style="bold")
     for area in d.areas:
         in_area = alloc[alloc["area"] == area]
