@@ -43,7 +43,7 @@ def allocation_table(r: Result) -> Table:
     t.add_column("Office")
     t.add_column("Serves / service", min_width=26)
     for ln in d.lines:
-        t.add_column(d.line_labels[ln], justify="right", max_width=14, overflow="fold")
+        t.add_column(d.line_labels[ln], justify="right", max_width=15, overflow="fold")
     t.add_column("Total", justify="right", style="bold")
     for area in d.areas:
         in_area = alloc[alloc["area"] == area]
