@@ -41,7 +41,7 @@ def allocation_table(r: Result) -> Table:
               box=box.SIMPLE_HEAVY, title_justify="left", show_footer=False)
     t.add_column("Area")
     t.add_column("Office")
-    t.add_column("Serves / service", min_width=26)
+    t.add_column("Serves / service", min_width=22)
     for ln in d.lines:
         t.add_column(d.line_labels[ln], justify="right", max_width=15, overflow="fold")
     t.add_column("Total", justify="right", style="bold")
