@@ -40,12 +40,17 @@ class _Knob:
     current: Fraction
     step: Fraction
     up: bool
-    limit: Fraction | None  # furthest value worth trying (None: search outward)
+    limit: Fraction  # furthest value worth trying
     unit: str = "HTV"
 
 
 def _knobs(s: Scenario, core: list[str]) -> Iterator[_Knob]:
     g = to_fraction(s.granularity)
+    # No single input needs to go beyond this to relax a rule: every office minimum and
+    # central service could be paid twice over from it [HTV].
+    ceiling = to_fraction(s.total_htv) + sum(
+        (to_fraction(o.effective_min_htv) for o in s.offices), Fraction(0)) + sum(
+        (to_fraction(c.htv) for c in s.central_services if c.htv is not None), Fraction(0))
     office_index = {o.name: i for i, o in enumerate(s.offices)}
     line_index = {ln.name: i for i, ln in enumerate(s.service_lines)}
     central_index = {c.name: i for i, c in enumerate(s.central_services)}
@@ -53,7 +58,7 @@ def _knobs(s: Scenario, core: list[str]) -> Iterator[_Knob]:
         rule, key = rule_of(name), key_of(name)
         if rule == "budget":
             total = to_fraction(s.total_htv)
-            yield _Knob(name, "total_htv", "total_htv", total, g, True, None)
+            yield _Knob(name, "total_htv", "total_htv", total, g, True, 2 * total + ceiling)
             yield _Knob(name, "total_htv", "total_htv", total, g, False, g)
         elif rule == "office_min" and key in office_index:
             i = office_index[key]
@@ -64,7 +69,7 @@ def _knobs(s: Scenario, core: list[str]) -> Iterator[_Knob]:
             i = office_index[key]
             current = to_fraction(s.offices[i].max_htv or 0)
             yield _Knob(name, f"offices[{i}].max_htv", f"the maximum of {key}", current, g, True,
-                        None)
+                        ceiling)
         elif rule == "line_share" and key in line_index:
             i = line_index[key]
             line = s.service_lines[i]
@@ -79,13 +84,13 @@ def _knobs(s: Scenario, core: list[str]) -> Iterator[_Knob]:
             elif c.driven_by is not None:
                 yield _Knob(name, f"central_services[{i}].driven_by.persons_per_htv",
                             f"persons per HTV of central service {key}",
-                            to_fraction(c.driven_by.persons_per_htv), Fraction(1), True, None,
-                            "persons")
+                            to_fraction(c.driven_by.persons_per_htv), Fraction(1), True,
+                            100 * to_fraction(c.driven_by.persons_per_htv), "persons")
         elif rule == "continuity" and s.continuity is not None:
             cap = s.continuity.max_change_htv
             if cap is not None:
                 yield _Knob(name, "continuity.max_change_htv", "max_change_htv",
-                            to_fraction(cap), g, True, None)
+                            to_fraction(cap), g, True, ceiling)
 
 
 def _search(knob: _Knob, feasible: Callable[[Fraction], bool | None]) -> Fraction | None:
@@ -95,9 +100,7 @@ def _search(knob: _Knob, feasible: Callable[[Fraction], bool | None]) -> Fractio
 
     def at(steps: int) -> Fraction:
         value = knob.current + sign * steps * knob.step
-        if knob.limit is not None:
-            value = min(value, knob.limit) if knob.up else max(value, knob.limit)
-        return value
+        return min(value, knob.limit) if knob.up else max(value, knob.limit)
 
     lo, hi = 0, 1  # steps: lo infeasible, hi to be found feasible
     while True:
@@ -107,7 +110,7 @@ def _search(knob: _Knob, feasible: Callable[[Fraction], bool | None]) -> Fractio
         ok = feasible(at(hi))
         if ok:
             break
-        if knob.limit is not None and at(hi) == knob.limit:
+        if at(hi) == knob.limit:
             return None
         lo, hi = hi, hi * 2
     while hi - lo > 1 and checks < MAX_CHECKS:

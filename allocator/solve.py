@@ -34,7 +34,7 @@ def stages_for(built: BuiltModel) -> tuple[str, ...]:
 PARALLEL_ABOVE = 3000
 #: Deterministic time for the assumption-based first guess at a conflict; the deletion
 #: filter that follows finds a minimal set without it if this runs out.
-CORE_TIME_LIMIT = 5.0
+CORE_TIME_LIMIT = 0.5
 #: Largest model (allocation variables) on which ties are looked for.
 TIE_CHECK_MAX_VARIABLES = 2000
 #: Deterministic time for looking for an equally good alternative allocation.
