@@ -52,18 +52,14 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
 
     from allocator.cli import EXIT_INFEASIBLE, EXIT_INVALID, _echo_problems
     from allocator.errors import ScenarioError
-    from allocator.loading import load_scenario
+    from allocator.loading import load_scenarios
 
     start = time.perf_counter()
     files = unique_files(scenarios)
-    loaded = []
-    problems = []
-    for f in files:
-        try:
-            loaded.append((f, load_scenario(f)))
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-    if problems:
+    try:
+        loaded = load_scenarios(files)
+    except ScenarioError as exc:
+        problems = exc.problems
         if as_json:
             click.echo(json.dumps({"status": "INVALID", "errors": [
                 {"file": p.source, "line": p.line, "path": p.path, "message": p.message}

@@ -73,18 +73,14 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
     from allocator.cli import EXIT_INFEASIBLE, EXIT_INVALID, _echo_problems
     from allocator.cli_compare import unique_files
     from allocator.errors import ScenarioError
-    from allocator.loading import load_scenario
+    from allocator.loading import load_scenarios
 
     start = time.perf_counter()
     files = unique_files(scenarios)
-    loaded = []
-    problems = []
-    for f in files:
-        try:
-            loaded.append((str(f), load_scenario(f)))
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-    if problems:
+    try:
+        loaded = load_scenarios(files)
+    except ScenarioError as exc:
+        problems = exc.problems
         bad = len({p.source for p in problems})
         click.echo(f"{bad} of {len(files)} scenario files are not valid.", err=True)
         _echo_problems(problems)

@@ -332,3 +332,18 @@ def scenario_file_json_schema() -> dict[str, Any]:
     schema["if"] = {"required": [EXTENDS]}
     schema["else"] = {"required": required}
     return schema
+
+
+def load_scenarios(paths: list[str] | list[Path]) -> list[tuple[str, Scenario]]:
+    """Every file as (path, Scenario), in order; raises one ScenarioError with the problems
+    of every invalid file, so a user sees them all at once."""
+    loaded: list[tuple[str, Scenario]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded.append((str(path), load_scenario(path)))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return loaded
