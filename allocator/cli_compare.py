@@ -27,6 +27,31 @@ def unique_files(files: tuple[Path, ...]) -> list[Path]:
     return out
 
 
+def load_all_or_exit(scenarios: tuple[Path, ...], as_json: bool = False) -> list[tuple[str, Any]]:
+    """Each file once, loaded; on any invalid file every problem is listed and the command
+    exits with status 2 (with ``as_json``, also an INVALID summary on stdout)."""
+    import json
+    import sys
+
+    from allocator.cli import EXIT_INVALID, _echo_problems
+    from allocator.errors import ScenarioError
+    from allocator.loading import load_scenarios
+
+    files = unique_files(scenarios)
+    try:
+        return load_scenarios(files)
+    except ScenarioError as exc:
+        if as_json:
+            from allocator.summary import problems_data
+
+            click.echo(json.dumps({"status": "INVALID", "errors": problems_data(exc.problems)},
+                                  indent=2, ensure_ascii=False))
+        bad = len({p.source for p in exc.problems})
+        click.echo(f"{bad} of {len(files)} scenario files are not valid.", err=True)
+        _echo_problems(exc.problems)
+        sys.exit(EXIT_INVALID)
+
+
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
@@ -50,24 +75,10 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
     import sys
     import time
 
-    from allocator.cli import EXIT_INFEASIBLE, EXIT_INVALID, _echo_problems
-    from allocator.errors import ScenarioError
-    from allocator.loading import load_scenarios
+    from allocator.cli import EXIT_INFEASIBLE
 
     start = time.perf_counter()
-    files = unique_files(scenarios)
-    try:
-        loaded = load_scenarios(files)
-    except ScenarioError as exc:
-        problems = exc.problems
-        if as_json:
-            click.echo(json.dumps({"status": "INVALID", "errors": [
-                {"file": p.source, "line": p.line, "path": p.path, "message": p.message}
-                for p in problems]}, indent=2, ensure_ascii=False))
-        bad = len({p.source for p in problems})
-        click.echo(f"{bad} of {len(files)} scenario files are not valid.", err=True)
-        _echo_problems(problems)
-        sys.exit(EXIT_INVALID)
+    loaded = load_all_or_exit(scenarios, as_json)
 
     from allocator.pipeline import allocate, settings_for
 

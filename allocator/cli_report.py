@@ -70,21 +70,12 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
     import sys
     import time
 
-    from allocator.cli import EXIT_INFEASIBLE, EXIT_INVALID, _echo_problems
-    from allocator.cli_compare import unique_files
+    from allocator.cli import EXIT_INFEASIBLE, EXIT_INVALID
+    from allocator.cli_compare import load_all_or_exit
     from allocator.errors import ScenarioError
-    from allocator.loading import load_scenarios
 
     start = time.perf_counter()
-    files = unique_files(scenarios)
-    try:
-        loaded = load_scenarios(files)
-    except ScenarioError as exc:
-        problems = exc.problems
-        bad = len({p.source for p in problems})
-        click.echo(f"{bad} of {len(files)} scenario files are not valid.", err=True)
-        _echo_problems(problems)
-        sys.exit(EXIT_INVALID)
+    loaded = load_all_or_exit(scenarios)
 
     from allocator.board_pack import (
         PACK_FILE,
@@ -107,7 +98,7 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
         for p in exc.problems:
             click.echo(f"  {p}", err=True)
         sys.exit(EXIT_INVALID)
-    command = reproducing_command(files, out_dir, lang, runs, seed,
+    command = reproducing_command([Path(f) for f, _ in loaded], out_dir, lang, runs, seed,
                                   sweep_spec or default_sweep(base), executor, processes)
     pack = build_pack(loaded, options, command)
     path = out_dir / PACK_FILE

@@ -166,6 +166,12 @@ def build_summary(result: Result, source: str | Path | None = None,
     return summary
 
 
+def problems_data(problems: list[Problem]) -> list[dict[str, Any]]:
+    """Scenario problems as JSON-ready rows: file, line, path, message."""
+    return [{"file": p.source, "line": p.line, "path": p.path, "message": p.message}
+            for p in problems]
+
+
 def invalid_summary(problems: list[Problem], source: str | None) -> dict[str, Any]:
     """The summary for a scenario that did not validate: status INVALID and every problem."""
     return {
@@ -173,8 +179,7 @@ def invalid_summary(problems: list[Problem], source: str | None) -> dict[str, An
         "scenario": None,
         "status": str(Status.INVALID),
         "verified": False,
-        "errors": [{"file": p.source, "line": p.line, "path": p.path, "message": p.message}
-                   for p in problems],
+        "errors": problems_data(problems),
         "inputs": {"file": source, "sha256": file_sha256(source),
                    "allocator_version": __version__},
     }
