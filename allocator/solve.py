@@ -204,45 +204,34 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     for stage in order:
         stage_workers = 1 if stage == "tie_break" else workers
         remaining = settings.time_limit - used
-        if stage == "max_deviation" and start is not None and built.max_deviation is not None:
-            proven, spent = _prove_bound(model, built.max_deviation, start.max_deviation,
-                                         settings, stage_workers, remaining)
+        if stage == "spread":
+            objective = add_spread_term(model, built, held["max_deviation"])
+        elif stage == "total_deviation" and "max_deviation" in held and not custom:
+            objective = add_total_deviation_term(model, built, held["max_deviation"])
+        else:
+            objective = built.objectives[stage]
+        claim = _start_value(start, stage, held)
+        if claim is not None:
+            proven, spent = _prove_bound(model, objective, claim, settings, stage_workers,
+                                         remaining)
             used += spent.deterministic_time
             if proven:
-                outcome.stages.append(StageFacts(stage, "OPTIMAL", start.max_deviation,
-                                                 start.max_deviation, spent.wall_time,
+                assert start is not None
+                outcome.stages.append(StageFacts(stage, "OPTIMAL", claim, claim, spent.wall_time,
                                                  spent.deterministic_time, stage_workers))
-                held[stage] = start.max_deviation
-                model.add(built.max_deviation <= start.max_deviation)
+                held[stage] = claim
+                model.add(objective <= claim)
                 outcome.allocation = Allocation(built.data.granularity, dict(start.cells),
                                                 dict(start.central))
                 outcome.values = _values(built, outcome.allocation, None)
                 if stage == last_stage:
                     break
+                if (stage == "total_deviation" and start.spread is not None
+                        and start.tie_break is not None and not built.explain
+                        and order == STAGES):
+                    _finish_from_flow(model, built, start, outcome, settings, held)
+                    break
                 continue
-        if stage == "spread":
-            objective = add_spread_term(model, built, held["max_deviation"])
-        elif stage == "total_deviation" and "max_deviation" in held and not custom:
-            objective = add_total_deviation_term(model, built, held["max_deviation"])
-            if start is not None and held["max_deviation"] == start.max_deviation:
-                proven, spent = _prove_bound(model, objective, start.total_deviation, settings,
-                                             stage_workers, remaining)
-                used += spent.deterministic_time
-                if proven:
-                    outcome.stages.append(StageFacts(stage, "OPTIMAL", start.total_deviation,
-                                                     start.total_deviation, spent.wall_time,
-                                                     spent.deterministic_time, stage_workers))
-                    held[stage] = start.total_deviation
-                    model.add(objective <= start.total_deviation)
-                    if stage == last_stage:
-                        break
-                    if (start.spread is not None and start.tie_break is not None
-                            and not built.explain and order == STAGES):
-                        _finish_from_flow(model, built, start, outcome, settings, held)
-                        break
-                    continue
-        else:
-            objective = built.objectives[stage]
         solver = _solver(settings, stage_workers, remaining)
         model.minimize(objective)
         code = solver.solve(model)
@@ -293,6 +282,21 @@ def _check_ties(built: BuiltModel, settings: SolveSettings) -> bool:
     solve; the result then says the question was not checked.
     """
     return settings.detect_ties and len(built.x) <= TIE_CHECK_MAX_VARIABLES
+
+
+def _start_value(start: FlowStart | None, stage: str, held: dict[str, int]) -> int | None:
+    """The flow start's value for ``stage``, when CP-SAT may be asked to prove it.
+
+    Stage 2's value holds only if stage 1 settled on the start's value; the start says
+    nothing about custom stages (it is None then) or the later stages (taken whole).
+    """
+    if start is None:
+        return None
+    if stage == "max_deviation":
+        return start.max_deviation
+    if stage == "total_deviation" and held.get("max_deviation") == start.max_deviation:
+        return start.total_deviation
+    return None
 
 
 def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowStart,
