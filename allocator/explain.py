@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from allocator.caseload import DEV_SCALE, ModelData
 from allocator.diagnose import describe
 from allocator.results import Allocation, Result
-from allocator.rules import key_of, label, rule_of
+from allocator.rules import label, rule_of
 from allocator.solve import SolveSettings, Tie
 
 if TYPE_CHECKING:
@@ -266,10 +266,3 @@ def _htv(d: ModelData, scaled: int) -> Fraction:
     """1/DEV_SCALE units -> HTV."""
     return Fraction(scaled, DEV_SCALE) * d.granularity
 
-
-def rule_names(explanation: Explanation) -> list[str]:
-    """The rule labels the explanation covers, in model order."""
-    return [r.rule for r in explanation.rules]
-
-
-__all__ = ["Adjustment", "CellStory", "Explanation", "RuleEffect", "explain", "key_of"]

@@ -32,10 +32,6 @@ class FlowStart:
     """Set with ``spread``: the tie-break optimum among spread optima."""
 
 
-def _ceil_div(a: int, b: int) -> int:
-    return -(-a // b)
-
-
 @dataclass
 class _Network:
     """The flow network of a scenario; cell bounds depend on the allowed deviation z.

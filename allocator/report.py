@@ -37,6 +37,7 @@ def allocation_table(r: Result) -> Table:
     digits = r._digits()
     alloc = r.allocation_frame()
     central = r.central_frame()
+    by_area = r.by_area().set_index("area")
     t = Table(title="Allocation [HTV] by responsibility area, office and municipality served",
               box=box.SIMPLE_HEAVY, title_justify="left", show_footer=False)
     t.add_column("Area")
@@ -59,11 +60,11 @@ def allocation_table(r: Result) -> Table:
             for _, c in central[central["office"] == office].iterrows():
                 t.add_row("", office, Text(f"central: {c['label']}", style="italic"),
                           *("" for _ in d.lines), _fmt(c["htv"], digits))
-        area_total = r.by_area().set_index("area").loc[area]
+        area_total = by_area.loc[area]
         t.add_row("", "", Text(f"{area} total", style="bold"),
                   *(Text(_fmt(area_total[ln], digits), style="bold") for ln in d.lines),
                   _fmt(area_total["total_htv"], digits), end_section=True)
-    total = r.by_area().set_index("area").loc["Total"]
+    total = by_area.loc["Total"]
     t.add_row(Text("All areas", style="bold"), "", Text("customer service + central", style="bold"),
               *(Text(_fmt(total[ln], digits), style="bold") for ln in d.lines),
               Text(_fmt(total["total_htv"], digits), style="bold reverse"))

@@ -7,7 +7,6 @@ by :func:`cross_check`, which reports every problem at once with its field path.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -315,20 +314,12 @@ class Scenario(_Strict):
         area = self.area_of()[office.municipality]
         return [m for a in self.areas if a.name == area for m in a.municipalities]
 
-    def feature_names(self) -> list[str]:
-        """Base features (from the first municipality) followed by derived ones."""
-        return [*self.municipalities[0].caseload, *self.derived_features]
-
     def feature_values(self) -> dict[str, dict[str, float]]:
         """Feature -> municipality -> value [persons], derived features included."""
-        values = {f: {m.name: m.caseload[f] for m in self.municipalities}
-                  for f in self.municipalities[0].caseload}
-        for name, derived in self.derived_features.items():
-            values[name] = {
-                m.name: math.prod(values[f][m.name] for f in derived.product)
-                for m in self.municipalities
-            }
-        return values
+        from allocator.caseload import feature_table
+
+        return {f: {m: float(v) for m, v in values.items()}
+                for f, values in feature_table(self).items()}
 
 
 def _dupes(names: list[str]) -> list[str]:
