@@ -22,10 +22,10 @@ OPTIMAL True
   problem as ``file:line: field.path: message``).
 
 ``explain_result`` and ``compare_results`` are the functions ``explain`` and ``compare``
-of the modules :mod:`allocator.explain` and :mod:`allocator.compare`; the package cannot
+of the modules :mod:`allocator.engine.explain` and :mod:`allocator.analysis.compare`; the package cannot
 give them the modules' own names, because importing a submodule sets the package
-attribute of that name to the module. Every other submodule (``allocator.compare``,
-``allocator.variants``, ...) is also loaded on first attribute access.
+attribute of that name to the module. Every other submodule (``allocator.analysis.compare``,
+``allocator.scenario.variants``, ...) is also loaded on first attribute access.
 """
 
 from __future__ import annotations
@@ -34,19 +34,36 @@ from importlib import import_module
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from allocator._version import __version__ as __version__
 
 #: Public name -> (module, attribute in it).
 _LAZY: dict[str, tuple[str, str]] = {
     "load": ("allocator.api", "load"),
     "allocate": ("allocator.api", "allocate"),
-    "scale_caseload": ("allocator.variants", "scale_caseload"),
-    "explain_result": ("allocator.explain", "explain"),
-    "compare_results": ("allocator.compare", "compare"),
-    "Scenario": ("allocator.schema", "Scenario"),
-    "Result": ("allocator.results", "Result"),
-    "Status": ("allocator.results", "Status"),
+    "scale_caseload": ("allocator.scenario.variants", "scale_caseload"),
+    "explain_result": ("allocator.engine.explain", "explain"),
+    "compare_results": ("allocator.analysis.compare", "compare"),
+    "Scenario": ("allocator.scenario.schema", "Scenario"),
+    "Result": ("allocator.engine.result", "Result"),
+    "Status": ("allocator.engine.result", "Status"),
     "ScenarioError": ("allocator.errors", "ScenarioError"),
+}
+
+#: Modules of the flat layout before the package was split into layers, by their old name:
+#: ``allocator.compare.compare(...)`` still works as attribute access for this release.
+_MOVED: dict[str, str] = {
+    "schema": "allocator.scenario.schema",
+    "loading": "allocator.scenario.loading",
+    "variants": "allocator.scenario.variants",
+    "caseload": "allocator.engine.caseload",
+    "pipeline": "allocator.engine.pipeline",
+    "verify": "allocator.engine.verify",
+    "explain": "allocator.engine.explain",
+    "results": "allocator.engine.result",
+    "compare": "allocator.analysis.compare",
+    "sensitivity": "allocator.analysis.sensitivity",
+    "robust": "allocator.analysis.robust",
+    "board_pack": "allocator.reports.board_pack.build",
 }
 
 __all__ = ["Result", "Scenario", "ScenarioError", "Status", "allocate", "charts",
@@ -54,13 +71,13 @@ __all__ = ["Result", "Scenario", "ScenarioError", "Status", "allocate", "charts"
 
 if TYPE_CHECKING:
     from allocator import charts
+    from allocator.analysis.compare import compare as compare_results
     from allocator.api import allocate, load
-    from allocator.compare import compare as compare_results
+    from allocator.engine.explain import explain as explain_result
+    from allocator.engine.result import Result, Status
     from allocator.errors import ScenarioError
-    from allocator.explain import explain as explain_result
-    from allocator.results import Result, Status
-    from allocator.schema import Scenario
-    from allocator.variants import scale_caseload
+    from allocator.scenario.schema import Scenario
+    from allocator.scenario.variants import scale_caseload
 
 
 def __getattr__(name: str) -> Any:
@@ -70,6 +87,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(import_module(module), attribute)
         globals()[name] = value  # later accesses skip this function
         return value
+    if name in _MOVED:
+        return import_module(_MOVED[name])
     if not name.startswith("_") and find_spec(f"{__name__}.{name}") is not None:
         return import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,10 +24,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from allocator.engine.result import Result
 from allocator.errors import Problem, ScenarioError
-from allocator.loading import EXTENDS, load_scenario, scenario_from_data
-from allocator.results import Result
-from allocator.schema import Scenario
+from allocator.scenario.loading import EXTENDS, load_scenario, scenario_from_data
+from allocator.scenario.schema import Scenario
 
 #: Where problems of a scenario given as a dict are said to be.
 DICT_SOURCE = "<dict>"
@@ -77,8 +77,8 @@ def allocate(scenario: Scenario | str | Path | Mapping[str, Any], *,
     >>> r.status, r.verified, r.source
     (<Status.OPTIMAL: 'OPTIMAL'>, True, 'scenarios/base.yaml')
     """
-    from allocator.pipeline import allocate as run
-    from allocator.pipeline import settings_for
+    from allocator.engine.pipeline import allocate as run
+    from allocator.engine.pipeline import settings_for
 
     source = None if isinstance(scenario, Scenario | Mapping) else scenario
     s = scenario if isinstance(scenario, Scenario) else load(scenario)

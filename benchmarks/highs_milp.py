@@ -1,7 +1,7 @@
 """The allocation model as a plain MILP for HiGHS: the yardstick for allocator's solve.
 
 Benchmark-only (``pip install -e '.[bench]'``); the product never imports highspy. The
-MILP has the CP-SAT model's variables and hard rules (allocator.model) and its first two
+MILP has the CP-SAT model's variables and hard rules (allocator.engine.model) and its first two
 objective stages in the same units, 1/DEV_SCALE of a unit, against the same rounded
 targets (``ModelData.target_scaled``), so both solvers must reach the same optimal values:
 
@@ -27,8 +27,8 @@ from typing import Any
 import highspy
 import numpy as np
 
-from allocator.caseload import DEV_SCALE, ModelData
-from allocator.results import Allocation
+from allocator.engine.caseload import DEV_SCALE, ModelData
+from allocator.engine.result import Allocation
 
 Cell = tuple[str, str]
 INF = highspy.kHighsInf
@@ -152,7 +152,7 @@ def build_milp(data: ModelData, threads: int = 1, time_limit: float | None = Non
         raise ValueError("priced moves (continuity.move_weight > 0) are not modelled in the MILP")
     h = new_highs(threads, time_limit)
     lead = {o.name for o in d.offices if o.municipality == d.lead_municipality}
-    # The model's own domain bound (allocator.model.add_variables): the budget row is
+    # The model's own domain bound (allocator.engine.model.add_variables): the budget row is
     # what actually limits every x.
     cap = max(d.total_units, 0) + sum(o.min_units for o in d.offices)
     keys = [(m, o, line) for m, o in d.pairs for line in d.lines]

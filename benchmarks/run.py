@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "base.yaml"
 ALLOCATE = str(Path(sys.executable).with_name("allocate"))
 DEFAULT_OUT = ROOT / "benchmarks" / "out" / "results.csv"
-#: Instances of part 2: name -> allocator.generate.generate arguments (None: the base case).
+#: Instances of part 2: name -> allocator.scenario.generate.generate arguments (None: the base case).
 INSTANCES: dict[str, dict[str, Any] | None] = {
     "base": None,
     "national": {"areas": 45, "municipalities": 300, "htv": 4000, "lines": 3, "seed": 1},
@@ -61,9 +61,10 @@ INSTANCES: dict[str, dict[str, Any] | None] = {
 #: reported as not optimal (and fails the value check) rather than hanging the run.
 HIGHS_TIME_LIMIT = 900.0
 #: What a Monte Carlo worker imports before its first solve (see _warm).
-WORKER_IMPORTS = ("allocator.sensitivity", "allocator.caseload", "allocator.diagnose",
-                  "allocator.model", "allocator.solve", "allocator.verify", "allocator.heuristic",
-                  "numpy", "ortools.graph.python.min_cost_flow")
+WORKER_IMPORTS = ("allocator.analysis.sensitivity", "allocator.engine.caseload",
+                  "allocator.engine.diagnose", "allocator.engine.model", "allocator.engine.solve",
+                  "allocator.engine.verify", "allocator.engine.flow", "numpy",
+                  "ortools.graph.python.min_cost_flow")
 FIELDS = ["benchmark", "median_s", "peak_mib", "status", "ratio", "ratio_of", "note"]
 
 
@@ -133,9 +134,9 @@ def _child(kind: str, repeat: int, *extra: str) -> Run:
 
 
 def _scenario(name: str) -> Any:
-    from allocator.generate import generate
-    from allocator.loading import load_scenario
-    from allocator.schema import Scenario
+    from allocator.scenario.generate import generate
+    from allocator.scenario.loading import load_scenario
+    from allocator.scenario.schema import Scenario
 
     args = INSTANCES[name]
     return load_scenario(BASE) if args is None else Scenario.model_validate(generate(**args))
@@ -143,9 +144,9 @@ def _scenario(name: str) -> Any:
 
 def child_solve(instance: str, repeat: int) -> dict[str, Any]:
     """Build and solve ``instance`` with allocator ``repeat`` times: times and values."""
-    from allocator.caseload import prepare
-    from allocator.model import build_model
-    from allocator.solve import solve
+    from allocator.engine.caseload import prepare
+    from allocator.engine.model import build_model
+    from allocator.engine.solve import solve
 
     scenario = _scenario(instance)
     builds, solves, firsts = [], [], []
@@ -177,7 +178,7 @@ def child_highs(instance: str, repeat: int) -> dict[str, Any]:
     import highspy
     from highs_milp import solve_lexicographic
 
-    from allocator.caseload import prepare
+    from allocator.engine.caseload import prepare
 
     data = prepare(_scenario(instance))
     builds, solves, stage_times = [], [], []
@@ -201,7 +202,7 @@ def child_highs(instance: str, repeat: int) -> dict[str, Any]:
 def _warm(_: int) -> int:
     """A trivial pool job that loads what a Monte Carlo job loads before its first solve.
 
-    ``allocator.sensitivity.evaluate`` imports the solver stack lazily, so a worker's
+    ``allocator.analysis.sensitivity.evaluate`` imports the solver stack lazily, so a worker's
     first real job pays for it; counting it as start-up leaves only per-scenario work in
     the rate without start-up. Returns the process id, to count the workers.
     """
@@ -215,8 +216,8 @@ def _warm(_: int) -> int:
 def child_sweep(executor: str, processes: int, hints: bool, runs: int,
                 repeat: int) -> dict[str, Any]:
     """Monte Carlo over ``runs`` draws of the base case ``repeat`` times, with pool start-up."""
-    from allocator.executor import map_jobs
-    from allocator.sensitivity import RunOptions, monte_carlo
+    from allocator.analysis.executor import map_jobs
+    from allocator.analysis.sensitivity import RunOptions, monte_carlo
 
     scenario = _scenario("base")
     cluster = None
@@ -332,7 +333,7 @@ def instances_part(repeat: int, mismatches: list[str]) -> list[Row]:
 
 def sweep_part(repeat: int, runs: int, mismatches: list[str]) -> list[Row]:
     """Part 4: Monte Carlo throughput, sequential and on a pool, without and with hints."""
-    from allocator.executor import EXECUTORS, default_processes
+    from allocator.analysis.executor import EXECUTORS, default_processes
 
     cores = default_processes()
     configs = [("sequential", 1), ("local", cores)]

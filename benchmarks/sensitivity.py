@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from allocator.loading import load_scenario
-from allocator.sensitivity import RunOptions, monte_carlo, sweep, tipping_points, tornado
+from allocator.analysis.sensitivity import RunOptions, monte_carlo, sweep, tipping_points, tornado
+from allocator.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "base.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from allocator.schema import Scenario
+from allocator.scenario.schema import Scenario
 
 
 def tiny_data() -> dict[str, Any]:

@@ -19,13 +19,13 @@ import io
 import sys
 from pathlib import Path
 
-from allocator.caseload import prepare
-from allocator.compare import caseload_per_htv, compare, csv_bytes, line_shares, scenarios_frame
-from allocator.loading import load_scenario
-from allocator.manifest import scenario_sha256
-from allocator.report_compare import comparison_text
-from allocator.results import Allocation, Result, SolverFacts, Status
-from allocator.verify import check
+from allocator.analysis.compare import caseload_per_htv, compare, csv_bytes, line_shares, scenarios_frame
+from allocator.engine.caseload import prepare
+from allocator.engine.manifest import scenario_sha256
+from allocator.engine.result import Allocation, Result, SolverFacts, Status
+from allocator.engine.verify import check
+from allocator.reports.terminal_compare import comparison_text
+from allocator.scenario.loading import load_scenario
 
 ROOT = Path(__file__).parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -97,7 +97,7 @@ def golden_outputs(results: list[Result]) -> dict[str, str]:
 
 def main(argv: list[str]) -> None:
     if "--solve" in argv:
-        from allocator.pipeline import allocate
+        from allocator.engine.pipeline import allocate
 
         for f in SCENARIO_FILES:
             result = allocate(ROOT / f)

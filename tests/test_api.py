@@ -18,11 +18,11 @@ from click.testing import CliRunner
 
 import allocator
 from allocator.cli import main
+from allocator.engine.manifest import scenario_sha256
+from allocator.engine.result import Result, Status
 from allocator.errors import ScenarioError
-from allocator.manifest import scenario_sha256
-from allocator.results import Result, Status
-from allocator.schema import Scenario
-from allocator.variants import scenario_data
+from allocator.scenario.schema import Scenario
+from allocator.scenario.variants import scenario_data
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "scenarios" / "base.yaml"
@@ -68,14 +68,14 @@ def test_every_public_name_resolves() -> None:
 
 
 def test_functions_and_the_modules_they_come_from_keep_apart() -> None:
-    # Importing allocator.compare sets the package attribute 'compare' to the module: the
+    # Importing allocator.analysis.compare sets the package attribute 'compare' to the module: the
     # comparison function therefore has another name, and both stay usable.
-    import allocator.compare
-    import allocator.explain
+    import allocator.analysis.compare
+    import allocator.engine.explain
 
     assert callable(allocator.compare_results)
-    assert allocator.compare_results is allocator.compare.compare
-    assert allocator.explain_result is allocator.explain.explain
+    assert allocator.compare_results is allocator.analysis.compare.compare
+    assert allocator.explain_result is allocator.engine.explain.explain
     assert allocator.charts.plot_line_shares is allocator.charts.compare.plot_line_shares
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from allocator.outputs import write_outputs
-from allocator.pipeline import allocate
-from allocator.results import Status
-from allocator.summary import build_summary
-from allocator.verify import check
+from allocator.engine.pipeline import allocate
+from allocator.engine.result import Status
+from allocator.engine.verify import check
+from allocator.reports.files import write_outputs
+from allocator.reports.summary import build_summary
 
 BASE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
 
@@ -108,7 +108,7 @@ def test_two_runs_write_identical_files(tmp_path) -> None:
 
 
 def test_worker_count_does_not_change_the_allocation() -> None:
-    from allocator.solve import SolveSettings
+    from allocator.engine.solve import SolveSettings
 
     one = allocate(BASE, SolveSettings(workers=1))
     two = allocate(BASE, SolveSettings(workers=2))
@@ -121,7 +121,7 @@ def test_no_output_file_is_left_half_written(tmp_path, monkeypatch) -> None:
     write_outputs(r, out, build_summary(r, BASE))
     before = (out / "allocation.csv").read_bytes()
 
-    import allocator.outputs as outputs
+    import allocator.reports.files as outputs
 
     def boom(result):
         raise RuntimeError("interrupted")

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from builders import tiny, tiny_with
 
-from allocator.caseload import prepare
-from allocator.loading import load_scenario
-from allocator.model import build_model
-from allocator.schema import Scenario
-from allocator.solve import solve
-from allocator.verify import check
+from allocator.engine.caseload import prepare
+from allocator.engine.model import build_model
+from allocator.engine.solve import solve
+from allocator.engine.verify import check
+from allocator.scenario.loading import load_scenario
+from allocator.scenario.schema import Scenario
 
 ROOT = Path(__file__).parents[1]
 

@@ -1,4 +1,4 @@
-"""The board pack: ``allocate report`` and allocator.board_pack.
+"""The board pack: ``allocate report`` and allocator.reports.board_pack.build.
 
 The HTML is checked as text (self-contained, every section, the manifest hashes, escaping,
 Finnish, exit codes through click's CliRunner), then opened in a real headless Chromium:
@@ -24,17 +24,17 @@ from click.testing import CliRunner
 from click.testing import Result as Invocation
 from stored import ROOT, SCENARIO_FILES
 
-from allocator.board_pack import (
+from allocator.charts.style import TEXT
+from allocator.cli import main
+from allocator.engine.manifest import file_sha256, scenario_sha256
+from allocator.errors import ScenarioError
+from allocator.reports.board_pack.build import (
     PACK_FILE,
     PackOptions,
     check_options,
     default_sweep,
 )
-from allocator.charts.style import TEXT
-from allocator.cli import main
-from allocator.errors import ScenarioError
-from allocator.loading import load_scenario
-from allocator.manifest import file_sha256, scenario_sha256
+from allocator.scenario.loading import load_scenario
 
 BASE = ROOT / "scenarios" / "base.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -338,7 +338,7 @@ def test_options_are_checked_against_the_base() -> None:
 def test_template_is_package_data() -> None:
     from importlib.resources import files
 
-    template = files("allocator").joinpath("templates", "board_pack.html.j2")
+    template = files("allocator.reports.board_pack").joinpath("templates", "board_pack.html.j2")
     assert template.is_file()
     assert "Content-Security-Policy" in template.read_text(encoding="utf-8")
 

@@ -23,13 +23,13 @@ from click.testing import Result as Invocation
 from matplotlib.figure import Figure
 from stored import COMPARE, ROOT, SCENARIO_FILES, golden_outputs, load_stored
 
+from allocator.analysis.compare import CENTRAL, compare, line_shares, scenario_labels
 from allocator.charts import compare as charts
 from allocator.charts.style import CENTRAL_COLOUR, area_style, line_style
 from allocator.cli import main
-from allocator.cli_compare import TABLES, unique_files
-from allocator.compare import CENTRAL, compare, line_shares, scenario_labels
-from allocator.manifest import scenario_sha256
-from allocator.results import Result
+from allocator.cli.compare import TABLES, unique_files
+from allocator.engine.manifest import scenario_sha256
+from allocator.engine.result import Result
 
 BASE = ROOT / "scenarios" / "base.yaml"
 OUTPUT_FILES = {*TABLES, *charts.CHARTS}

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from allocator.executor import map_jobs
+from allocator.analysis.executor import map_jobs
 
 
 def slow_square(n: int) -> int:
@@ -72,8 +72,8 @@ def test_dask_monte_carlo_equals_the_sequential_one(dask_scheduler) -> None:
 
     import pandas as pd
 
-    from allocator.loading import load_scenario
-    from allocator.sensitivity import RunOptions, monte_carlo
+    from allocator.analysis.sensitivity import RunOptions, monte_carlo
+    from allocator.scenario.loading import load_scenario
 
     base = load_scenario(Path(__file__).parents[1] / "scenarios" / "base.yaml")
     sequential = monte_carlo(base, runs=12, model="poisson", seed=3,
@@ -84,7 +84,7 @@ def test_dask_monte_carlo_equals_the_sequential_one(dask_scheduler) -> None:
 
 
 def test_dask_without_a_scheduler_is_a_clear_error() -> None:
-    from allocator.executor import ExecutorError
+    from allocator.analysis.executor import ExecutorError
 
     with pytest.raises(ExecutorError, match="needs a scheduler address"):
         map_jobs(abs, [1, 2], "dask")
@@ -95,10 +95,10 @@ def test_cli_dask_needs_a_scheduler_and_reports_an_unreachable_one(tmp_path, mon
 
     from click.testing import CliRunner
 
-    import allocator.executor
+    import allocator.analysis.executor
     from allocator.cli import main
 
-    monkeypatch.setattr(allocator.executor, "CONNECT_TIMEOUT", 2.0)
+    monkeypatch.setattr(allocator.analysis.executor, "CONNECT_TIMEOUT", 2.0)
     base = str(Path(__file__).parents[1] / "scenarios" / "base.yaml")
     runner = CliRunner()
     missing = runner.invoke(main, ["montecarlo", base, "--runs", "2", "--executor", "dask",

@@ -13,14 +13,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from allocator.caseload import DEV_SCALE
 from allocator.cli import main
-from allocator.explain import explain
-from allocator.pipeline import allocate
-from allocator.results import Allocation, Status
-from allocator.schema import Scenario
-from allocator.solve import SolveSettings
-from allocator.verify import check
+from allocator.engine.caseload import DEV_SCALE
+from allocator.engine.explain import explain
+from allocator.engine.pipeline import allocate
+from allocator.engine.result import Allocation, Status
+from allocator.engine.solve import SolveSettings
+from allocator.engine.verify import check
+from allocator.scenario.schema import Scenario
 
 BASE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
 

@@ -1,6 +1,6 @@
 """``extends:`` in scenario files: the merge rules, chains, and errors located in the right file.
 
-The merge itself is :func:`allocator.variants.merge_data` (and its tracing twin
+The merge itself is :func:`allocator.scenario.variants.merge_data` (and its tracing twin
 ``merge_traced``); the loading tests write small parent/child files into ``tmp_path`` and
 pin, for every problem, the file, the line (computed from the text written) and the field
 path as written in that file.
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from allocator.errors import Problem, ScenarioError
-from allocator.loading import load_scenario, read_scenario_data, scenario_file_json_schema
-from allocator.variants import merge_data, merge_traced
+from allocator.scenario.loading import load_scenario, read_scenario_data, scenario_file_json_schema
+from allocator.scenario.variants import merge_data, merge_traced
 
 BASE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
 # base.yaml without the source comments on its figures, so edits can match whole lines.

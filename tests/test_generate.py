@@ -6,11 +6,11 @@ import yaml
 from click.testing import CliRunner
 
 from allocator.cli import main
-from allocator.generate import generate
-from allocator.loading import load_scenario
-from allocator.pipeline import allocate
-from allocator.results import Status
-from allocator.schema import Scenario
+from allocator.engine.pipeline import allocate
+from allocator.engine.result import Status
+from allocator.scenario.generate import generate
+from allocator.scenario.loading import load_scenario
+from allocator.scenario.schema import Scenario
 
 
 def test_generate_writes_an_ordinary_scenario_file(tmp_path) -> None:

@@ -8,13 +8,13 @@ from builders import tiny, tiny_with
 from hypothesis import HealthCheck, given, settings
 from test_properties import scenarios
 
-from allocator.caseload import prepare
-from allocator.heuristic import flow_start
-from allocator.pipeline import allocate
-from allocator.results import Allocation, Status
-from allocator.schema import Scenario
-from allocator.solve import SolveSettings
-from allocator.verify import check
+from allocator.engine.caseload import prepare
+from allocator.engine.flow import flow_start
+from allocator.engine.pipeline import allocate
+from allocator.engine.result import Allocation, Status
+from allocator.engine.solve import SolveSettings
+from allocator.engine.verify import check
+from allocator.scenario.schema import Scenario
 
 BASE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
 PLAIN = SolveSettings(flow_start=False, detect_ties=False, repairs=False)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from allocator import schema as schema_module
 from allocator.errors import Problem, ScenarioError
-from allocator.loading import load_scenario
-from allocator.schema import Scenario, scenario_json_schema
+from allocator.scenario import schema as schema_module
+from allocator.scenario.loading import load_scenario
+from allocator.scenario.schema import Scenario, scenario_json_schema
 
 BASE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
 # base.yaml without the source comments on its figures, so edits can match whole lines.

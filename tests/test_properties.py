@@ -8,13 +8,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allocator.caseload import DEV_SCALE, prepare
-from allocator.model import build_model
-from allocator.pipeline import allocate
-from allocator.results import Status
-from allocator.schema import Scenario
-from allocator.solve import SolveSettings, is_feasible
-from allocator.verify import check
+from allocator.engine.caseload import DEV_SCALE, prepare
+from allocator.engine.model import build_model
+from allocator.engine.pipeline import allocate
+from allocator.engine.result import Status
+from allocator.engine.solve import SolveSettings, is_feasible
+from allocator.engine.verify import check
+from allocator.scenario.schema import Scenario
 
 
 @st.composite

@@ -12,16 +12,16 @@ import yaml
 from builders import tiny, tiny_data, tiny_with
 from click.testing import CliRunner, Result
 
-from allocator.caseload import DEV_SCALE, prepare
+from allocator.analysis.robust import build_robust, robust_allocate
 from allocator.cli import main
+from allocator.engine.caseload import DEV_SCALE, prepare
+from allocator.engine.model import build_model
+from allocator.engine.pipeline import allocate
+from allocator.engine.solve import solve
+from allocator.engine.verify import check
 from allocator.errors import ScenarioError
-from allocator.loading import load_scenario
-from allocator.model import build_model
-from allocator.pipeline import allocate
-from allocator.robust import build_robust, robust_allocate
-from allocator.schema import Scenario
-from allocator.solve import solve
-from allocator.verify import check
+from allocator.scenario.loading import load_scenario
+from allocator.scenario.schema import Scenario
 
 BASE_FILE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
 BASE = load_scenario(BASE_FILE)
@@ -222,9 +222,9 @@ def test_cli_robust_invalid_file_exits_2(tmp_path: Path) -> None:
 def test_continuity_caps_hold_in_the_robust_allocation() -> None:
     from pathlib import Path
 
-    from allocator.loading import load_scenario
-    from allocator.robust import robust_allocate
-    from allocator.verify import check
+    from allocator.analysis.robust import robust_allocate
+    from allocator.engine.verify import check
+    from allocator.scenario.loading import load_scenario
 
     root = Path(__file__).parents[1] / "scenarios"
     base, capped = load_scenario(root / "base.yaml"), load_scenario(root / "continuity.yaml")

@@ -7,11 +7,11 @@ from fractions import Fraction
 import pytest
 from builders import tiny, tiny_with
 
-from allocator.caseload import prepare
-from allocator.model import build_model
-from allocator.pipeline import allocate
-from allocator.results import Status
-from allocator.solve import SolveSettings, is_feasible
+from allocator.engine.caseload import prepare
+from allocator.engine.model import build_model
+from allocator.engine.pipeline import allocate
+from allocator.engine.result import Status
+from allocator.engine.solve import SolveSettings, is_feasible
 
 
 def office_htv(result, office: str) -> Fraction:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from allocator.loading import load_scenario
-from allocator.pipeline import allocate
-from allocator.results import Result, Status
-from allocator.schema import Scenario
+from allocator.engine.pipeline import allocate
+from allocator.engine.result import Result, Status
+from allocator.scenario.loading import load_scenario
+from allocator.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))

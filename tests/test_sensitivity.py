@@ -17,12 +17,7 @@ import yaml
 from builders import tiny, tiny_data, tiny_with
 from click.testing import CliRunner, Result
 
-from allocator.cli import main
-from allocator.errors import InfeasibleError, ScenarioError
-from allocator.loading import load_scenario
-from allocator.pipeline import allocate
-from allocator.schema import Scenario
-from allocator.sensitivity import (
+from allocator.analysis.sensitivity import (
     RunOptions,
     count_features,
     draw_caseload,
@@ -36,6 +31,11 @@ from allocator.sensitivity import (
     tipping_points,
     tornado,
 )
+from allocator.cli import main
+from allocator.engine.pipeline import allocate
+from allocator.errors import InfeasibleError, ScenarioError
+from allocator.scenario.loading import load_scenario
+from allocator.scenario.schema import Scenario
 
 BASE_FILE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
 BASE = load_scenario(BASE_FILE)

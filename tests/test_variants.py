@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from allocator.errors import ScenarioError
-from allocator.loading import load_scenario
-from allocator.variants import get_path, merge_data, scenario_data, set_path
+from allocator.scenario.loading import load_scenario
+from allocator.scenario.variants import get_path, merge_data, scenario_data, set_path
 
 BASE = load_scenario(Path(__file__).parents[1] / "scenarios" / "base.yaml")
 

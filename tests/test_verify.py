@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from builders import tiny, tiny_with
 
-from allocator.caseload import DEV_SCALE
-from allocator.pipeline import allocate
-from allocator.results import Allocation
-from allocator.verify import check
+from allocator.engine.caseload import DEV_SCALE
+from allocator.engine.pipeline import allocate
+from allocator.engine.result import Allocation
+from allocator.engine.verify import check
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +34,14 @@ def moved(alloc: Allocation, key, delta: int) -> Allocation:
 
 
 def test_verifier_never_imports_ortools() -> None:
-    source = (Path(__file__).parents[1] / "allocator" / "verify.py").read_text()
+    source = (Path(__file__).parents[1] / "allocator" / "engine" / "verify.py").read_text()
     imported = {alias.name for node in ast.walk(ast.parse(source))
                 if isinstance(node, ast.Import | ast.ImportFrom)
                 for alias in getattr(node, "names", [])}
     modules = {node.module for node in ast.walk(ast.parse(source))
                if isinstance(node, ast.ImportFrom) and node.module}
     assert not any("ortools" in name for name in imported | modules)
-    assert "allocator.model" not in modules and "allocator.caseload" not in modules
+    assert "allocator.engine.model" not in modules and "allocator.engine.caseload" not in modules
 
 
 def test_solver_result_passes(solved) -> None:
@@ -131,7 +131,7 @@ def test_deviation_grows_when_an_allocation_moves_away_from_targets(solved) -> N
 
 
 def test_verifier_targets_match_the_model_targets_on_the_base_case() -> None:
-    from allocator.verify import exact_targets
+    from allocator.engine.verify import exact_targets
 
     r = allocate(Path(__file__).parents[1] / "scenarios" / "base.yaml")
     customer = r.data.customer_units * r.data.granularity

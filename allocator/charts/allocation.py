@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from allocator.results import Result
+    from allocator.engine.result import Result
 
 def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Stacked bars of HTV per responsibility area by service line, central services apart.
@@ -69,7 +69,7 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(fontsize=7.5, frameon=False, loc="upper right")
-    from allocator.manifest import manifest_line
+    from allocator.engine.manifest import manifest_line
 
     footer = manifest_line(result)
     if own:

@@ -1,7 +1,7 @@
 """Scenarios side by side, for the employment board: four charts over several results.
 
 Each function takes the results (the first is the base) or the matching frame of
-:mod:`allocator.compare`, an optional Axes and a language, and returns a Figure. Areas and
+:mod:`allocator.analysis.compare`, an optional Axes and a language, and returns a Figure. Areas and
 service lines keep the colours and hatches of every other chart (allocator.charts.style),
 so the same area looks the same everywhere, also in greyscale. When the function creates
 the figure it writes the reproducibility footer under it; on a given Axes it leaves the
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from allocator.results import Result
+    from allocator.engine.result import Result
 
 #: Outline and hatch colour of every bar: dark, so hatches read in greyscale on light colours.
 EDGE = "#333333"
@@ -81,7 +81,7 @@ def _area_totals(frame: pd.DataFrame) -> tuple[list[str], list[str], pd.Series, 
 
     Sums keep NaN where a scenario has no allocation, so it never shows as 0.
     """
-    from allocator.compare import CENTRAL
+    from allocator.analysis.compare import CENTRAL
 
     scenarios = list(dict.fromkeys(frame["scenario"]))
     areas = list(dict.fromkeys(frame["area"]))
@@ -98,7 +98,7 @@ def plot_area_htv(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = None,
     One group per scenario (the base first), one bar per responsibility area in the area's
     colour, and a grey hatched bar for the central services [HTV].
     """
-    from allocator.compare import compare
+    from allocator.analysis.compare import compare
 
     frame = _frame(data, compare)
     scenarios, areas, customer, hosted = _area_totals(frame)
@@ -148,7 +148,7 @@ def plot_area_deltas(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
     (its customer service) in the area's colour, and a grey hatched bar for the central
     services when any scenario changes them [HTV].
     """
-    from allocator.compare import CENTRAL, compare
+    from allocator.analysis.compare import CENTRAL, compare
 
     frame = _frame(data, compare)
     scenarios, areas, _, _ = _area_totals(frame)
@@ -208,7 +208,7 @@ def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
     Segments in the lines' colours and hatches, labelled with their share [%]; a black
     tick marks where each line's target share would end.
     """
-    from allocator.compare import line_shares
+    from allocator.analysis.compare import line_shares
 
     frame = _frame(data, line_shares)
     scenarios = list(dict.fromkeys(frame["scenario"]))
@@ -258,7 +258,7 @@ def plot_caseload(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = None,
     One bar per responsibility area in its colour [persons/HTV]; a black tick over each
     group marks the whole employment area's ratio.
     """
-    from allocator.compare import ALL_AREAS, caseload_per_htv
+    from allocator.analysis.compare import ALL_AREAS, caseload_per_htv
 
     frame = _frame(data, caseload_per_htv)
     scenarios = list(dict.fromkeys(frame["scenario"]))

@@ -1,6 +1,6 @@
 """Charts of the sensitivity analyses and the robust allocation.
 
-Each ``plot_*`` takes the tidy frame of allocator.sensitivity (or RobustResult.area_frame),
+Each ``plot_*`` takes the tidy frame of allocator.analysis.sensitivity (or RobustResult.area_frame),
 an optional Axes and a language, and returns a Figure. Areas keep their colour, marker and
 hatch from charts/style.py in every chart; the frame's ``attrs["footer"]`` (the
 reproducibility line) goes under the chart.

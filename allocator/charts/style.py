@@ -77,7 +77,7 @@ TEXT: dict[str, dict[str, str]] = {
                         "own optimum",
         "robust_axis": "Robust − own optimum [HTV]",
         "robust_vs": "vs. own optimum of {scenario}",
-        # --- the board pack (allocator.board_pack) ---
+        # --- the board pack (allocator.reports.board_pack.build) ---
         "pack_kicker": "Board pack · staff allocation by caseload",
         "pack_title": "{title}",
         "pack_subtitle": "{total} person-years (HTV) · {n} scenarios · generated {when}",
@@ -356,7 +356,7 @@ TEXT: dict[str, dict[str, str]] = {
         "robust_title": "Yksi jako {n} skenaariolle: vakaa jako − kunkin skenaarion oma optimi",
         "robust_axis": "Vakaa jako − oma optimi [HTV]",
         "robust_vs": "verrattuna skenaarion {scenario} omaan optimiin",
-        # --- the board pack (allocator.board_pack) ---
+        # --- the board pack (allocator.reports.board_pack.build) ---
         "pack_kicker": "Lautakunnan aineisto · henkilöstön jako asiakasmäärien mukaan",
         "pack_title": "{title}",
         "pack_subtitle": "{total} henkilötyövuotta (HTV) · {n} skenaariota · laadittu {when}",

@@ -1,0 +1,344 @@
+"""A network-flow start for the model: the deviation optimum when every office is required.
+
+Without optional offices the allocation problem is a flow: source → service line →
+municipality × line cell → office → sink, with bounds on each line (its share band), each
+cell (its target ± the allowed deviation), each office (its minimum, maximum and
+continuity band) and a total equal to the customer-service budget. Such networks have
+integral optima, so the smallest largest deviation is found exactly by bisection over
+feasibility checks, and the smallest total deviation by one min-cost flow with the
+piecewise-linear cost of each cell. The result seeds CP-SAT with a complete hint and
+bounds every cell's domain; CP-SAT still proves optimality itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from allocator.engine.caseload import DEV_SCALE, ModelData
+
+
+@dataclass(frozen=True)
+class FlowStart:
+    """The flow optimum: its allocation and its objective values [1/DEV_SCALE units]."""
+
+    cells: dict[tuple[str, str, str], int]
+    central: dict[tuple[str, str], int]
+    max_deviation: int
+    total_deviation: int
+    spread: int | None = None
+    """Set when the network is the whole model: the spread optimum among total optima."""
+    tie_break: int | None = None
+    """Set with ``spread``: the tie-break optimum among spread optima."""
+
+
+@dataclass
+class _Network:
+    """The flow network of a scenario; cell bounds depend on the allowed deviation z.
+
+    Arcs are kept as arrays so that each feasibility check is one vectorised build and
+    one C++ solve.
+    """
+
+    data: ModelData
+    office_bounds: dict[str, tuple[int, int]]
+    open_offices: list[str]
+    hosted: dict[tuple[str, str], int]
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        d = self.data
+        self.big = max(d.customer_units, 0)
+        lines = list(d.lines)
+        cells = list(d.cells)
+        self.n_lines, self.n_cells = len(lines), len(cells)
+        self.source, self.sink = 0, 1
+        line_node = {ln: 2 + i for i, ln in enumerate(lines)}
+        cell_node = {c: 2 + self.n_lines + i for i, c in enumerate(cells)}
+        office_node = {o: 2 + self.n_lines + self.n_cells + i
+                       for i, o in enumerate(self.open_offices)}
+        self.n_nodes = 2 + self.n_lines + self.n_cells + len(self.open_offices)
+        self.cell_line = np.array([line_node[c[1]] for c in cells], dtype=np.int64)
+        self.cell_node = np.array([cell_node[c] for c in cells], dtype=np.int64)
+        self.targets = np.array([d.target_scaled(c) for c in cells], dtype=np.int64)
+        # Fixed arcs with lower bounds: source -> line, cell -> office, office -> sink.
+        tails, heads, lows, highs = [], [], [], []
+        for ln in lines:
+            lo, hi = d.line_bounds[ln]
+            tails.append(self.source)
+            heads.append(line_node[ln])
+            lows.append(lo)
+            highs.append(max(lo, min(hi, self.big)))
+        self.x_keys: list[tuple[str, str, str]] = []
+        open_set = set(self.open_offices)
+        for m, office in d.pairs:
+            if office in open_set:
+                for ln in lines:
+                    tails.append(cell_node[(m, ln)])
+                    heads.append(office_node[office])
+                    lows.append(0)
+                    highs.append(self.big)
+                    self.x_keys.append((m, office, ln))
+        self.x_first = self.n_lines
+        for office in self.open_offices:
+            lo, hi = self.office_bounds[office]
+            tails.append(office_node[office])
+            heads.append(self.sink)
+            lows.append(lo)
+            highs.append(hi)
+        self.fixed_tails = np.array(tails, dtype=np.int64)
+        self.fixed_heads = np.array(heads, dtype=np.int64)
+        self.fixed_lows = np.array(lows, dtype=np.int64)
+        self.fixed_highs = np.array(highs, dtype=np.int64)
+
+    def _arrays(self, z: int, unit_steps: bool) -> tuple[Any, ...] | None:
+        """Arcs and supplies with every cell within ``z``; lower bounds pre-routed.
+
+        With ``unit_steps`` each cell's range above its lower bound is one arc per unit, so
+        that convex costs per unit can be put on them. Returns None if some cell has no room.
+        """
+        import numpy as np
+
+        scale = DEV_SCALE
+        low = np.maximum(0, -((z - self.targets) // scale))  # ceil((t - z) / S)
+        high = (self.targets + z) // scale
+        if (high < low).any():
+            return None
+        if unit_steps:
+            width = high - low
+            reps = np.repeat(np.arange(self.n_cells), width)
+            level = low[reps] + (np.arange(int(width.sum()))
+                                 - np.repeat(np.cumsum(width) - width, width))
+            cell_caps = np.ones(len(reps), dtype=np.int64)
+        else:
+            reps = np.arange(self.n_cells)
+            level = low
+            cell_caps = high - low
+        tails = np.concatenate([self.fixed_tails, self.cell_line[reps]])
+        heads = np.concatenate([self.fixed_heads, self.cell_node[reps]])
+        caps = np.concatenate([self.fixed_highs - self.fixed_lows, cell_caps])
+        supply = np.zeros(self.n_nodes, dtype=np.int64)
+        supply[self.source] += self.big
+        supply[self.sink] -= self.big
+        np.subtract.at(supply, self.fixed_tails, self.fixed_lows)
+        np.add.at(supply, self.fixed_heads, self.fixed_lows)
+        np.subtract.at(supply, self.cell_line, low)
+        np.add.at(supply, self.cell_node, low)
+        return tails, heads, caps, supply, low, reps, level
+
+    def feasible(self, z: int) -> bool:
+        """Whether an allocation exists with every cell within ``z`` of its target."""
+        import numpy as np
+
+        arrays = self._arrays(z, unit_steps=False)
+        if arrays is None:
+            return False
+        tails, heads, caps, supply = arrays[:4]
+        return _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64),
+                              supply) is not None
+
+    def lexicographic(self, z: int, exact: bool) -> tuple[dict[tuple[str, str, str], int],
+                                                           list[int]] | None:
+        """The allocation minimising total deviation within ``z``, then (if ``exact``) the
+        spread and the tie-break on the set of total-deviation optima.
+
+        Returns the allocation and each stage's objective value, stage 2 in 1/DEV_SCALE
+        units including each cell's deviation at its lower bound.
+        """
+        import numpy as np
+
+        from allocator.engine.model import spread_steps, tie_break_weights
+
+        arrays = self._arrays(z, unit_steps=True)
+        if arrays is None:
+            return None
+        tails, heads, caps, supply, low, reps, level = arrays
+        fixed = len(self.fixed_tails)
+        t = self.targets[reps]
+        scale = DEV_SCALE
+        deviation = np.zeros(len(tails), dtype=np.int64)
+        deviation[fixed:] = np.abs(scale * (level + 1) - t) - np.abs(scale * level - t)
+        costs = [deviation]
+        base = [int(np.abs(scale * low - self.targets).sum())]
+        if exact:
+            d = self.data
+            spread = np.zeros(len(tails), dtype=np.int64)
+            for i, cell in enumerate(d.cells):
+                where = np.nonzero(reps == i)[0]
+                if len(where):
+                    spread[fixed + where] = spread_steps(d, cell, int(low[i]),
+                                                         int(low[i]) + len(where))
+            x_weights, central_weights = tie_break_weights(d)
+            tie = np.zeros(len(tails), dtype=np.int64)
+            first = self.x_first
+            tie[first:first + len(self.x_keys)] = [x_weights[k] for k in self.x_keys]
+            costs += [spread, tie]
+            base += [0, sum(central_weights[k] * u for k, u in self.hosted.items())]
+        result = _lexicographic_flow(tails, heads, caps, supply, costs)
+        if result is None:
+            return None
+        flows, values = result
+        first = self.x_first
+        x = {k: int(f) for k, f in zip(self.x_keys, flows[first:first + len(self.x_keys)],
+                                       strict=True)}
+        return x, [v + b for v, b in zip(values, base, strict=True)]
+
+
+def _min_cost_flow(tails: Any, heads: Any, caps: Any, costs: Any, supply: Any) -> Any | None:
+    """Flows of an optimal min-cost flow (numpy array), or None if the supplies cannot flow."""
+    import numpy as np
+    from ortools.graph.python import min_cost_flow
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    if len(tails):
+        flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    nodes = len(supply)
+    flow.set_nodes_supplies(np.arange(nodes, dtype=np.int64), supply)
+    if flow.solve() != flow.OPTIMAL:
+        return None
+    return flow.flows(np.arange(len(tails), dtype=np.int64))
+
+
+def _potentials(tails: Any, heads: Any, caps: Any, costs: Any, flows: Any, nodes: int) -> Any:
+    """Node potentials that make every residual arc's reduced cost non-negative.
+
+    Shortest distances in the residual network from a virtual node joined to every node
+    (Bellman-Ford, vectorised); an optimal flow has no negative cycle, so they exist.
+    """
+    import numpy as np
+
+    forward = flows < caps
+    backward = flows > 0
+    eu = np.concatenate([tails[forward], heads[backward]])
+    ev = np.concatenate([heads[forward], tails[backward]])
+    ec = np.concatenate([costs[forward], -costs[backward]])
+    dist = np.zeros(nodes, dtype=np.int64)
+    for _ in range(nodes + 1):
+        new = dist.copy()
+        np.minimum.at(new, ev, dist[eu] + ec)
+        if (new == dist).all():
+            return dist
+        dist = new
+    raise RuntimeError("negative cycle in the residual network of an optimal flow")
+
+
+def _lexicographic_flow(tails: Any, heads: Any, caps: Any, supply: Any,
+                        stages: list[Any]) -> tuple[Any, list[int]] | None:
+    """Min-cost flows minimising each cost vector in turn over the previous optima.
+
+    After each stage, arcs with a positive reduced cost carry no flow in any optimum and
+    arcs with a negative one are saturated in every optimum (complementary slackness), so
+    they are fixed, and the next stage optimises over what remains free.
+    """
+    import numpy as np
+
+    total = len(tails)
+    active = np.ones(total, dtype=bool)
+    fixed_flow = np.zeros(total, dtype=np.int64)
+    supply = supply.copy()
+    values = []
+    flows = np.zeros(total, dtype=np.int64)
+    for n, costs in enumerate(stages):
+        idx = np.nonzero(active)[0]
+        sub = _min_cost_flow(tails[idx], heads[idx], caps[idx], costs[idx], supply)
+        if sub is None:
+            return None
+        flows = fixed_flow.copy()
+        flows[idx] = sub
+        values.append(int((costs * flows).sum()))
+        if n == len(stages) - 1:
+            break
+        dist = _potentials(tails[idx], heads[idx], caps[idx], costs[idx], sub, len(supply))
+        reduced = costs[idx] + dist[tails[idx]] - dist[heads[idx]]
+        zero = idx[reduced > 0]
+        full = idx[reduced < 0]
+        active[zero] = False
+        active[full] = False
+        fixed_flow[full] = caps[full]
+        np.subtract.at(supply, tails[full], caps[full])
+        np.add.at(supply, heads[full], caps[full])
+    return flows, values
+
+
+def _network(d: ModelData) -> _Network | None:
+    c = d.continuity
+    if c is not None and c.move_weight > 0:
+        return None  # priced moves are not a pure flow with these costs
+    hosted: dict[tuple[str, str], int] = {}
+    load: dict[str, int] = {}
+    for need in d.central:
+        if not need.hosts:
+            return None
+        hosted[(need.name, need.hosts[0])] = need.units
+        load[need.hosts[0]] = load.get(need.hosts[0], 0) + need.units
+    required = [o for o in d.offices if not o.optional]
+    open_offices = [o.name for o in required]
+    for area in d.areas:
+        if not any(o.area == area for o in required):
+            open_offices += [o.name for o in d.offices if o.area == area]
+    bounds: dict[str, tuple[int, int]] = {}
+    big = max(d.customer_units, 0)
+    for name in open_offices:
+        o = d.office(name)
+        low = max(o.min_units, 1)
+        high = big if o.max_units is None else o.max_units - load.get(name, 0)
+        if c is not None and c.max_change_units is not None:
+            now = c.current.get(name, 0)
+            low = max(low, now - c.max_change_units)
+            high = min(high, now + c.max_change_units)
+        if high < low:
+            return None
+        bounds[name] = (low, high)
+    return _Network(d, bounds, open_offices, hosted)
+
+
+def flow_start(d: ModelData) -> FlowStart | None:
+    """The flow optimum of stages 1 and 2, or None when the scenario is not a pure flow."""
+    if d.customer_units < 0:
+        return None
+    net = _network(d)
+    if net is None:
+        return None
+    top = DEV_SCALE * d.customer_units + max((d.target_scaled(c) for c in d.cells), default=0)
+    # No cell can be closer than its target's distance to a whole unit.
+    floor_z = max((min(t % DEV_SCALE, DEV_SCALE - t % DEV_SCALE) for t in d.targets_scaled.values()),
+                  default=0)
+    if net.feasible(floor_z):
+        lo, hi = floor_z - 1, floor_z
+    else:
+        lo, step = floor_z, DEV_SCALE
+        while True:  # gallop upwards, then bisect
+            hi = min(top, lo + step)
+            if net.feasible(hi):
+                break
+            if hi == top:
+                return None
+            lo, step = hi, step * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if net.feasible(mid):
+            hi = mid
+        else:
+            lo = mid
+    exact = _exact(d)
+    found = net.lexicographic(hi, exact)
+    if found is None:
+        return None
+    cells, values = found
+    y: dict[tuple[str, str], int] = {}
+    for (m, _, line), units in cells.items():
+        y[(m, line)] = y.get((m, line), 0) + units
+    devs = [abs(DEV_SCALE * y.get(c, 0) - d.target_scaled(c)) for c in d.cells]
+    assert sum(devs) == values[0], "the flow's total deviation must match the allocation's"
+    return FlowStart({k: u for k, u in cells.items() if u}, dict(net.hosted), max(devs),
+                     sum(devs), values[1] if exact else None, values[2] if exact else None)
+
+
+def _exact(d: ModelData) -> bool:
+    """True when the flow network is the whole model, so its later stages are the model's.
+
+    That holds when no office is optional and every central service has one host.
+    """
+    return (not any(o.optional for o in d.offices)
+            and all(len(c.hosts) == 1 for c in d.central))

@@ -1,0 +1,341 @@
+"""ModelData -> BuiltModel: CP-SAT variables, named rule groups and named objective terms.
+
+Building never solves. Each rule is one ``add_<rule>`` function that labels its
+constraints ``rule[key]``; with ``explain=True`` each label also gets an enforcement
+literal, so an infeasible model can say which rules conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from allocator.engine.caseload import DEV_SCALE, ModelData
+from allocator.engine.rules import label
+
+Cell = tuple[str, str]
+
+
+@dataclass
+class BuiltModel:
+    """A CP-SAT model with its variables, rule groups and objective terms, by name.
+
+    ``x[(municipality, office, line)]`` and ``central[(service, office)]`` are in units of
+    the granularity; ``deviation[(municipality, line)]`` in 1/DEV_SCALE units.
+    """
+
+    data: ModelData
+    model: cp_model.CpModel
+    x: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
+    central: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    staffed: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    y: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
+    deviation: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
+    max_deviation: cp_model.IntVar | None = None
+    change: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    moves: Any = 0
+    constraints: dict[str, list[cp_model.Constraint]] = field(default_factory=dict)
+    literals: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    objectives: dict[str, Any] = field(default_factory=dict)
+    explain: bool = False
+    cap: int = 0
+    _by_cell: dict[Cell, list[cp_model.IntVar]] = field(default_factory=dict)
+    _by_office: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    _by_line: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+
+    def cell(self, m: str, line: str) -> Any:
+        """Units serving municipality ``m`` in ``line``, over all its offices."""
+        return self.y[(m, line)]
+
+    def office_customer(self, office: str) -> Any:
+        """Customer-service units at ``office``."""
+        return sum(self._by_office.get(office, []))
+
+    def line_total(self, line: str) -> Any:
+        """Customer-service units in ``line``."""
+        return sum(self._by_line.get(line, []))
+
+    def add(self, name: str, ct: cp_model.Constraint) -> cp_model.Constraint:
+        """Register ``ct`` under rule label ``name``, enforced by its literal when explaining."""
+        if self.explain:
+            lit = self.literals.get(name)
+            if lit is None:
+                lit = self.model.new_bool_var(f"enforce {name}")
+                self.literals[name] = lit
+            ct.only_enforce_if(lit)
+        ct.with_name(name)
+        self.constraints.setdefault(name, []).append(ct)
+        return ct
+
+
+def add_variables(b: BuiltModel) -> None:
+    """Allocation variables for the allowed (municipality, office, line) triples.
+
+    Only offices that serve a municipality get a variable for it, so 'serves_own_area'
+    holds by construction.
+    """
+    d = b.data
+    # Large enough for any rule alone (even with the budget relaxed), so that variable
+    # domains never hide a rule from the infeasibility explanation.
+    cap = b.cap = max(d.total_units, 0) + sum(o.min_units for o in d.offices)
+    for m, office in d.pairs:
+        for line in d.lines:
+            v = b.model.new_int_var(0, cap, f"x[{m},{office},{line}]")
+            b.x[(m, office, line)] = v
+            b._by_cell.setdefault((m, line), []).append(v)
+            b._by_office.setdefault(office, []).append(v)
+            b._by_line.setdefault(line, []).append(v)
+    for m, line in d.cells:
+        y = b.model.new_int_var(0, cap, f"y[{m},{line}]")
+        b.model.add(y == sum(b._by_cell.get((m, line), [])))
+        b.y[(m, line)] = y
+    for c in d.central:
+        for host in c.hosts:
+            b.central[(c.name, host)] = b.model.new_int_var(0, c.units, f"central[{c.name},{host}]")
+    for o in d.offices:
+        s = b.model.new_bool_var(f"staffed[{o.name}]")
+        b.staffed[o.name] = s
+        cust = b.office_customer(o.name)
+        # Definition of 'staffed': at least one unit, and nobody when not staffed.
+        b.model.add(cust >= 1).only_enforce_if(s)
+        b.model.add(cust == 0).only_enforce_if(~s)
+
+
+def add_budget(b: BuiltModel) -> None:
+    """budget: customer service plus central services equal total_htv exactly."""
+    d = b.data
+    total = sum(b.x.values()) + sum(b.central.values())
+    b.add(label("budget"), b.model.add(total == d.total_units))
+
+
+def add_line_share(b: BuiltModel) -> None:
+    """line_share[line]: the line's total stays within share ± tolerance (whole units)."""
+    d = b.data
+    for line in d.lines:
+        lo, hi = d.line_bounds[line]
+        b.add(label("line_share", line),
+              b.model.add_linear_constraint(b.line_total(line), lo, hi))
+
+
+def add_office_min(b: BuiltModel) -> None:
+    """office_min[office]: a required office meets its minimum; an optional one, if staffed."""
+    for o in b.data.offices:
+        cust = b.office_customer(o.name)
+        need = max(o.min_units, 1)
+        if o.optional:
+            b.add(label("office_min", o.name), b.model.add(cust >= need * b.staffed[o.name]))
+        else:
+            b.add(label("office_min", o.name), b.model.add(cust >= need))
+
+
+def add_office_max(b: BuiltModel) -> None:
+    """office_max[office]: customer service plus hosted central services within the maximum."""
+    for o in b.data.offices:
+        if o.max_units is None:
+            continue
+        hosted = sum(v for (_, h), v in b.central.items() if h == o.name)
+        b.add(label("office_max", o.name),
+              b.model.add(b.office_customer(o.name) + hosted <= o.max_units))
+
+
+def add_office_per_area(b: BuiltModel) -> None:
+    """office_per_area[area]: at least one staffed office in every responsibility area."""
+    d = b.data
+    for area in d.areas:
+        staffed = [b.staffed[o.name] for o in d.offices if o.area == area]
+        if staffed:  # an area without offices is reported before the model is built
+            b.add(label("office_per_area", area), b.model.add(sum(staffed) >= 1))
+
+
+def add_central_at_lead(b: BuiltModel) -> None:
+    """central_at_lead[service]: the service, at its full size, at the lead municipality."""
+    d = b.data
+    lead = {o.name for o in d.offices if o.municipality == d.lead_municipality}
+    for c in d.central:
+        name = label("central_at_lead", c.name)
+        b.add(name, b.model.add(sum(b.central[(c.name, h)] for h in c.hosts) == c.units))
+        outside = [b.central[(c.name, h)] for h in c.hosts if h not in lead]
+        if outside:
+            b.add(name, b.model.add(sum(outside) == 0))
+
+
+def add_continuity(b: BuiltModel) -> None:
+    """continuity[office]: today's staff move at most ``max_change_htv`` per office.
+
+    Also defines the 'moves' term: units moved, counted per office and line where today's
+    split by line is known, per office otherwise (each unit moved counts twice: it leaves
+    one place and arrives at another).
+    """
+    d = b.data
+    c = d.continuity
+    if c is None:
+        return
+    moves = []
+    for o in d.offices:
+        cust = b.office_customer(o.name)
+        current = c.current.get(o.name, 0)
+        change = b.model.new_int_var(0, b.cap + current, f"change[{o.name}]")
+        b.model.add(change >= cust - current)
+        b.model.add(change >= current - cust)
+        b.change[o.name] = change
+        if c.max_change_units is not None:
+            b.add(label("continuity", o.name), b.model.add(change <= c.max_change_units))
+        if c.office_has_lines(o.name):
+            for line in d.lines:
+                now = c.current_lines.get((o.name, line), 0)
+                here = sum(v for (_, oo, ll), v in b.x.items() if oo == o.name and ll == line)
+                moved = b.model.new_int_var(0, b.cap + now, f"moved[{o.name},{line}]")
+                b.model.add(moved >= here - now)
+                b.model.add(moved >= now - here)
+                moves.append(moved)
+        else:
+            moves.append(change)
+    b.moves = sum(moves)
+
+
+def add_deviation_terms(b: BuiltModel) -> None:
+    """Objective terms: largest and total absolute deviation from the targets, and tie-break."""
+    d = b.data
+    top = DEV_SCALE * b.cap + max(
+        (d.target_scaled(c) for c in d.cells), default=0)
+    b.max_deviation = b.model.new_int_var(0, top, "max_deviation")
+    for m, line in d.cells:
+        t = d.target_scaled((m, line))
+        dev = b.model.new_int_var(0, top, f"deviation[{m},{line}]")
+        y = b.cell(m, line)
+        b.model.add(dev >= DEV_SCALE * y - t)
+        b.model.add(dev >= t - DEV_SCALE * y)
+        b.model.add(b.max_deviation >= dev)
+        b.deviation[(m, line)] = dev
+    b.objectives["max_deviation"] = b.max_deviation
+    b.objectives["total_deviation"] = sum(b.deviation.values())
+    c = d.continuity
+    if c is not None and c.move_weight > 0:
+        # Deviation [1/DEV_SCALE units] plus the price of moves: moved HTV is moves / 2, so
+        # both sides are doubled to stay in whole numbers.
+        price = round(c.move_weight * DEV_SCALE)
+        b.objectives["total_deviation"] = 2 * sum(b.deviation.values()) + price * b.moves
+    b.objectives["tie_break"] = tie_break_expression(b)
+
+
+def cell_range(b: BuiltModel, cell: Cell, max_deviation: int) -> tuple[int, int]:
+    """The units a cell can take when no cell deviates more than ``max_deviation``."""
+    t = b.data.target_scaled(cell)
+    lo = max(0, -(-(t - max_deviation) // DEV_SCALE))
+    return lo, max(lo, (t + max_deviation) // DEV_SCALE)
+
+
+def add_increments(model: cp_model.CpModel, y: Any, lo: int, steps: list[int],
+                   name: str) -> Any:
+    """Write ``y = lo + increments`` and return the increments' cost.
+
+    ``steps[k]`` is the cost of going from ``lo + k`` to ``lo + k + 1`` units; costs must not
+    decrease, so a minimiser fills the increments in order and the returned expression is
+    the convex cost of ``y`` exactly. Runs of equal cost share one variable. Unlike a
+    product or absolute value, this form has a tight linear relaxation, which is what lets
+    CP-SAT prove these stages at the root.
+    """
+    parts = []
+    k = 0
+    while k < len(steps):
+        run = k + 1
+        while run < len(steps) and steps[run] == steps[k]:
+            run += 1
+        v = model.new_int_var(0, run - k, f"{name}[{k}]")
+        parts.append((steps[k], v))
+        k = run
+    model.add(y == lo + sum(v for _, v in parts))
+    return sum(cost * v for cost, v in parts)
+
+
+def add_total_deviation_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) -> Any:
+    """Total absolute deviation [1/DEV_SCALE units] in increment form, within ``max_deviation``.
+
+    Equal to the sum of |DEV_SCALE * y - target| at any minimiser, and never below it.
+    """
+    d = b.data
+    terms: list[Any] = []
+    for cell, y in b.y.items():
+        t = d.target_scaled(cell)
+        lo, hi = cell_range(b, cell, max_deviation)
+        model.add_linear_constraint(y, lo, hi)
+        steps = [abs(DEV_SCALE * (k + 1) - t) - abs(DEV_SCALE * k - t) for k in range(lo, hi)]
+        terms.append(abs(DEV_SCALE * lo - t))
+        terms.append(add_increments(model, y, lo, steps, f"dev_step[{cell[0]},{cell[1]}]"))
+    return sum(terms)
+
+
+def add_spread_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) -> Any:
+    """The 'spread' objective on ``model`` (a working copy): sum of (y - q)^2 / q over cells.
+
+    Among allocations with equal largest and total deviation, this one spreads what a
+    binding rule forces away from some cells over the others in proportion to their
+    targets (minimising a chi-square distance scales the free cells proportionally).
+    ``max_deviation`` [1/DEV_SCALE units] bounds every cell, which keeps the ranges small.
+    """
+    d = b.data
+    terms = []
+    for cell, y in b.y.items():
+        lo, hi = cell_range(b, cell, max_deviation)
+        model.add_linear_constraint(y, lo, hi)
+        steps = spread_steps(d, cell, lo, hi)
+        terms.append(add_increments(model, y, lo, steps, f"spread_step[{cell[0]},{cell[1]}]"))
+    return sum(terms)
+
+
+#: Scale of the spread weights (1 / target [units]); large enough to separate cells.
+SPREAD_WEIGHT = 10**6
+
+
+def tie_break_weights(d: ModelData) -> tuple[dict[tuple[str, str, str], int],
+                                                 dict[tuple[str, str], int]]:
+    """Weights of the canonical preference among equally good allocations.
+
+    Serving a municipality from an office elsewhere, when it has one of its own, costs more
+    than any file-order preference; then earlier (municipality, office, line) rows and
+    earlier central-service hosts are preferred. The flow start uses the same weights.
+    """
+    keys = [(m, o, line) for m, o in d.pairs for line in d.lines]
+    hosts = [(c.name, h) for c in d.central for h in c.hosts]
+    n = len(keys) + len(hosts) + 1
+    local = {m for o in d.offices for m in o.serves if m == o.municipality}
+    x = {}
+    for rank, (m, o, line) in enumerate(keys):
+        away = m in local and d.office(o).municipality != m
+        x[(m, o, line)] = n * int(away) + rank + 1
+    return x, {key: rank + 1 for rank, key in enumerate(hosts)}
+
+
+def tie_break_expression(b: BuiltModel) -> Any:
+    """Canonical preference among equally good allocations (see rules.OBJECTIVES)."""
+    x_weights, central_weights = tie_break_weights(b.data)
+    return (sum(x_weights[key] * v for key, v in b.x.items())
+            + sum(central_weights[key] * v for key, v in b.central.items()))
+
+
+def spread_steps(d: ModelData, cell: Cell, lo: int, hi: int) -> list[int]:
+    """Marginal costs of the spread objective for a cell from ``lo`` to ``hi`` units."""
+    q = d.target[cell] - lo  # target relative to the range's bottom [units]
+    weight = SPREAD_WEIGHT // max(1, round(d.target[cell]))
+    # weight * (s^2 - 2 q s), s = y - lo: (s - q)^2 * weight up to a constant.
+    pull = round(2 * weight * q)
+    return [weight * (2 * k + 1) - pull for k in range(hi - lo)]
+
+
+def build_model(data: ModelData, explain: bool = False) -> BuiltModel:
+    """Build the allocation model from ``data``; ``explain`` adds one literal per rule label."""
+    b = BuiltModel(data=data, model=cp_model.CpModel(), explain=explain)
+    add_variables(b)
+    add_budget(b)
+    add_line_share(b)
+    add_office_min(b)
+    add_office_max(b)
+    add_office_per_area(b)
+    add_central_at_lead(b)
+    add_continuity(b)
+    add_deviation_terms(b)
+    if explain:
+        b.model.add_assumptions(list(b.literals.values()))
+    return b

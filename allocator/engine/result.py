@@ -1,0 +1,383 @@
+"""Typed results: the allocation, solver facts and the tables every report reads.
+
+The CLI, the files, the charts, notebooks and tests all read a :class:`Result` through
+the same DataFrame methods, so a figure means the same thing wherever it is shown.
+All HTV columns are exact decimals of the granularity, as floats rounded to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from allocator.engine.caseload import ModelData
+from allocator.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from allocator.engine.verify import Verification
+
+
+class Status(StrEnum):
+    """Outcome of an allocation run (the ``status`` of summary.json)."""
+
+    OPTIMAL = "OPTIMAL"
+    """Proven optimal for every objective stage."""
+    FEASIBLE = "FEASIBLE"
+    """A valid allocation, but the time limit stopped the proof; see the gap."""
+    INFEASIBLE = "INFEASIBLE"
+    """The rules cannot all hold; see the conflicts."""
+    INVALID = "INVALID"
+    """The scenario file is not valid."""
+    UNKNOWN = "UNKNOWN"
+    """The time limit ran out before any allocation was found."""
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    """One lexicographic objective stage as the solver ran it.
+
+    ``objective`` and ``bound`` are in the model's integer scale (1/DEV_SCALE units for
+    the deviation stages).
+    """
+
+    name: str
+    status: str
+    objective: int | None
+    bound: int | None
+    wall_time: float
+    deterministic_time: float
+    workers: int
+
+
+@dataclass(frozen=True)
+class SolverFacts:
+    """What the solver did: versions, parameters and timings [s]."""
+
+    ortools_version: str
+    workers: int
+    time_limit: float
+    random_seed: int
+    build_time: float
+    solve_time: float
+    stages: tuple[StageFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """An allocation in whole units of the granularity.
+
+    ``cells[(municipality, office, line)]`` and ``central[(service, office)]`` [units];
+    zero cells may be omitted.
+    """
+
+    granularity: Fraction
+    cells: dict[tuple[str, str, str], int]
+    central: dict[tuple[str, str], int]
+
+    @property
+    def total_units(self) -> int:
+        """Everything allocated [units]."""
+        return sum(self.cells.values()) + sum(self.central.values())
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A set of rules that cannot all hold, with the numbers that show why."""
+
+    rules: tuple[str, ...]
+    message: str
+    fix: str | None = None
+    repairs: tuple[Any, ...] = ()
+    """allocator.engine.repair.Repair objects: single changes that each resolve the conflict."""
+
+
+@dataclass
+class Result:
+    """The outcome of allocating one scenario.
+
+    ``verification`` is filled by the independent verifier (allocator.engine.verify); ``verified``
+    is true only when it ran and found nothing wrong.
+    """
+
+    scenario: Scenario
+    data: ModelData
+    status: Status
+    allocation: Allocation | None
+    solver: SolverFacts
+    verification: Verification | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
+    source: str | None = None
+    """The scenario file the result came from, when it came from one."""
+    tie: Any = None
+    """allocator.engine.solve.Tie when an equally good allocation exists (broken by tie_break)."""
+    tie_checked: bool = False
+    """Whether the search for an equally good allocation ran and was decided."""
+    values: dict[str, int] = field(default_factory=dict)
+    """Objective terms at the allocation (see allocator.engine.solve.SolveOutcome.values)."""
+
+    # --- verdicts ------------------------------------------------------------------------
+    @property
+    def verified(self) -> bool:
+        """True when an allocation exists and the independent verifier passed it."""
+        return (self.allocation is not None and self.verification is not None
+                and not self.verification.violations)
+
+    @property
+    def proven_optimal(self) -> bool:
+        """True when every objective stage was proven optimal."""
+        return self.status == Status.OPTIMAL
+
+    def htv(self, units: int | Fraction) -> Decimal:
+        """Units -> HTV as an exact decimal at the scenario's granularity."""
+        return to_decimal(units * self.data.granularity, self.data.granularity)
+
+    # --- tables ----------------------------------------------------------------------------
+    def allocation_frame(self) -> pd.DataFrame:
+        """Long format, one row per municipality × office × service line.
+
+        Columns: area, municipality, office, service_line, units [units], htv [HTV].
+        Rows for every allowed combination, zeros included, in file order.
+        """
+        import pandas as pd
+
+        d = self.data
+        cells = self.allocation.cells if self.allocation else {}
+        rows = [
+            {"area": d.area_of[m], "municipality": m, "office": o, "service_line": ln,
+             "units": cells.get((m, o, ln), 0)}
+            for m, o in d.pairs for ln in d.lines
+        ]
+        frame = pd.DataFrame(rows, columns=["area", "municipality", "office", "service_line",
+                                            "units"])
+        frame["htv"] = self._htv_column(frame["units"])
+        order = {"area": {a: i for i, a in enumerate(d.areas)},
+                 "office": {o.name: i for i, o in enumerate(d.offices)},
+                 "municipality": {m: i for i, m in enumerate(d.municipalities)}}
+        frame = frame.sort_values(by=["area", "office", "municipality"],
+                                  key=lambda col: col.map(order[str(col.name)]), kind="stable")
+        return frame.reset_index(drop=True)
+
+    def central_frame(self) -> pd.DataFrame:
+        """Central services: service, label, office, units, htv, and how the size was set."""
+        import pandas as pd
+
+        central = self.allocation.central if self.allocation else {}
+        rows = []
+        for c in self.data.central:
+            for host in c.hosts:
+                units = central.get((c.name, host), 0)
+                if units or len(c.hosts) == 1:
+                    rows.append({"service": c.name, "label": c.label, "office": host,
+                                 "units": units,
+                                 "basis": _central_basis(c)})
+        frame = pd.DataFrame(rows, columns=["service", "label", "office", "units", "basis"])
+        frame["htv"] = self._htv_column(frame["units"])
+        return frame
+
+    def targets_frame(self) -> pd.DataFrame:
+        """Per municipality × line: demand share, exact target, allocation, deviation.
+
+        Columns: area, municipality, service_line, demand_share [0-1], target_htv [HTV, exact
+        quota as float], htv [HTV], deviation_htv [HTV, allocated − target].
+        """
+        import pandas as pd
+
+        d = self.data
+        got = self._cell_units()
+        rows = []
+        for m, ln in d.cells:
+            target = d.htv(d.target[(m, ln)])
+            htv = d.htv(got.get((m, ln), 0))
+            rows.append({"area": d.area_of[m], "municipality": m, "service_line": ln,
+                         "demand_share": float(d.demand_share[(m, ln)]),
+                         "target_htv": float(target), "htv": float(htv),
+                         "deviation_htv": float(htv - target)})
+        return pd.DataFrame(rows)
+
+    def area_line_frame(self) -> pd.DataFrame:
+        """Per area × line: target [HTV], allocated [HTV] and difference [HTV]."""
+        t = self.targets_frame()
+        g = t.groupby(["area", "service_line"], sort=False)[["target_htv", "htv"]].sum()
+        g = g.reset_index()
+        g["difference_htv"] = g["htv"] - g["target_htv"]
+        g["htv"] = g["htv"].round(self._digits())
+        return g
+
+    def by_area(self) -> pd.DataFrame:
+        """Per area: customer-service HTV per line and in total, central HTV, unemployed per HTV.
+
+        Columns: area, one column per line [HTV], customer_htv, central_htv, total_htv,
+        target_htv (caseload-proportional customer service), unemployed [persons],
+        unemployed_per_htv [persons/HTV], with a final 'Total' row.
+        """
+        import pandas as pd
+
+        d = self.data
+        got = self._cell_units()
+        central_by_office: dict[str, int] = {}
+        for (_, o), u in (self.allocation.central if self.allocation else {}).items():
+            central_by_office[o] = central_by_office.get(o, 0) + u
+        unemployed = d.features.get("unemployed", {})
+        rows = []
+        for area in d.areas:
+            members = [m for m in d.municipalities if d.area_of[m] == area]
+            row: dict[str, Any] = {"area": area}
+            for ln in d.lines:
+                row[ln] = sum(got.get((m, ln), 0) for m in members)
+            row["customer"] = sum(row[ln] for ln in d.lines)
+            row["central"] = sum(u for o, u in central_by_office.items()
+                                 if d.office(o).area == area)
+            row["target"] = sum((d.target[(m, ln)] for m in members for ln in d.lines), Fraction(0))
+            row["unemployed"] = sum((unemployed.get(m, Fraction(0)) for m in members), Fraction(0))
+            rows.append(row)
+        total: dict[str, Any] = {"area": "Total"}
+        for key in [*d.lines, "customer", "central", "target", "unemployed"]:
+            total[key] = sum((r[key] for r in rows), start=0)
+        rows.append(total)
+        out = []
+        for r in rows:
+            line_htv = {ln: float(self.htv(r[ln])) for ln in d.lines}
+            customer = self.htv(r["customer"])
+            out.append({
+                "area": r["area"], **line_htv,
+                "customer_htv": float(customer),
+                "central_htv": float(self.htv(r["central"])),
+                "total_htv": float(self.htv(r["customer"] + r["central"])),
+                "target_htv": float(d.htv(r["target"])),
+                "unemployed": float(r["unemployed"]) if unemployed else float("nan"),
+                "unemployed_per_htv": (float(r["unemployed"] / (r["customer"] * d.granularity))
+                                       if unemployed and r["customer"] else float("nan")),
+            })
+        return pd.DataFrame(out)
+
+    def by_line(self) -> pd.DataFrame:
+        """Per service line: HTV, realised share, target share, tolerance and allowed range.
+
+        Shares are fractions of the customer-service HTV.
+        """
+        import pandas as pd
+
+        d = self.data
+        got = self._cell_units()
+        rows = []
+        for ln in d.lines:
+            units = sum(got.get((m, ln), 0) for m in d.municipalities)
+            lo, hi = d.line_bounds[ln]
+            rows.append({
+                "service_line": ln, "label": d.line_labels[ln],
+                "htv": float(self.htv(units)),
+                "share": float(Fraction(units, d.customer_units)) if d.customer_units else 0.0,
+                "target_share": float(d.line_share[ln]),
+                "tolerance": float(d.line_tolerance[ln]),
+                "min_htv": float(self.htv(lo)), "max_htv": float(self.htv(hi)),
+            })
+        return pd.DataFrame(rows)
+
+    def office_frame(self) -> pd.DataFrame:
+        """Per office: customer-service HTV per line, central HTV, total, min and max [HTV]."""
+        import pandas as pd
+
+        d = self.data
+        cells = self.allocation.cells if self.allocation else {}
+        central = self.allocation.central if self.allocation else {}
+        rows = []
+        for o in d.offices:
+            row: dict[str, Any] = {"area": o.area, "office": o.name, "kind": o.kind}
+            for ln in d.lines:
+                row[ln] = float(self.htv(sum(u for (_, oo, ll), u in cells.items()
+                                             if oo == o.name and ll == ln)))
+            cust = sum(u for (_, oo, _), u in cells.items() if oo == o.name)
+            cen = sum(u for (_, oo), u in central.items() if oo == o.name)
+            row.update({"customer_htv": float(self.htv(cust)), "central_htv": float(self.htv(cen)),
+                        "total_htv": float(self.htv(cust + cen)),
+                        "min_htv": float(self.htv(o.min_units)),
+                        "max_htv": None if o.max_units is None else float(self.htv(o.max_units))})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def allocation_wide(self) -> pd.DataFrame:
+        """The allocation as a table to read: one row per area × office × municipality served.
+
+        Columns: area, office, municipality, one column per service line (its identifier,
+        in file order) [HTV], and customer_htv [HTV, the row's sum]. Rows for every allowed
+        combination in file order, zeros included, as in :meth:`allocation_frame`; central
+        services are in :meth:`central_frame`. Sums are taken in exact units, so a row's
+        customer_htv is exactly the sum of its lines.
+
+        >>> from allocator.engine.pipeline import allocate
+        >>> wide = allocate("scenarios/base.yaml").allocation_wide()
+        >>> list(wide.columns)
+        ['area', 'office', 'municipality', 'weaker_position', 'job_brokering', 'skills', 'customer_htv']
+        >>> round(float(wide["customer_htv"].sum()), 2)
+        27.52
+        """
+        import pandas as pd
+
+        keys = ["area", "office", "municipality"]
+        long = self.allocation_frame()
+        rows = list(dict.fromkeys(zip(long["area"], long["office"], long["municipality"],
+                                      strict=True)))
+        units = long.pivot(index=keys, columns="service_line", values="units")
+        units = units.reindex(pd.MultiIndex.from_tuples(rows, names=keys))[list(self.data.lines)]
+        units["customer_htv"] = units.sum(axis=1)
+        wide = units.apply(self._htv_column)
+        wide.columns.name = None
+        return wide.reset_index()
+
+    # --- display ---------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: scenario, status, verifier verdict and total [HTV] (not every field)."""
+        from allocator.engine.display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: verdicts and HTV by area × service line (see allocator.engine.display)."""
+        from allocator.engine.display import result_html
+
+        return result_html(self)
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _cell_units(self) -> dict[tuple[str, str], int]:
+        out: dict[tuple[str, str], int] = {}
+        for (m, _, ln), u in (self.allocation.cells if self.allocation else {}).items():
+            out[(m, ln)] = out.get((m, ln), 0) + u
+        return out
+
+    def _digits(self) -> int:
+        return decimal_places(self.data.granularity)
+
+    def _htv_column(self, units: pd.Series) -> pd.Series:
+        g = self.data.granularity
+        return units.map(lambda u: float(to_decimal(u * g, g)))
+
+
+
+def _central_basis(c: Any) -> str:
+    if c.driven_by is not None:
+        return f"{float(c.persons):g} {c.driven_by} / {float(c.persons_per_htv):g} per HTV"
+    return "fixed"
+
+
+def decimal_places(granularity: Fraction) -> int:
+    """Decimal places needed to write multiples of ``granularity`` exactly (0.01 -> 2)."""
+    places = 0
+    value = granularity
+    while value.denominator != 1 and places < 12:
+        value *= 10
+        places += 1
+    return places
+
+
+def to_decimal(value: Fraction, granularity: Fraction) -> Decimal:
+    """An exact multiple of the granularity as a Decimal with the right number of places."""
+    places = decimal_places(granularity)
+    scaled = value * 10**places
+    if scaled.denominator != 1:  # not a multiple: round half to even at those places
+        scaled = Fraction(round(scaled))
+    return Decimal(int(scaled)).scaleb(-places)

@@ -1,0 +1,449 @@
+"""BuiltModel -> solution: lexicographic stages under a deterministic time limit.
+
+Stage 1 minimises the largest cell deviation, stage 2 the total deviation with stage 1's
+optimum held, stage 3 breaks remaining ties canonically with a single worker, so the same
+input gives the same allocation whatever the number of workers of the earlier stages.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from allocator.engine.caseload import DEV_SCALE
+from allocator.engine.flow import FlowStart
+from allocator.engine.model import BuiltModel, add_spread_term, add_total_deviation_term
+from allocator.engine.result import Allocation, StageFacts, Status
+
+#: Objective stages in lexicographic order.
+STAGES = ("max_deviation", "total_deviation", "spread", "tie_break")
+#: With a price on moving today's staff, deviation and moves are traded first.
+PRICED_STAGES = ("total_deviation", "max_deviation", "spread", "tie_break")
+
+
+def stages_for(built: BuiltModel) -> tuple[str, ...]:
+    """The lexicographic order of the objective stages for ``built``."""
+    c = built.data.continuity
+    return PRICED_STAGES if c is not None and c.move_weight > 0 else STAGES
+#: Models with more allocation variables than this search with several workers.
+PARALLEL_ABOVE = 3000
+#: Deterministic time for the assumption-based first guess at a conflict; the deletion
+#: filter that follows finds a minimal set without it if this runs out.
+CORE_TIME_LIMIT = 0.5
+#: Largest model (allocation variables) on which ties are looked for.
+TIE_CHECK_MAX_VARIABLES = 2000
+#: Deterministic time for looking for an equally good alternative allocation.
+TIE_TIME_LIMIT = 5.0
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """Solver parameters. ``time_limit`` is CP-SAT deterministic time for the whole solve."""
+
+    time_limit: float = 60.0
+    workers: int = 0
+    random_seed: int = 0
+    repairs: bool = True
+    """Search for the smallest change that resolves an infeasible scenario."""
+    detect_ties: bool = True
+    """Check whether another allocation is equally good, to report a broken tie."""
+    flow_start: bool = True
+    """Start from the network-flow optimum (allocator.engine.flow) when the scenario allows."""
+
+    def workers_for(self, built: BuiltModel) -> int:
+        """The worker count to use: as set, or 1 for small models and every core for large."""
+        if self.workers:
+            return self.workers
+        if len(built.x) <= PARALLEL_ABOVE:
+            return 1
+        return max(1, min(os.cpu_count() or 1, 8))
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Another allocation equals the chosen one on every deviation stage.
+
+    ``cells`` are the (municipality, line) cells where the alternative differs; empty when
+    it differs only in which office serves a municipality.
+    """
+
+    cells: tuple[tuple[str, str], ...]
+    offices: bool
+
+    def describe(self) -> str:
+        """The tie in words, with how it was broken."""
+        if self.cells:
+            where = ", ".join(f"{m}/{ln}" for m, ln in self.cells[:6])
+            more = f" and {len(self.cells) - 6} more" if len(self.cells) > 6 else ""
+            what = f"another allocation is exactly as good but differs in {where}{more}"
+        else:
+            what = ("another allocation is exactly as good, differing only in which office "
+                    "serves a municipality")
+        return (f"{what}; the tie was broken by the tie_break rule: serve each municipality "
+                "from an office in it where one exists, then prefer cells earlier in file order")
+
+
+@dataclass
+class SolveOutcome:
+    """What the solver found: a status, an allocation (if any) and per-stage facts."""
+
+    status: Status
+    allocation: Allocation | None
+    stages: list[StageFacts] = field(default_factory=list)
+    solve_time: float = 0.0
+    tie: Tie | None = None
+    """Set when another allocation is exactly as good before the tie-break stage."""
+    tie_checked: bool = False
+    """Whether the search for an equally good allocation was decided (not cut by time)."""
+    values: dict[str, int] = field(default_factory=dict)
+    """Objective terms at the returned allocation: max_deviation and total_deviation
+    [1/DEV_SCALE units], moves [units moved, each counted where it leaves and arrives]."""
+
+
+def _solver(settings: SolveSettings, workers: int, remaining: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = workers
+    p.random_seed = settings.random_seed
+    p.max_deterministic_time = max(remaining, 0.001)
+    p.log_search_progress = False
+    return solver
+
+
+def _allocation(built: BuiltModel, solver: cp_model.CpSolver) -> Allocation:
+    cells = {key: int(solver.value(v)) for key, v in built.x.items()}
+    central = {key: int(solver.value(v)) for key, v in built.central.items()}
+    return Allocation(built.data.granularity, {k: u for k, u in cells.items() if u},
+                      {k: u for k, u in central.items() if u})
+
+
+def _values(built: BuiltModel, allocation: Allocation,
+            solver: cp_model.CpSolver | None) -> dict[str, int]:
+    """Objective terms recomputed from the allocation itself [1/DEV_SCALE units]."""
+    d = built.data
+    y: dict[tuple[str, str], int] = {}
+    for (m, _, line), units in allocation.cells.items():
+        y[(m, line)] = y.get((m, line), 0) + units
+    devs = [abs(DEV_SCALE * y.get(c, 0) - d.target_scaled(c)) for c in d.cells]
+    values = {"max_deviation": max(devs, default=0), "total_deviation": sum(devs),
+              "moves": 0}
+    if built.change and solver is not None:
+        values["moves"] = int(solver.value(built.moves))
+    return values
+
+
+def _hint(model: cp_model.CpModel, built: BuiltModel, allocation: Allocation) -> None:
+    """A complete hint for the model's own variables, from an allocation."""
+    d = built.data
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    y: dict[tuple[str, str], int] = {}
+    office: dict[str, int] = {}
+    for key, v in built.x.items():
+        units = allocation.cells.get(key, 0)
+        model.add_hint(v, units)
+        y[(key[0], key[2])] = y.get((key[0], key[2]), 0) + units
+        office[key[1]] = office.get(key[1], 0) + units
+    for ckey, cv in built.central.items():
+        model.add_hint(cv, allocation.central.get(ckey, 0))
+    worst = 0
+    for cell, v in built.y.items():
+        model.add_hint(v, y.get(cell, 0))
+        dev = abs(DEV_SCALE * y.get(cell, 0) - d.target_scaled(cell))
+        worst = max(worst, dev)
+        if cell in built.deviation:
+            model.add_hint(built.deviation[cell], dev)
+    for name, flag in built.staffed.items():
+        model.add_hint(flag, int(office.get(name, 0) > 0))
+    if built.max_deviation is not None:
+        model.add_hint(built.max_deviation, worst)
+
+
+def solve(built: BuiltModel, settings: SolveSettings | None = None,
+          hint: Allocation | None = None, rules_on: list[str] | None = None,
+          last_stage: str | None = None, stages: tuple[str, ...] | None = None) -> SolveOutcome:
+    """Solve ``built`` stage by stage; never modifies ``built.model``.
+
+    The status is OPTIMAL only when stages 1 and 2 are proven optimal; a stage stopped by
+    the time limit keeps its best value and the status becomes FEASIBLE. ``hint`` (e.g. the
+    allocation of a neighbouring scenario) seeds the search; without one, the network-flow
+    start (allocator.engine.flow) does when the scenario allows it. Hints change how fast
+    the optimum is found, not its value. On a model built with ``explain=True``,
+    ``rules_on`` chooses the rule labels that hold (default: all), which is how
+    explanations re-solve with a rule relaxed; ``last_stage`` stops early. ``stages``
+    gives custom stages for a model whose objectives are not ``built.data``'s own (e.g.
+    the robust model): then every stage but ``spread`` minimises
+    ``built.objectives[stage]`` as built, with no flow start.
+    """
+    settings = settings or SolveSettings()
+    begin = time.perf_counter()
+    if built.explain:
+        model = _with_rules(built, list(built.literals) if rules_on is None else rules_on)
+    else:
+        model = built.model.clone()
+    custom = stages is not None
+    start = None
+    if settings.flow_start and not custom and (built.data.continuity is None
+                                               or built.data.continuity.move_weight == 0):
+        from allocator.engine.flow import flow_start
+
+        start = flow_start(built.data)
+    seed = hint or (Allocation(built.data.granularity, start.cells, start.central)
+                    if start else None)
+    if seed is not None:
+        _hint(model, built, seed)
+    workers = settings.workers_for(built)
+    used = 0.0
+    outcome = SolveOutcome(Status.OPTIMAL, None)
+    order = stages if stages is not None else stages_for(built)
+    held: dict[str, int] = {}
+    for stage in order:
+        stage_workers = 1 if stage == "tie_break" else workers
+        remaining = settings.time_limit - used
+        if stage == "spread":
+            objective = add_spread_term(model, built, held["max_deviation"])
+        elif stage == "total_deviation" and "max_deviation" in held and not custom:
+            objective = add_total_deviation_term(model, built, held["max_deviation"])
+        else:
+            objective = built.objectives[stage]
+        claim = _start_value(start, stage, held)
+        if claim is not None:
+            proven, spent = _prove_bound(model, objective, claim, settings, stage_workers,
+                                         remaining)
+            used += spent.deterministic_time
+            if proven:
+                assert start is not None
+                outcome.stages.append(StageFacts(stage, "OPTIMAL", claim, claim, spent.wall_time,
+                                                 spent.deterministic_time, stage_workers))
+                held[stage] = claim
+                model.add(objective <= claim)
+                outcome.allocation = Allocation(built.data.granularity, dict(start.cells),
+                                                dict(start.central))
+                outcome.values = _values(built, outcome.allocation, None)
+                if stage == last_stage:
+                    break
+                if (stage == "total_deviation" and start.spread is not None
+                        and start.tie_break is not None and not built.explain
+                        and order == STAGES):
+                    _finish_from_flow(model, built, start, outcome, settings, held)
+                    break
+                continue
+        solver = _solver(settings, stage_workers, remaining)
+        model.minimize(objective)
+        code = solver.solve(model)
+        used += solver.deterministic_time
+        has_solution = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        outcome.stages.append(StageFacts(
+            name=stage,
+            status=solver.status_name(code),
+            objective=round(solver.objective_value) if has_solution else None,
+            bound=round(solver.best_objective_bound) if has_solution else None,
+            wall_time=solver.wall_time,
+            deterministic_time=solver.deterministic_time,
+            workers=stage_workers,
+        ))
+        if code == cp_model.INFEASIBLE:
+            if outcome.allocation is None:
+                outcome.status = Status.INFEASIBLE
+            break
+        if not has_solution:
+            if outcome.allocation is None:
+                outcome.status = Status.UNKNOWN
+            break
+        if code != cp_model.OPTIMAL and stage in ("max_deviation", "total_deviation"):
+            outcome.status = Status.FEASIBLE
+        # Hold this stage's value while the next stage optimises, starting from here.
+        value = round(solver.objective_value)
+        held[stage] = value
+        model.add(objective <= value)
+        outcome.allocation = _allocation(built, solver)
+        outcome.values = _values(built, outcome.allocation, solver)
+        _hint(model, built, outcome.allocation)
+        if stage == "spread" and _check_ties(built, settings):
+            outcome.tie, outcome.tie_checked = find_tie(model, built, outcome.allocation, settings)
+        if stage == last_stage:
+            break
+        if used >= settings.time_limit:
+            if stage != order[-1]:
+                outcome.status = Status.FEASIBLE
+            break
+    outcome.solve_time = time.perf_counter() - begin
+    return outcome
+
+
+def _check_ties(built: BuiltModel, settings: SolveSettings) -> bool:
+    """Whether to look for an equally good allocation: asked for, and the model is small.
+
+    On large models the search rarely finishes within its limit and costs more than the
+    solve; the result then says the question was not checked.
+    """
+    return settings.detect_ties and len(built.x) <= TIE_CHECK_MAX_VARIABLES
+
+
+def _start_value(start: FlowStart | None, stage: str, held: dict[str, int]) -> int | None:
+    """The flow start's value for ``stage``, when CP-SAT may be asked to prove it.
+
+    Stage 2's value holds only if stage 1 settled on the start's value; the start says
+    nothing about custom stages (it is None then) or the later stages (taken whole).
+    """
+    if start is None:
+        return None
+    if stage == "max_deviation":
+        return start.max_deviation
+    if stage == "total_deviation" and held.get("max_deviation") == start.max_deviation:
+        return start.total_deviation
+    return None
+
+
+def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowStart,
+                      outcome: SolveOutcome, settings: SolveSettings,
+                      held: dict[str, int]) -> None:
+    """Take stages 3 and 4 from the flow start, whose network is the whole model.
+
+    The lexicographic min-cost flows optimise spread and tie-break exactly over the
+    proven optima of stages 1 and 2; only the tie check still runs on the CP-SAT model.
+    """
+    assert start.spread is not None and start.tie_break is not None
+    begin = time.perf_counter()
+    for stage, value in (("spread", start.spread), ("tie_break", start.tie_break)):
+        outcome.stages.append(StageFacts(stage, "OPTIMAL", value, value, 0.0, 0.0, 0))
+    allocation = Allocation(built.data.granularity, dict(start.cells), dict(start.central))
+    outcome.allocation = allocation
+    outcome.values = _values(built, allocation, None)
+    if _check_ties(built, settings):
+        spread = add_spread_term(model, built, held["max_deviation"])
+        model.add(spread <= start.spread)
+        outcome.tie, outcome.tie_checked = find_tie(model, built, allocation, settings)
+    spent = time.perf_counter() - begin
+    last = outcome.stages[-1]
+    outcome.stages[-1] = StageFacts(last.name, last.status, last.objective, last.bound, spent,
+                                    0.0, 0)
+
+
+def _prove_bound(model: cp_model.CpModel, objective: Any, value: int, settings: SolveSettings,
+                 workers: int, remaining: float) -> tuple[bool, cp_model.CpSolver]:
+    """Let CP-SAT prove that no allocation does better than ``value`` on ``objective``.
+
+    ``value`` is reached by the flow start, a valid allocation; if CP-SAT finds the model
+    infeasible with the objective one step below it, ``value`` is the proven optimum.
+    """
+    probe = model.clone()
+    probe.add(objective <= value - 1)
+    solver = _solver(settings, workers, remaining)
+    code = solver.solve(probe)
+    return code == cp_model.INFEASIBLE, solver
+
+
+def find_tie(model: cp_model.CpModel, built: BuiltModel, allocation: Allocation,
+             settings: SolveSettings) -> tuple[Tie | None, bool]:
+    """Look for an allocation as good as ``allocation`` on every stage so far, but different.
+
+    ``model`` holds the bounds of the stages solved so far. First at the level of
+    municipality × line cells, then (if none) at the level of offices. Returns the tie (or
+    None) and whether the question was decided within the time limit.
+    """
+    chosen_y: dict[tuple[str, str], int] = dict.fromkeys(built.y, 0)
+    for (m, _, line), units in allocation.cells.items():
+        chosen_y[(m, line)] += units
+    trial = model.clone()
+    trial.clear_objective()  # type: ignore[no-untyped-call]
+    trial.clear_hints()  # type: ignore[no-untyped-call]
+    flags = []
+    for cell, v in built.y.items():
+        flag = trial.new_bool_var(f"differs[{cell[0]},{cell[1]}]")
+        trial.add(v != chosen_y[cell]).only_enforce_if(flag)
+        flags.append(flag)
+    trial.add_bool_or(flags)
+    probe = _solver(settings, 1, min(settings.time_limit, TIE_TIME_LIMIT))
+    code = probe.solve(trial)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        cells = tuple(cell for cell, v in built.y.items() if probe.value(v) != chosen_y[cell])
+        return Tie(cells, False), True
+    if code != cp_model.INFEASIBLE:
+        return None, False
+    offices_per_cell = Counter((m, line) for m, _, line in built.x)
+    shared = [key for key in built.x if offices_per_cell[(key[0], key[2])] > 1]
+    if not shared:
+        return None, True
+    trial = model.clone()
+    trial.clear_objective()  # type: ignore[no-untyped-call]
+    for cell, v in built.y.items():
+        trial.add(v == chosen_y[cell])
+    flags = []
+    for key in shared:
+        flag = trial.new_bool_var(f"moves[{key}]")
+        trial.add(built.x[key] != allocation.cells.get(key, 0)).only_enforce_if(flag)
+        flags.append(flag)
+    trial.add_bool_or(flags)
+    probe = _solver(settings, 1, min(settings.time_limit, TIE_TIME_LIMIT))
+    code = probe.solve(trial)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Tie((), True), True
+    return None, code == cp_model.INFEASIBLE
+
+
+def feasible(built: BuiltModel, settings: SolveSettings) -> bool | None:
+    """Whether every rule of ``built`` can hold (no objective); None if undecided in time."""
+    solver = _solver(settings, 1, settings.time_limit)
+    code = solver.solve(built.model.clone())
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    return False if code == cp_model.INFEASIBLE else None
+
+
+def _with_rules(built: BuiltModel, labels: list[str]) -> cp_model.CpModel:
+    """A copy of an explain-model with exactly the rules in ``labels`` switched on.
+
+    Fixing the literals (rather than assuming them) lets presolve drop the switched-off
+    rules and tighten the rest, which proves small conflicts at once.
+    """
+    model = built.model.clone()
+    model.clear_assumptions()
+    on = set(labels)
+    for name, lit in built.literals.items():
+        model.add(lit == int(name in on))
+    return model
+
+
+def is_feasible(built: BuiltModel, labels: list[str], settings: SolveSettings) -> bool | None:
+    """Whether the rules in ``labels`` can hold together (others relaxed); None if unknown.
+
+    ``built`` must have been built with ``explain=True``.
+    """
+    solver = _solver(settings, 1, settings.time_limit)
+    code = solver.solve(_with_rules(built, labels))
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    if code == cp_model.INFEASIBLE:
+        return False
+    return None
+
+
+def infeasible_core(built: BuiltModel, settings: SolveSettings) -> list[str] | None:
+    """A set of rule labels that cannot all hold, shrunk so that dropping any one frees it.
+
+    CP-SAT's sufficient assumptions give a first set (not guaranteed minimal); then each
+    label is removed in turn and kept out if the rest still conflict (deletion filter).
+    None if the solver could not decide within the time limit.
+    """
+    everything = list(built.literals)
+    if is_feasible(built, everything, settings) is not False:
+        return None
+    solver = _solver(settings, 1, min(settings.time_limit, CORE_TIME_LIMIT))
+    code = solver.solve(built.model.clone())
+    core = everything
+    if code == cp_model.INFEASIBLE:
+        by_index = {lit.index: name for name, lit in built.literals.items()}
+        found = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
+                 if i in by_index}
+        if found and is_feasible(built, [n for n in everything if n in found], settings) is False:
+            core = [n for n in everything if n in found]
+    for name in list(core):
+        trial = [n for n in core if n != name]
+        if is_feasible(built, trial, settings) is False:
+            core = trial
+    return core

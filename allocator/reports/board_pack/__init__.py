@@ -1,0 +1,1 @@
+"""The board pack: one self-contained HTML file for the employment board."""

@@ -1,0 +1,185 @@
+"""Result -> the summary.json contract (documented in README 'summary.json').
+
+Everything except the ``run`` object is a pure function of the inputs, so two runs on
+the same scenario give identical summaries apart from ``run``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from allocator._version import __version__
+from allocator.engine.manifest import file_sha256, manifest
+from allocator.engine.result import Result, Status
+from allocator.errors import Problem
+
+if TYPE_CHECKING:
+    from allocator.engine.explain import Explanation
+
+#: Bumped when a field changes meaning or disappears; new fields may appear without it.
+SCHEMA_VERSION = 1
+
+
+def _clean(value: Any, digits: int = 6) -> Any:
+    """Floats rounded for a stable file; NaN becomes null."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, digits)
+    if isinstance(value, dict):
+        return {k: _clean(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, digits) for v in value]
+    return value
+
+
+def explanation_data(e: Explanation) -> dict[str, Any]:
+    """The explanation as JSON-ready data (same content as ``allocate --explain``)."""
+    return {
+        "steps": ["rounding", *e.steps],
+        "areas": e.area_frame().to_dict("records"),
+        "cells": [
+            {"municipality": c.municipality, "area": c.area, "service_line": c.line,
+             "inputs": [{"feature": f, "value": float(v), "total": float(t), "weight": float(w)}
+                        for f, v, t, w in c.inputs],
+             "demand_share": float(c.demand_share), "line_htv": float(c.line_htv),
+             "target_htv": float(c.target), "rounded_htv": float(c.rounded),
+             "adjustments": [{"rule": a.rule, "htv": float(a.htv), "detail": a.detail}
+                             for a in c.adjustments],
+             "final_htv": float(c.final)}
+            for c in e.cells
+        ],
+        "rules": [{"rule": r.rule, "description": r.description, "tight": r.tight,
+                   "binds": r.binds, "cost_max_deviation_htv": float(r.cost_max),
+                   "cost_total_deviation_htv": float(r.cost_total)} for r in e.rules],
+    }
+
+
+def build_summary(result: Result, source: str | Path | None = None,
+                  end_to_end: float | None = None,
+                  explanation: Explanation | None = None) -> dict[str, Any]:
+    """The summary of ``result`` as plain JSON-ready data."""
+    d = result.data
+    digits = result._digits()
+    has = result.allocation is not None
+    verification = result.verification
+    facts = result.solver
+    stages = {st.name: st for st in facts.stages}
+    from allocator.engine.caseload import DEV_SCALE
+
+    def stage_htv(value: int | None) -> float | None:
+        return None if value is None else float(d.htv(value)) / DEV_SCALE
+
+    summary: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "scenario": result.scenario.name,
+        "title": result.scenario.title,
+        "status": str(result.status),
+        "verified": result.verified,
+        "granularity": float(d.granularity),
+        "total_htv": float(result.htv(d.total_units)),
+        "customer_service_htv": float(result.htv(max(d.customer_units, 0))),
+        "central_services_htv": float(result.htv(sum(c.units for c in d.central))),
+        "allocations": [],
+        "central_services": [],
+        "by_area": [],
+        "by_line": [],
+        "targets": [],
+        "objective": None,
+        "verification": None,
+        "tie_checked": result.tie_checked,
+        "tie": None if result.tie is None else {
+            "cells": [{"municipality": m, "service_line": ln} for m, ln in result.tie.cells],
+            "offices_only": result.tie.offices,
+            "description": result.tie.describe(),
+        },
+        "explanation": None if explanation is None else explanation_data(explanation),
+        "conflicts": [
+            {"rules": list(c.rules), "message": c.message, "fix": c.fix,
+             "repairs": [{"rule": r.rule, "path": r.path, "current": r.current,
+                          "value": r.value, "text": r.text} for r in c.repairs]}
+            for c in result.conflicts
+        ],
+        "solver": {
+            "ortools_version": facts.ortools_version,
+            "time_limit_deterministic": facts.time_limit,
+            "random_seed": facts.random_seed,
+            "stages": [
+                {"name": st.name, "status": st.status, "objective": st.objective,
+                 "bound": st.bound}
+                for st in facts.stages
+            ],
+        },
+        "inputs": {
+            "file": str(source) if source is not None else None,
+            "sha256": file_sha256(source),
+            "allocator_version": __version__,
+        },
+        "manifest": manifest(result),
+    }
+    if has:
+        alloc = result.allocation_frame()
+        summary["allocations"] = alloc[["municipality", "area", "office", "service_line",
+                                        "htv", "units"]].to_dict("records")
+        summary["central_services"] = result.central_frame()[
+            ["service", "label", "office", "htv", "units", "basis"]].to_dict("records")
+        summary["by_area"] = _clean(result.by_area().to_dict("records"), digits + 4)
+        summary["by_line"] = _clean(result.by_line().to_dict("records"), digits + 4)
+        summary["targets"] = _clean(result.targets_frame().to_dict("records"))
+    if has and "max_deviation" in stages:
+        priced = d.continuity is not None and d.continuity.move_weight > 0
+        total = stages.get("total_deviation")
+        summary["objective"] = {
+            "deviation": "absolute, in HTV, per municipality × service line",
+            "order": [st.name for st in facts.stages],
+            "max_deviation_htv": stage_htv(result.values.get("max_deviation")),
+            "max_deviation_bound_htv": stage_htv(stages["max_deviation"].bound),
+            "total_deviation_htv": stage_htv(result.values.get("total_deviation")),
+            # With priced moves the stage's bound covers deviation plus moves together.
+            "total_deviation_bound_htv": (None if priced or total is None
+                                          else stage_htv(total.bound)),
+            "moved_htv": (None if verification is None or d.continuity is None
+                          else float(verification.moved)),
+            "move_weight": None if d.continuity is None else float(d.continuity.move_weight),
+            "proven_optimal": result.status == Status.OPTIMAL,
+        }
+    if verification is not None:
+        summary["verification"] = {
+            "passed": verification.passed,
+            "violations": [{"rule": v.rule, "message": v.message}
+                           for v in verification.violations],
+            "max_deviation_htv": round(float(verification.max_deviation), 6),
+            "total_deviation_htv": round(float(verification.total_deviation), 6),
+        }
+    summary = _clean(summary)
+    summary["run"] = {
+        "note": "the only part of this file that may change between runs of the same "
+                "scenario (time, timings, worker counts); results do not depend on it",
+        "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "build_time_s": round(facts.build_time, 4),
+        "solve_time_s": round(facts.solve_time, 4),
+        "end_to_end_s": None if end_to_end is None else round(end_to_end, 4),
+        "stage_wall_times_s": {st.name: round(st.wall_time, 4) for st in facts.stages},
+        "workers": {st.name: st.workers for st in facts.stages},
+    }
+    return summary
+
+
+def problems_data(problems: list[Problem]) -> list[dict[str, Any]]:
+    """Scenario problems as JSON-ready rows: file, line, path, message."""
+    return [{"file": p.source, "line": p.line, "path": p.path, "message": p.message}
+            for p in problems]
+
+
+def invalid_summary(problems: list[Problem], source: str | None) -> dict[str, Any]:
+    """The summary for a scenario that did not validate: status INVALID and every problem."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "scenario": None,
+        "status": str(Status.INVALID),
+        "verified": False,
+        "errors": problems_data(problems),
+        "inputs": {"file": source, "sha256": file_sha256(source),
+                   "allocator_version": __version__},
+    }

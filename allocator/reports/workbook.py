@@ -1,0 +1,172 @@
+"""Result -> an openpyxl workbook a planner can open, filter and print on A4.
+
+Sheets: allocation, by area, by line, inputs, targets. Each has a bold frozen header,
+fitted column widths, HTV in the granularity's decimals, landscape A4 fitted to one page
+wide, the header row repeated on every printed page and the scenario in the page header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from allocator.engine.explain import Explanation
+    from allocator.engine.result import Result
+
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, formats: dict[str, str],
+           scenario: str, headers: dict[str, str] | None = None) -> Worksheet:
+    ws: Worksheet = wb.create_sheet(title)
+    headers = headers or {}
+    columns = list(frame.columns)
+    ws.append([headers.get(c, c) for c in columns])
+    for row in frame.itertuples(index=False):
+        ws.append([_cell(v) for v in row])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for j, col in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        fmt = formats.get(col)
+        if fmt:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = fmt
+        width = max([len(str(headers.get(col, col)))] +
+                    [len(str(v)) for v in frame[col].head(200)])
+        ws.column_dimensions[letter].width = min(max(width + 2, 8), 48)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    header, footer = ws.oddHeader, ws.oddFooter
+    if header is not None and footer is not None:
+        header.center.text = f"allocator – {scenario} – {title}"
+        footer.right.text = "Page &P of &N"
+    return ws
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def build_workbook(result: Result, explanation: Explanation | None = None) -> Workbook:
+    """The workbook for ``result``; creation times are fixed so the file is reproducible.
+
+    With an explanation, sheets 'why by area', 'why by cell' and 'rules' are added.
+    """
+    import pandas as pd
+
+    d = result.data
+    digits = result._digits()
+    htv = "0." + "0" * digits if digits else "0"
+    name = result.scenario.name
+    wb = Workbook()
+    for sheet in list(wb.worksheets):
+        wb.remove(sheet)
+    wb.properties.creator = "allocator"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.title = result.scenario.title or name
+
+    alloc = result.allocation_frame()[["area", "municipality", "office", "service_line", "htv"]]
+    central = result.central_frame()
+    central_rows = pd.DataFrame({
+        "area": [d.office(o).area for o in central["office"]],
+        "municipality": "(whole area)",
+        "office": central["office"],
+        "service_line": "central: " + central["label"],
+        "htv": central["htv"],
+    })
+    total = pd.DataFrame([{"area": "Total", "municipality": "", "office": "", "service_line": "",
+                           "htv": float(result.htv(result.allocation.total_units
+                                                   if result.allocation else 0))}])
+    _sheet(wb, "allocation", pd.concat([alloc, central_rows, total], ignore_index=True),
+           {"htv": htv}, name,
+           {"area": "Area", "municipality": "Municipality served", "office": "Office",
+            "service_line": "Service line", "htv": "HTV"})
+
+    by_area = result.by_area()
+    _sheet(wb, "by area", by_area,
+           {**{ln: htv for ln in d.lines}, "customer_htv": htv, "central_htv": htv,
+            "total_htv": htv, "target_htv": "0.000", "unemployed": "0",
+            "unemployed_per_htv": "0.0"}, name,
+           {**d.line_labels, "area": "Area", "customer_htv": "Customer service HTV",
+            "central_htv": "Central services HTV", "total_htv": "Total HTV",
+            "target_htv": "Caseload target HTV", "unemployed": "Unemployed",
+            "unemployed_per_htv": "Unemployed per customer HTV"})
+
+    _sheet(wb, "by line", result.by_line(),
+           {"htv": htv, "share": "0.0%", "target_share": "0%", "tolerance": "0.0%",
+            "min_htv": htv, "max_htv": htv}, name,
+           {"service_line": "Service line", "label": "Label", "htv": "HTV", "share": "Share",
+            "target_share": "Target share", "tolerance": "Tolerance", "min_htv": "Allowed min HTV",
+            "max_htv": "Allowed max HTV"})
+
+    features = list(d.features)
+    inputs = pd.DataFrame([{"municipality": m, "area": d.area_of[m],
+                            **{f: float(d.features[f][m]) for f in features}}
+                           for m in d.municipalities])
+    ws = _sheet(wb, "inputs", inputs, {}, name)
+    _append_block(ws, "Demand weights (relative; each line normalised to 1)",
+                  ["service_line", *features],
+                  [[ln, *(float(d.weights[ln].get(f, 0)) for f in features)] for ln in d.lines])
+    _append_block(ws, "Offices", ["office", "municipality", "area", "kind", "serves",
+                                  "min_htv", "max_htv", "optional"],
+                  [[o.name, o.municipality, o.area, o.kind, ", ".join(o.serves),
+                    float(d.htv(o.min_units)),
+                    None if o.max_units is None else float(d.htv(o.max_units)), o.optional]
+                   for o in d.offices])
+    _append_block(ws, "Central services", ["service", "label", "htv", "basis"],
+                  [[r.service, r.label, r.htv, r.basis] for r in central.itertuples()])
+    _append_block(ws, "Budget", ["total_htv", "granularity", "lead_municipality"],
+                  [[float(d.htv(d.total_units)), float(d.granularity), d.lead_municipality]])
+
+    _sheet(wb, "targets", result.targets_frame(),
+           {"demand_share": "0.0000", "target_htv": "0.0000", "htv": htv,
+            "deviation_htv": "+0.0000;-0.0000;0.0000"}, name,
+           {"area": "Area", "municipality": "Municipality", "service_line": "Service line",
+            "demand_share": "Demand share", "target_htv": "Target HTV (exact)", "htv": "HTV",
+            "deviation_htv": "Deviation HTV"})
+    if explanation is not None:
+        steps = {step: htv for step in explanation.steps}
+        _sheet(wb, "why by area", explanation.area_frame(),
+               {"target_htv": "0.000", "rounded_htv": htv, "final_htv": htv, **steps}, name,
+               {"area": "Area", "service_line": "Service line", "target_htv": "Target HTV",
+                "rounded_htv": "Rounding HTV", "final_htv": "Final HTV"})
+        _sheet(wb, "why by cell", explanation.waterfall_frame(),
+               {"demand_share": "0.0000", "target_htv": "0.0000", "rounded_htv": htv,
+                "final_htv": htv, **steps}, name)
+        _sheet(wb, "rules", explanation.rules_frame(),
+               {"cost_max_deviation_htv": "0.0000", "cost_total_deviation_htv": "0.0000"}, name)
+    return wb
+
+
+def _append_block(ws: Worksheet, title: str, header: list[str], rows: list[list[Any]]) -> None:
+    ws.append([])
+    ws.append([title])
+    ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for row in rows:
+        ws.append(row)

@@ -1,0 +1,491 @@
+"""The scenario: every input of an allocation, validated once and plain typed data afterwards.
+
+Field shapes are checked by pydantic (strict, unknown keys are errors); references between
+parts (an office in an unknown municipality, a municipality in two areas, ...) are checked
+by :func:`cross_check`, which reports every problem at once with its field path.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from allocator.errors import Problem, ScenarioError
+
+#: Default minimum staffing of a walk-in office [HTV]: occupational safety (738/2002
+#: §27 threat of violence, §29 working alone) means an office open to walk-in customers
+#: should never rely on one person.
+DEFAULT_OFFICE_MIN_HTV = 2.0
+#: Default minimum staffing of an appointment-only service point [HTV].
+DEFAULT_SERVICE_POINT_MIN_HTV = 0.5
+
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=60,
+        description="A lower-case identifier: letters a-z, digits and underscores.",
+    ),
+]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Municipality(_Strict):
+    """A municipality whose residents the area serves, with its caseload figures."""
+
+    name: Name = Field(description="Municipality name, as used everywhere else in the file.")
+    code: str | None = Field(
+        default=None,
+        description="Statistics Finland municipality code (e.g. '790'), for traceability.",
+    )
+    caseload: dict[Identifier, NonNegative] = Field(
+        min_length=1,
+        description=(
+            "Caseload features [persons, or a share for rates]: e.g. unemployed, "
+            "long_term_unemployed, under_30. Every municipality must give the same features."
+        ),
+    )
+
+
+class DerivedFeature(_Strict):
+    """A caseload feature computed from others, so that a rate can weigh in as a count."""
+
+    product: list[Identifier] = Field(
+        min_length=2,
+        description="Features multiplied together, e.g. [unemployed, inflow_over_3m_share].",
+    )
+    description: str | None = Field(default=None, description="What the product estimates.")
+
+
+class Area(_Strict):
+    """A responsibility area (vastuualue): municipalities that share local services."""
+
+    name: Name = Field(description="Area name.")
+    municipalities: list[Name] = Field(min_length=1, description="Member municipalities.")
+
+
+class Office(_Strict):
+    """An office or service point, where customer-service staff sit."""
+
+    name: Name = Field(description="Office name, unique in the scenario.")
+    municipality: Name = Field(description="Municipality the office is located in.")
+    kind: Literal["office", "service_point"] = Field(
+        default="office",
+        description=(
+            "'office': open for walk-in customers; 'service_point': appointment-only service."
+        ),
+    )
+    serves: list[Name] | None = Field(
+        default=None,
+        description=(
+            "Municipalities this office serves; all must be in the office's own area. "
+            "Default: every municipality of its area."
+        ),
+    )
+    min_htv: NonNegative | None = Field(
+        default=None,
+        description=(
+            "Minimum customer-service staffing when open [HTV]. Default 2.0 for a walk-in "
+            "office (work safety), 0.5 for a service point."
+        ),
+    )
+    max_htv: Positive | None = Field(
+        default=None,
+        description="Maximum staff housed here, central services included [HTV]. Default: none.",
+    )
+    optional: bool = Field(
+        default=False,
+        description=(
+            "If true the model may leave the office unstaffed (0 HTV); otherwise it is always "
+            "staffed at least to its minimum."
+        ),
+    )
+
+    @property
+    def effective_min_htv(self) -> float:
+        """The minimum staffing that applies [HTV]: the given one or the default for the kind."""
+        if self.min_htv is not None:
+            return self.min_htv
+        return DEFAULT_OFFICE_MIN_HTV if self.kind == "office" else DEFAULT_SERVICE_POINT_MIN_HTV
+
+
+class ServiceLine(_Strict):
+    """A service line with its target share of customer service and its demand model."""
+
+    name: Identifier = Field(description="Identifier of the line, e.g. job_brokering.")
+    label: str | None = Field(default=None, description="Human-readable name for reports.")
+    share: float = Field(
+        ge=0, le=1, allow_inf_nan=False,
+        description="Target share of the customer-service HTV (shares of all lines sum to 1).",
+    )
+    tolerance: float = Field(
+        default=0.02, ge=0, le=1, allow_inf_nan=False,
+        description=(
+            "Allowed distance of the line's realised share from its target share (0.02 = "
+            "±2 percentage points), widened to whole granularity units."
+        ),
+    )
+    demand: dict[Identifier, NonNegative] = Field(
+        min_length=1,
+        description=(
+            "Relative weights of caseload features in this line's demand. Each feature "
+            "contributes its distribution across municipalities; weights are normalised to 1."
+        ),
+    )
+
+    @property
+    def title(self) -> str:
+        """The label, or the identifier when no label is given."""
+        return self.label or self.name
+
+
+class DrivenBy(_Strict):
+    """A central service sized by a caseload feature summed over the whole area."""
+
+    feature: Identifier = Field(description="Caseload feature summed over all municipalities.")
+    persons_per_htv: Positive = Field(description="Persons of that feature per 1.0 HTV.")
+
+
+class CentralService(_Strict):
+    """A service run centrally by the lead municipality for the whole area."""
+
+    name: Identifier = Field(description="Identifier of the service.")
+    label: str | None = Field(default=None, description="Human-readable name for reports.")
+    htv: NonNegative | None = Field(default=None, description="Fixed size [HTV].")
+    driven_by: DrivenBy | None = Field(
+        default=None, description="Size from a caseload feature instead of a fixed HTV."
+    )
+    office: Name | None = Field(
+        default=None,
+        description=(
+            "Office that hosts the service; must be in the lead municipality. Default: "
+            "the model places it at the lead municipality's office(s)."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _one_size(self) -> CentralService:
+        if (self.htv is None) == (self.driven_by is None):
+            raise ValueError("give exactly one of 'htv' (fixed size) or 'driven_by'")
+        return self
+
+    @property
+    def title(self) -> str:
+        """The label, or the identifier when no label is given."""
+        return self.label or self.name
+
+
+class CurrentStaffing(_Strict):
+    """Customer-service staff an office has today, before the allocation."""
+
+    office: Name = Field(description="Office name.")
+    htv: NonNegative = Field(description="Customer-service HTV at the office today [HTV].")
+    lines: dict[Identifier, NonNegative] | None = Field(
+        default=None,
+        description="Today's HTV per service line, where known [HTV]; must sum to 'htv'.",
+    )
+
+
+class Continuity(_Strict):
+    """Limits on moving today's staff: a cap per office and/or a price per HTV moved."""
+
+    current: list[CurrentStaffing] = Field(
+        min_length=1, description="Today's customer-service staffing per office."
+    )
+    max_change_htv: NonNegative | None = Field(
+        default=None,
+        description=(
+            "Rule 'continuity[office]': an office's customer-service HTV may change by at most "
+            "this much from today [HTV]. Default: no cap."
+        ),
+    )
+    move_weight: NonNegative = Field(
+        default=0.0,
+        description=(
+            "Price of moving 1 HTV, in HTV of total deviation from the caseload targets: with "
+            "0.5, moving one person-year is worth it only if it brings the cells 0.5 HTV "
+            "closer to their targets in total. 0 = moves are free."
+        ),
+    )
+    illustrative: bool = Field(
+        default=False,
+        description="True when the current staffing is made up for illustration; reports say so.",
+    )
+
+
+class SolverSettings(_Strict):
+    """How hard the solver may work. Deterministic time keeps results repeatable."""
+
+    time_limit: Positive = Field(
+        default=60.0,
+        description=(
+            "Deterministic time limit for the whole solve, in CP-SAT's deterministic seconds "
+            "(roughly seconds on a typical machine, but independent of load)."
+        ),
+    )
+    workers: int = Field(
+        default=0, ge=0, le=64, description="CP-SAT search workers; 0 chooses by model size."
+    )
+
+
+class Scenario(_Strict):
+    """Everything an allocation depends on. See README 'The scenario format'."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        json_schema_extra={"title": "allocator scenario"},
+    )
+
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        max_length=80,
+        description="Scenario name; used as the default output folder results/<name>/.",
+    )
+    title: str | None = Field(default=None, description="One-line title for reports.")
+    description: str | None = Field(default=None, description="What the scenario asks.")
+    total_htv: Positive = Field(
+        description="Person-years (HTV) to allocate, central services included [HTV]."
+    )
+    granularity: Positive = Field(
+        default=0.01,
+        description="Smallest step of any allocated amount [HTV]; total_htv must be a multiple.",
+    )
+    lead_municipality: Name = Field(
+        description="The lead municipality (vastuukunta) that runs the central services."
+    )
+    municipalities: list[Municipality] = Field(min_length=1)
+    derived_features: dict[Identifier, DerivedFeature] = Field(
+        default_factory=dict,
+        description="Features computed as products of others, usable in demand weights.",
+    )
+    areas: list[Area] = Field(min_length=1, description="Responsibility areas.")
+    offices: list[Office] = Field(min_length=1, description="Offices and service points.")
+    service_lines: list[ServiceLine] = Field(min_length=1)
+    central_services: list[CentralService] = Field(default_factory=list)
+    continuity: Continuity | None = Field(
+        default=None,
+        description="Today's staffing and how far the allocation may move from it. Default: off.",
+    )
+    solver: SolverSettings = Field(default_factory=SolverSettings)
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        problems = cross_check(self)
+        if problems:
+            # Not a ValueError: pydantic lets it through unwrapped, with every path intact.
+            raise ScenarioError(problems)
+        return self
+
+    def with_changes(self, changes: dict[str, Any]) -> Scenario:
+        """A validated copy with dotted paths changed (see allocator.scenario.variants.with_changes).
+
+        >>> from allocator.scenario.loading import load_scenario
+        >>> load_scenario("scenarios/base.yaml").with_changes({"total_htv": 30}).total_htv
+        30.0
+        """
+        from allocator.scenario.variants import with_changes
+
+        return with_changes(self, changes)
+
+    # --- lookups used throughout the package -------------------------------------------
+    @property
+    def municipality_names(self) -> list[str]:
+        """Municipality names in file order."""
+        return [m.name for m in self.municipalities]
+
+    def area_of(self) -> dict[str, str]:
+        """Municipality name -> area name."""
+        return {m: a.name for a in self.areas for m in a.municipalities}
+
+    def office_serves(self, office: Office) -> list[str]:
+        """The municipalities ``office`` serves (its own area's, unless given)."""
+        if office.serves is not None:
+            return list(office.serves)
+        area = self.area_of()[office.municipality]
+        return [m for a in self.areas if a.name == area for m in a.municipalities]
+
+    def feature_values(self) -> dict[str, dict[str, float]]:
+        """Feature -> municipality -> value [persons], derived features included."""
+        from allocator.engine.caseload import feature_table
+
+        return {f: {m: float(v) for m, v in values.items()}
+                for f, values in feature_table(self).items()}
+
+
+def _dupes(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
+
+
+def to_fraction(value: float) -> Fraction:
+    """The decimal the user wrote, as an exact fraction (0.1 -> 1/10, not the binary float)."""
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+def cross_check(s: Scenario) -> list[Problem]:
+    """Every reference and arithmetic problem between the parts of a scenario.
+
+    Shapes are already valid here; this checks what a single field cannot know.
+    """
+    out: list[Problem] = []
+
+    def bad(path: str, message: str) -> None:
+        out.append(Problem(path, message))
+
+    munis = s.municipality_names
+    known = set(munis)
+    for name in _dupes(munis):
+        bad(f"municipalities[{munis.index(name)}].name", f"municipality '{name}' appears twice")
+
+    base = list(s.municipalities[0].caseload)
+    for i, muni in enumerate(s.municipalities):
+        missing = [f for f in base if f not in muni.caseload]
+        extra = [f for f in muni.caseload if f not in base]
+        if missing:
+            bad(f"municipalities[{i}].caseload",
+                f"missing feature(s) {', '.join(missing)} (every municipality needs the same "
+                f"features as {s.municipalities[0].name})")
+        if extra:
+            bad(f"municipalities[{i}].caseload",
+                f"feature(s) {', '.join(extra)} not given for {s.municipalities[0].name}; "
+                "every municipality needs the same features")
+    features = set(base)
+    for name, derived in s.derived_features.items():
+        if name in features:
+            bad(f"derived_features.{name}", "a base caseload feature already has this name")
+        for j, f in enumerate(derived.product):
+            if f not in features:
+                bad(f"derived_features.{name}.product[{j}]",
+                    f"unknown feature '{f}' (known: {', '.join(sorted(features))})")
+    all_features = features | set(s.derived_features)
+
+    # areas
+    area_names = [a.name for a in s.areas]
+    for name in _dupes(area_names):
+        bad(f"areas[{area_names.index(name)}].name", f"area '{name}' appears twice")
+    where: dict[str, str] = {}
+    for i, a in enumerate(s.areas):
+        for j, m in enumerate(a.municipalities):
+            if m not in known:
+                bad(f"areas[{i}].municipalities[{j}]", f"unknown municipality '{m}'")
+            elif m in where:
+                bad(f"areas[{i}].municipalities[{j}]",
+                    f"municipality '{m}' is already in area '{where[m]}'; a municipality "
+                    "belongs to exactly one area")
+            else:
+                where[m] = a.name
+    for i, m in enumerate(munis):
+        if m not in where:
+            bad(f"municipalities[{i}]", f"municipality '{m}' is in no area")
+    if s.lead_municipality not in known:
+        bad("lead_municipality", f"unknown municipality '{s.lead_municipality}'")
+
+    # offices
+    office_names = [o.name for o in s.offices]
+    for name in _dupes(office_names):
+        bad(f"offices[{office_names.index(name)}].name", f"office '{name}' appears twice")
+    served: set[str] = set()
+    for i, o in enumerate(s.offices):
+        if o.municipality not in known:
+            bad(f"offices[{i}].municipality", f"unknown municipality '{o.municipality}'")
+            continue
+        home = where.get(o.municipality)
+        for j, m in enumerate(o.serves or []):
+            if m not in known:
+                bad(f"offices[{i}].serves[{j}]", f"unknown municipality '{m}'")
+            elif where.get(m) != home:
+                bad(f"offices[{i}].serves[{j}]",
+                    f"'{m}' is in area '{where.get(m)}', but office '{o.name}' is in area "
+                    f"'{home}'; an office serves only its own area")
+        if home is not None:
+            served.update(
+                o.serves if o.serves is not None
+                else [m for a in s.areas if a.name == home for m in a.municipalities]
+            )
+        if o.max_htv is not None and o.max_htv < o.effective_min_htv:
+            bad(f"offices[{i}].max_htv",
+                f"max_htv {o.max_htv} is below the office's minimum {o.effective_min_htv}")
+    for i, m in enumerate(munis):
+        if m in where and m not in served:
+            bad(f"municipalities[{i}]",
+                f"no office serves '{m}'; list it in an office's 'serves' of area '{where[m]}'")
+
+    # service lines
+    line_names = [ln.name for ln in s.service_lines]
+    for name in _dupes(line_names):
+        bad(f"service_lines[{line_names.index(name)}].name", f"service line '{name}' appears twice")
+    total_share = sum((to_fraction(ln.share) for ln in s.service_lines), Fraction(0))
+    if abs(total_share - 1) > Fraction(1, 10**9):
+        shares = " + ".join(f"{ln.share:g}" for ln in s.service_lines)
+        bad("service_lines", f"shares must sum to 1, but {shares} = {float(total_share):g}")
+    for i, ln in enumerate(s.service_lines):
+        for f in ln.demand:
+            if f not in all_features:
+                bad(f"service_lines[{i}].demand.{f}",
+                    f"unknown feature '{f}' (known: {', '.join(sorted(all_features))})")
+        if sum(ln.demand.values()) <= 0:
+            bad(f"service_lines[{i}].demand", "weights must not all be zero")
+        elif all(f in all_features for f in ln.demand) and not out:
+            values = s.feature_values()
+            if all(sum(values[f].values()) == 0 for f, w in ln.demand.items() if w > 0):
+                bad(f"service_lines[{i}].demand",
+                    "every weighted feature is zero in every municipality: the line has no demand")
+
+    # central services
+    central_names = [c.name for c in s.central_services]
+    for name in _dupes(central_names):
+        bad(f"central_services[{central_names.index(name)}].name",
+            f"central service '{name}' appears twice")
+    for i, c in enumerate(s.central_services):
+        if c.driven_by is not None and c.driven_by.feature not in all_features:
+            bad(f"central_services[{i}].driven_by.feature",
+                f"unknown feature '{c.driven_by.feature}' (known: {', '.join(sorted(all_features))})")
+        if c.office is not None and c.office not in office_names:
+            bad(f"central_services[{i}].office", f"unknown office '{c.office}'")
+
+    # continuity
+    if s.continuity is not None:
+        given = [c.office for c in s.continuity.current]
+        for name in _dupes(given):
+            bad(f"continuity.current[{given.index(name)}].office",
+                f"office '{name}' appears twice")
+        for i, cur in enumerate(s.continuity.current):
+            if cur.office not in office_names:
+                bad(f"continuity.current[{i}].office", f"unknown office '{cur.office}'")
+            if cur.lines is not None:
+                for line in cur.lines:
+                    if line not in line_names:
+                        bad(f"continuity.current[{i}].lines.{line}",
+                            f"unknown service line '{line}' (known: {', '.join(line_names)})")
+                total = sum((to_fraction(v) for v in cur.lines.values()), Fraction(0))
+                if total != to_fraction(cur.htv):
+                    bad(f"continuity.current[{i}].lines",
+                        f"lines sum to {float(total):g} HTV, but htv is {cur.htv:g}")
+
+    # granularity
+    g = to_fraction(s.granularity)
+    units = to_fraction(s.total_htv) / g
+    if units.denominator != 1:
+        bad("total_htv", f"{s.total_htv:g} is not a whole multiple of granularity {s.granularity:g}")
+    for i, c in enumerate(s.central_services):
+        if c.htv is not None and (to_fraction(c.htv) / g).denominator != 1:
+            bad(f"central_services[{i}].htv",
+                f"{c.htv:g} is not a whole multiple of granularity {s.granularity:g}")
+    return out
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file, for editors (``allocate schema``)."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
