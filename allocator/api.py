@@ -26,8 +26,8 @@ from typing import Any
 
 from allocator.engine.result import Result
 from allocator.errors import Problem, ScenarioError
-from allocator.scenario.loading import EXTENDS, load_scenario, scenario_from_data
-from allocator.scenario.schema import Scenario
+from allocator.scenario.loading import load_scenario, scenario_from_data
+from allocator.scenario.schema import EXTENDS, Scenario
 
 #: Where problems of a scenario given as a dict are said to be.
 DICT_SOURCE = "<dict>"

@@ -137,16 +137,6 @@ def htv_to_units(value: Fraction, granularity: Fraction, how: str = "nearest") -
     return round(exact)
 
 
-def feature_table(s: Scenario) -> dict[str, dict[str, Fraction]]:
-    """Feature -> municipality -> exact value, derived features included."""
-    table = {f: {m.name: to_fraction(m.caseload[f]) for m in s.municipalities}
-             for f in s.municipalities[0].caseload}
-    for name, derived in s.derived_features.items():
-        table[name] = {m.name: math.prod((table[f][m.name] for f in derived.product), start=Fraction(1))
-                       for m in s.municipalities}
-    return table
-
-
 def demand_shares(s: Scenario, features: dict[str, dict[str, Fraction]]) -> dict[tuple[str, str], Fraction]:
     """Each municipality's share of each line's demand (shares of a line sum to 1).
 
@@ -189,7 +179,7 @@ def prepare(s: Scenario) -> ModelData:
     """Compute everything the model needs from a validated scenario."""
     g = to_fraction(s.granularity)
     total = htv_to_units(to_fraction(s.total_htv), g)
-    features = feature_table(s)
+    features = s.exact_features()
     central = central_needs(s, features)
     customer = total - sum(c.units for c in central)
     area_of = s.area_of()

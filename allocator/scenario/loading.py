@@ -4,7 +4,7 @@ YAML is read with the safe loader (no tags that construct objects); duplicate ke
 errors rather than silently overwritten.
 
 A file may say ``extends: base.yaml`` (a path relative to itself) and give only what
-differs; it is deep-merged onto its parent with :func:`allocator.scenario.variants.merge_traced`,
+differs; it is deep-merged onto its parent with :func:`allocator.scenario.paths.merge_traced`,
 chains are followed and cycles refused. Every field of the merged data remembers the file
 and line it was written on, so an error in a value inherited from the parent is reported
 at the parent's line, and one in the child's own values at the child's.
@@ -19,14 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from allocator.errors import Problem, ScenarioError
-from allocator.scenario.schema import Scenario, scenario_json_schema
-from allocator.scenario.variants import get_path, merge_traced
-
-#: The key that makes a scenario file a patch on another file.
-EXTENDS = "extends"
+from allocator.scenario.paths import get_path, merge_traced
+from allocator.scenario.schema import EXTENDS, Scenario, scenario_json_schema
 
 
 @dataclass(frozen=True)
@@ -45,17 +41,6 @@ class Origin:
 
 #: Field path of the merged data -> where it was written.
 Origins = dict[str, Origin]
-
-
-def format_path(loc: tuple[int | str, ...]) -> str:
-    """A pydantic location as a field path: ``('offices', 3, 'min_htv')`` -> ``offices[3].min_htv``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def _compose(text: str, source: str) -> tuple[Any, dict[str, int]]:
@@ -109,81 +94,6 @@ def _index(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Pro
             _index(item, f"{path}[{i}]", lines, problems, source)
 
 
-def _allowed_keys(loc: tuple[int | str, ...]) -> list[str] | None:
-    """The keys the schema allows at the parent of ``loc``, for 'unknown key' messages."""
-    model: Any = Scenario
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        model = _inner_model(field.annotation)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        keys = list(model.model_fields)
-        return [*keys, EXTENDS] if model is Scenario else keys
-    return None
-
-
-def _inner_model(annotation: Any) -> Any:
-    args = getattr(annotation, "__args__", None)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in args or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _message(err: Mapping[str, Any]) -> str:
-    kind = err["type"]
-    loc = tuple(err["loc"])
-    given = err.get("input")
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc)
-        hint = f"; allowed keys: {', '.join(allowed)}" if allowed else ""
-        return f"unknown key '{loc[-1]}'{hint}"
-    ctx = err.get("ctx") or {}
-    bounds = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
-              "less_than": "<"}
-    if kind in bounds:
-        limit = next(iter(ctx.values()), "")
-        return f"must be {bounds[kind]} {limit}, got {given!r}"
-    if kind in {"float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"}:
-        want = "a whole number" if kind.startswith("int") else "a number"
-        return f"must be {want}, got {given!r}"
-    if kind in {"finite_number"}:
-        return f"must be a finite number, got {given!r}"
-    if kind == "too_short":
-        least = ctx.get("min_length", 1)
-        return "must not be empty" if least == 1 else f"needs at least {least} items"
-    if kind == "string_pattern_mismatch":
-        return f"{given!r} does not match the required form {ctx.get('pattern')}"
-    msg = str(err["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if kind.endswith("_type") and given is not None:
-        msg = f"{msg}, got {given!r}"
-    return msg
-
-
-def problems_from_validation(exc: ValidationError) -> list[Problem]:
-    """Each pydantic error as a Problem with a readable field path."""
-    out = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        if loc and loc[-1] == "[key]":
-            out.append(Problem(format_path(loc[:-1]), f"invalid key: {_message(err)}"))
-            continue
-        out.append(Problem(format_path(loc), _message(err)))
-    return out
-
-
 def scenario_from_data(data: Any, source: str | None = None,
                        lines: dict[str, int] | None = None,
                        origins: Mapping[str, Origin] | None = None) -> Scenario:
@@ -193,19 +103,13 @@ def scenario_from_data(data: Any, source: str | None = None,
     :func:`read_scenario_data`) locates each in the file and line it came from instead.
     """
     where = source or "<scenario>"
-    if not isinstance(data, dict):
-        located = lines is not None or origins is not None
-        raise ScenarioError([Problem("", "a scenario must be a mapping of keys to values", where,
-                                     1 if located else None)])
+    if origins is None:
+        return Scenario.from_data(data, where, lines)
     try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = problems_from_validation(exc)
+        return Scenario.from_data(data, where, located=True)
     except ScenarioError as exc:
-        problems = exc.problems
-    if origins is not None:
-        raise ScenarioError([locate(p, origins, where) for p in problems]) from None
-    raise ScenarioError(problems).with_source(where, lines) from None
+        raise ScenarioError([p if p.source is not None else locate(p, origins, where)
+                             for p in exc.problems]) from None
 
 
 def locate(problem: Problem, origins: Mapping[str, Origin], fallback: str) -> Problem:

@@ -7,12 +7,19 @@ by :func:`cross_check`, which reports every problem at once with its field path.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from allocator.errors import Problem, ScenarioError
+from allocator.scenario.paths import set_path
+from allocator.scenario.problems import problems_from_validation
+
+#: The key that makes a scenario file a patch on another file (see allocator.scenario.loading).
+EXTENDS = "extends"
 
 #: Default minimum staffing of a walk-in office [HTV]: occupational safety (738/2002
 #: §27 threat of violence, §29 working alone) means an office open to walk-in customers
@@ -286,16 +293,49 @@ class Scenario(_Strict):
             raise ScenarioError(problems)
         return self
 
-    def with_changes(self, changes: dict[str, Any]) -> Scenario:
-        """A validated copy with dotted paths changed (see allocator.scenario.variants.with_changes).
+    @classmethod
+    def from_data(cls, data: Any, source: str = "<scenario>", lines: dict[str, int] | None = None,
+                  located: bool = False) -> Scenario:
+        """Validate plain data into a Scenario, or raise ScenarioError with every problem.
+
+        ``source`` names where the data came from; ``lines`` maps field paths to lines in it.
+        ``located`` says the caller locates problems itself (a file's ``extends`` chain), so
+        the problems keep their paths in the merged data and get no line here.
+        """
+        if not isinstance(data, dict):
+            raise ScenarioError([Problem("", "a scenario must be a mapping of keys to values",
+                                         source, 1 if lines is not None or located else None)])
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = problems_from_validation(exc, cls, (EXTENDS,))
+        except ScenarioError as exc:
+            problems = exc.problems
+        if located:
+            raise ScenarioError(problems) from None
+        raise ScenarioError(problems).with_source(source, lines) from None
+
+    def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
+        """A validated copy with each dotted path in ``changes`` set.
+
+        List items are addressed by name (``service_lines.skills.share``) or index
+        (``offices[0].min_htv``). Raises ScenarioError naming a change that does not apply,
+        or every problem the changed scenario has.
 
         >>> from allocator.scenario.loading import load_scenario
         >>> load_scenario("scenarios/base.yaml").with_changes({"total_htv": 30}).total_htv
         30.0
         """
-        from allocator.scenario.variants import with_changes
-
-        return with_changes(self, changes)
+        data = self.model_dump(mode="python")
+        problems = []
+        for path, value in changes.items():
+            try:
+                set_path(data, path, value)
+            except KeyError as exc:
+                problems.append(Problem(path, str(exc.args[0]).split(": ", 1)[-1], CHANGES))
+        if problems:
+            raise ScenarioError(problems)
+        return Scenario.from_data(data, CHANGES)
 
     # --- lookups used throughout the package -------------------------------------------
     @property
@@ -314,12 +354,25 @@ class Scenario(_Strict):
         area = self.area_of()[office.municipality]
         return [m for a in self.areas if a.name == area for m in a.municipalities]
 
+    def exact_features(self) -> dict[str, dict[str, Fraction]]:
+        """Feature -> municipality -> exact value [persons, or a share], derived features
+        included (each the product of its factors)."""
+        table = {f: {m.name: to_fraction(m.caseload[f]) for m in self.municipalities}
+                 for f in self.municipalities[0].caseload}
+        for name, derived in self.derived_features.items():
+            table[name] = {m.name: math.prod((table[f][m.name] for f in derived.product),
+                                             start=Fraction(1))
+                           for m in self.municipalities}
+        return table
+
     def feature_values(self) -> dict[str, dict[str, float]]:
         """Feature -> municipality -> value [persons], derived features included."""
-        from allocator.engine.caseload import feature_table
-
         return {f: {m: float(v) for m, v in values.items()}
-                for f, values in feature_table(self).items()}
+                for f, values in self.exact_features().items()}
+
+
+#: Where problems of a changed copy (:meth:`Scenario.with_changes`) are said to be.
+CHANGES = "<changes>"
 
 
 def _dupes(names: list[str]) -> list[str]:

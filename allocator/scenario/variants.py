@@ -1,8 +1,7 @@
-"""Scenario variants without touching files: deep merges and dotted-path changes.
+"""Scenario variants without touching files: changed copies and scaled caseloads.
 
-Both follow one rule for lists: a list of mappings that have a ``name`` is patched item by
-item, matched by name (a new name is appended; ``remove: true`` deletes the item); any
-other list is replaced whole. The result is validated exactly like a scenario file.
+Every variant is validated exactly like a scenario file; see also
+:meth:`allocator.scenario.schema.Scenario.with_changes` for dotted-path changes.
 
 >>> from allocator.scenario.loading import load_scenario
 >>> base = load_scenario("scenarios/base.yaml")
@@ -13,175 +12,15 @@ other list is replaced whole. The result is validated exactly like a scenario fi
 
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from allocator.errors import Problem, ScenarioError
-from allocator.scenario.schema import Scenario
+from allocator.scenario.paths import get_path, merge_data, merge_traced, set_path
+from allocator.scenario.schema import CHANGES, Scenario
 
-T = TypeVar("T")
-
-_INDEX = re.compile(r"^(?P<key>[^\[\]]*)\[(?P<index>-?\d+)\]$")
-
-
-def _named(items: Any) -> bool:
-    return isinstance(items, list) and all(isinstance(i, Mapping) and "name" in i for i in items)
-
-
-def merge_data(base: Any, override: Any) -> Any:
-    """``override`` deep-merged onto ``base`` (neither is modified).
-
-    Mappings merge key by key; lists of named mappings are patched by name; anything else
-    in ``override`` replaces what is in ``base``.
-    """
-    merged, _ = merge_traced(base, {}, override, {})
-    return merged
-
-
-def merge_traced(base: Any, base_where: Mapping[str, T], override: Any,
-                 override_where: Mapping[str, T],
-                 unmatched: list[T | None] | None = None) -> tuple[Any, dict[str, T]]:
-    """:func:`merge_data` that also says where each part of the result came from.
-
-    ``base_where`` and ``override_where`` map field paths *relative to the data given*
-    (``""`` for the data itself, ``offices[2].min_htv``, ...) to any marker, for example
-    the file and line a value was read from. The result's map gives, for each path of the
-    merged data, the marker of the side it was taken from; list items patched by name keep
-    their markers when their index shifts. A merged mapping or list is marked by the
-    override's marker when it has one. The origin of each ``remove: true`` patch whose name
-    matched nothing is appended to ``unmatched`` (the merge itself ignores it).
-    """
-    if isinstance(base, Mapping) and isinstance(override, Mapping):
-        b_node, b_sub = _split(base_where)
-        o_node, o_sub = _split(override_where)
-        out: dict[Any, Any] = {}
-        where = _node(o_node, b_node)
-        for key, value in base.items():
-            step = str(key)
-            if key in override:
-                out[key], w = merge_traced(value, b_sub.get(step, {}), override[key],
-                                           o_sub.get(step, {}), unmatched)
-            else:
-                out[key], w = copy.deepcopy(value), b_sub.get(step, {})
-            where.update(_under(w, step))
-        for key, value in override.items():
-            if key not in base:
-                out[key] = copy.deepcopy(value)
-                where.update(_under(o_sub.get(str(key), {}), str(key)))
-        return out, where
-    if _named(base) and _named(override):
-        b_node, b_sub = _split(base_where)
-        o_node, o_sub = _split(override_where)
-        items: list[tuple[Any, Mapping[str, T]]] = [
-            (copy.deepcopy(item), b_sub.get(f"[{i}]", {})) for i, item in enumerate(base)]
-        for j, patch in enumerate(override):
-            p_where = o_sub.get(f"[{j}]", {})
-            names = [item["name"] for item, _ in items]
-            if patch.get("remove") is True:
-                if patch["name"] not in names and unmatched is not None:
-                    unmatched.append(p_where.get(""))
-                items = [(item, w) for item, w in items if item["name"] != patch["name"]]
-            elif patch["name"] in names:
-                i = names.index(patch["name"])
-                items[i] = merge_traced(items[i][0], items[i][1], patch, p_where, unmatched)
-            else:
-                items.append((copy.deepcopy(dict(patch)), p_where))
-        merged_where = _node(o_node, b_node)
-        for i, (_, item_where) in enumerate(items):
-            merged_where.update(_under(item_where, f"[{i}]"))
-        return [item for item, _ in items], merged_where
-    return copy.deepcopy(override), dict(override_where)
-
-
-def _node(first: T | None, second: T | None) -> dict[str, T]:
-    """The marker map of a merged node itself: the override's marker, else the base's."""
-    chosen = first if first is not None else second
-    return {} if chosen is None else {"": chosen}
-
-
-def _split(where: Mapping[str, T]) -> tuple[T | None, dict[str, dict[str, T]]]:
-    """A relative path map as (the node's own marker, {first step: map relative to it}).
-
-    Steps are mapping keys (``offices``) or list indices (``[2]``).
-    """
-    node = None
-    children: dict[str, dict[str, T]] = {}
-    for path, marker in where.items():
-        if not path:
-            node = marker
-            continue
-        if path.startswith("["):
-            cut = path.index("]") + 1
-        else:
-            cuts = [i for i in (path.find("."), path.find("[")) if i > 0]
-            cut = min(cuts) if cuts else len(path)
-        step, rest = path[:cut], path[cut:]
-        children.setdefault(step, {})[rest[1:] if rest.startswith(".") else rest] = marker
-    return node, children
-
-
-def _under(where: Mapping[str, T], step: str) -> dict[str, T]:
-    """A relative path map re-rooted one ``step`` (a key or ``[i]``) further down."""
-    out = {}
-    for path, marker in where.items():
-        if not path or path.startswith("["):
-            out[step + path] = marker
-        else:
-            out[f"{step}.{path}"] = marker
-    return out
-
-
-def _step(node: Any, part: str, path: str) -> tuple[Any, Any]:
-    """The container and key that ``part`` addresses inside ``node``."""
-    match = _INDEX.match(part)
-    if match:
-        key, index = match["key"], int(match["index"])
-        if key:
-            node = _step(node, key, path)[0][_step(node, key, path)[1]]
-        if not isinstance(node, list) or not -len(node) <= index < len(node):
-            raise KeyError(f"'{path}': no item [{index}]")
-        return node, index
-    if isinstance(node, list):
-        names = [item.get("name") if isinstance(item, Mapping) else None for item in node]
-        if part not in names:
-            known = ", ".join(str(n) for n in names if n is not None)
-            raise KeyError(f"'{path}': no item named '{part}' (known: {known})")
-        return node, names.index(part)
-    if isinstance(node, dict):
-        return node, part
-    raise KeyError(f"'{path}': cannot go into {type(node).__name__} at '{part}'")
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set ``value`` at a dotted ``path`` in plain scenario data, in place.
-
-    List items are addressed by name (``service_lines.skills.share``) or index
-    (``offices[0].min_htv``). The last step may create a new mapping key; every other step
-    must exist.
-    """
-    parts = path.split(".")
-    node: Any = data
-    for i, part in enumerate(parts):
-        container, key = _step(node, part, path)
-        if i == len(parts) - 1:
-            container[key] = copy.deepcopy(value)
-            return
-        if isinstance(container, dict) and key not in container:
-            raise KeyError(f"'{path}': no key '{key}'")
-        node = container[key]
-
-
-def get_path(data: Any, path: str) -> Any:
-    """The value at a dotted ``path`` in plain scenario data (same addressing as set_path)."""
-    node = data
-    for part in path.split("."):
-        container, key = _step(node, part, path)
-        if isinstance(container, dict) and key not in container:
-            raise KeyError(f"'{path}': no key '{key}'")
-        node = container[key]
-    return node
+__all__ = ["get_path", "merge_data", "merge_traced", "scale_caseload", "scenario_data",
+           "set_path", "with_changes"]
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
@@ -190,23 +29,8 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
 
 
 def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
-    """A new scenario: ``scenario`` with each dotted path in ``changes`` set, validated.
-
-    Raises ScenarioError naming the change that does not apply, or every problem the
-    changed scenario has.
-    """
-    data = scenario_data(scenario)
-    problems = []
-    for path, value in changes.items():
-        try:
-            set_path(data, path, value)
-        except KeyError as exc:
-            problems.append(Problem(path, str(exc.args[0]).split(": ", 1)[-1], "<changes>"))
-    if problems:
-        raise ScenarioError(problems)
-    from allocator.scenario.loading import scenario_from_data
-
-    return scenario_from_data(data, "<changes>")
+    """``scenario.with_changes(changes)``: a validated copy with dotted paths set."""
+    return scenario.with_changes(changes)
 
 
 def scale_caseload(scenario: Scenario, factors: Mapping[str, float],
@@ -240,10 +64,10 @@ def scale_caseload(scenario: Scenario, factors: Mapping[str, float],
     chosen = list(features) if features is not None else [
         f for f in base_features if any(v > 1 for v in values[f].values())]
     problems = [Problem(f"municipalities.{name}", f"no municipality named '{name}' (known: "
-                        f"{', '.join(known)})", "<changes>")
+                        f"{', '.join(known)})", CHANGES)
                 for name in factors if name not in known]
     problems += [Problem(f"caseload.{f}", f"no base caseload feature '{f}' (known: "
-                         f"{', '.join(base_features)})", "<changes>")
+                         f"{', '.join(base_features)})", CHANGES)
                  for f in chosen if f not in base_features]
     if problems:
         raise ScenarioError(problems)
