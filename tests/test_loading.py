@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,10 +32,26 @@ TOP_LEVEL_KEYS = [
 
 # --- helpers ---------------------------------------------------------------------------
 
+Edit = tuple[str, str]
+
+
 def edit(old: str, new: str, text: str = BASE_TEXT) -> str:
     """``text`` with the one occurrence of ``old`` replaced (fails loudly if not exactly one)."""
     assert text.count(old) == 1, f"expected exactly one {old!r} in the scenario text"
     return text.replace(old, new)
+
+
+def edited(edits: list[Edit]) -> str:
+    """base.yaml's text after each ``(old, new)`` edit in turn."""
+    text = BASE_TEXT
+    for old, new in edits:
+        text = edit(old, new, text)
+    return text
+
+
+def after(line: str, added: str) -> Edit:
+    """The edit that adds ``added`` right after ``line``."""
+    return line, line + added
 
 
 def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
@@ -73,18 +90,180 @@ def load_bad(tmp_path: Path, text: str, field: str) -> tuple[Path, Problem]:
     return path, problem
 
 
-# --- YAML level ------------------------------------------------------------------------
+# --- a problem at a field --------------------------------------------------------------
 
-def test_yaml_syntax_error_reports_its_line(tmp_path: Path) -> None:
-    text = edit("lead_municipality: Sastamala\n", "lead_municipality: Sastamala: Parkano\n")
+def case(
+    id: str,
+    edits: Edit | list[Edit],
+    field: str,
+    *fragments: str,
+    line: str | None = None,
+    message: str | None = None,
+) -> Any:
+    """One row of FIELD_CASES: ``edits`` applied to base.yaml give one problem at ``field``.
+
+    Its message contains every fragment (or is exactly ``message``); with ``line``, the
+    problem is on the line of that text.
+    """
+    return pytest.param([edits] if isinstance(edits, tuple) else edits, field, fragments, line,
+                        message, id=id)
+
+
+SKILLS_DEMAND = (
+    "    demand:\n"
+    "      # §4.2.1: young people under 30 get dedicated coaches and skills paths.\n"
+    "      under_30: 0.50\n"
+    "      # §7: re-training needs are assessed at the start of unemployment to prevent it\n"
+    "      # from lasting; the flow into >3-month unemployment measures that need.\n"
+    "      long_unemployment_inflow: 0.50\n"
+)
+
+FIELD_CASES = [
+    # YAML: a key given twice (Ikaalinen, the second municipality, gives 'men' twice)
+    case("duplicate-key", after("granularity: 0.01\n", "granularity: 0.02\n"),
+         "granularity", "duplicate key", line="granularity: 0.02"),
+    case("duplicate-nested-key", after("      men: 133\n", "      men: 134\n"),
+         "municipalities[1].caseload.men", "duplicate key", line="men: 134"),
+    # shapes (pydantic); a missing nested key is reported on its parent's entry
+    case("missing-top-level-key", ("total_htv: 32.66\n", ""),
+         "total_htv", "required", "missing"),
+    case("missing-nested-key", ("    municipality: Parkano\n", ""),
+         "offices[1].municipality", "required", "missing", line="- name: Parkano office"),
+    case("unknown-top-level-key", after("granularity: 0.01\n", "total_hvt: 3\n"),
+         "total_hvt", "unknown key 'total_hvt'", "allowed keys:", line="total_hvt: 3"),
+    case("unknown-nested-key", after("    municipality: Parkano\n", "    colour: red\n"),
+         "offices[1].colour", "unknown key 'colour'", "allowed keys:", line="colour: red"),
+    case("negative-caseload", ("      under_30: 48\n", "      under_30: -5\n"),
+         "municipalities[1].caseload.under_30", ">= 0", "-5", line="under_30: -5"),
+    case("non-numeric-caseload", ("      unemployed: 266\n", "      unemployed: lots\n"),
+         "municipalities[1].caseload.unemployed", "must be a number", "'lots'", line="unemployed: lots"),
+    case("quoted-number-in-strict-mode", ("total_htv: 32.66\n", 'total_htv: "32.66"\n'),
+         "total_htv", "must be a number", "'32.66'", line='total_htv: "32.66"'),
+    case("not-a-finite-number", ("total_htv: 32.66\n", "total_htv: .nan\n"),
+         "total_htv", "finite"),
+    case("invalid-feature-name-as-key", ("      unemployed: 266\n", "      Unemployed: 266\n"),
+         "municipalities[1].caseload.Unemployed", "invalid key", "'Unemployed'", line="Unemployed: 266"),
+    case("central-service-with-htv-and-driven-by",
+         ("    htv: 1.0          # §4.4.2",
+          "    driven_by: {feature: unemployed, persons_per_htv: 100}\n    htv: 1.0          # §4.4.2"),
+         "central_services[1]", "exactly one of 'htv'", "'driven_by'", line="- name: communications_ict"),
+    case("central-service-with-neither-htv-nor-driven-by",
+         ('    htv: 1.0          # §4.5: "Hallinnolliset', '    # §4.5: "Hallinnolliset'),
+         "central_services[3]", "exactly one of 'htv'", line="- name: administration"),
+    case("service-line-with-empty-demand", (SKILLS_DEMAND, "    demand: {}\n"),
+         "service_lines[2].demand", message="must not be empty", line="demand: {}"),
+    # references and arithmetic (cross_check)
+    case("shares-not-summing-to-one", ("    share: 0.20\n", "    share: 0.25\n"),
+         "service_lines", "shares must sum to 1", "0.4 + 0.4 + 0.25 = 1.05", line="service_lines:"),
+    case("office-in-unknown-municipality", ("    municipality: Ikaalinen\n", "    municipality: Tampere\n"),
+         "offices[3].municipality", "unknown municipality 'Tampere'", line="municipality: Tampere"),
+    case("municipality-in-two-areas", ("municipalities: [Ikaalinen]", "municipalities: [Ikaalinen, Kihniö]"),
+         "areas[3].municipalities[1]", "'Kihniö' is already in area 'Parkano'", "exactly one area",
+         line="municipalities: [Ikaalinen, Kihniö]"),
+    case("area-with-unknown-municipality",
+         ("municipalities: [Ikaalinen]", "municipalities: [Ikaalinen, Tampere]"),
+         "areas[3].municipalities[1]", "unknown municipality 'Tampere'"),
+    case("office-serving-another-area",
+         after("    municipality: Ikaalinen\n", "    serves: [Ikaalinen, Parkano]\n"),
+         "offices[3].serves[1]", "'Parkano' is in area 'Parkano'",
+         "office 'Ikaalinen office' is in area 'Ikaalinen'", line="serves: [Ikaalinen, Parkano]"),
+    case("unknown-lead-municipality", ("lead_municipality: Sastamala\n", "lead_municipality: Tampere\n"),
+         "lead_municipality", "unknown municipality 'Tampere'", line="lead_municipality: Tampere"),
+    case("demand-weight-on-unknown-feature", ("      labour_force: 0.25\n", "      labor_force: 0.25\n"),
+         "service_lines[1].demand.labor_force", "unknown feature 'labor_force'", "known:",
+         line="labor_force: 0.25"),
+    case("demand-weights-all-zero",
+         [("      under_30: 0.50\n", "      under_30: 0\n"),
+          ("      long_unemployment_inflow: 0.50\n", "      long_unemployment_inflow: 0\n")],
+         "service_lines[2].demand", "must not all be zero"),
+    case("municipality-with-an-extra-feature", after("      under_30: 48\n", "      over_70: 3\n"),
+         "municipalities[1].caseload", "over_70", "same features"),
+    case("municipality-missing-a-feature", ("      under_30: 48\n", ""),
+         "municipalities[1].caseload", "missing feature(s) under_30"),
+    case("derived-feature-on-unknown-feature",
+         ("product: [unemployed, inflow_over_3m_share]", "product: [unemployed, inflow_share]"),
+         "derived_features.long_unemployment_inflow.product[1]", "unknown feature 'inflow_share'"),
+    case("central-service-driven-by-unknown-feature", ("feature: foreign_nationals", "feature: foreigners"),
+         "central_services[0].driven_by.feature", "unknown feature 'foreigners'", line="feature: foreigners"),
+    case("total-htv-not-a-multiple-of-granularity", ("total_htv: 32.66\n", "total_htv: 32.665\n"),
+         "total_htv", "32.665 is not a whole multiple of granularity 0.01", line="total_htv: 32.665"),
+    case("office-max-below-min", after("    municipality: Parkano\n", "    max_htv: 1.0\n"),
+         "offices[1].max_htv", "below the office's minimum 2.0", line="max_htv: 1.0"),
+]
+
+
+@pytest.mark.parametrize(("edits", "field", "fragments", "line", "message"), FIELD_CASES)
+def test_one_problem_at_a_field(
+    tmp_path: Path,
+    edits: list[Edit],
+    field: str,
+    fragments: tuple[str, ...],
+    line: str | None,
+    message: str | None,
+) -> None:
+    text = edited(edits)
+    path, problem = load_bad(tmp_path, text, field)
+    for fragment in fragments:
+        assert fragment in problem.message
+    if message is not None:
+        assert problem.message == message
+    if line is not None:
+        assert problem.line == line_of(text, line)
+        assert str(problem) == f"{path}:{problem.line}: {field}: {problem.message}"
+
+
+def test_duplicate_key_names_the_line_first_given(tmp_path: Path) -> None:
+    text = edit(*after("granularity: 0.01\n", "granularity: 0.02\n"))
+    _, problem = load_bad(tmp_path, text, "granularity")
+    assert f"first given on line {line_of(text, 'granularity: 0.01')}" in problem.message
+
+
+def test_unknown_top_level_key_lists_allowed_keys(tmp_path: Path) -> None:
+    text = edit(*after("granularity: 0.01\n", "total_hvt: 3\n"))
+    _, problem = load_bad(tmp_path, text, "total_hvt")
+    allowed = problem.message.split("allowed keys:", 1)[1]
+    # A file may also say 'extends:', so that key is listed too.
+    assert [k.strip() for k in allowed.split(",")] == [*TOP_LEVEL_KEYS, "extends"]
+
+
+def test_unknown_nested_key_lists_the_nested_allowed_keys(tmp_path: Path) -> None:
+    text = edit(*after("    municipality: Parkano\n", "    colour: red\n"))
+    _, problem = load_bad(tmp_path, text, "offices[1].colour")
+    allowed = {k.strip() for k in problem.message.split("allowed keys:", 1)[1].split(",")}
+    assert allowed == {"name", "municipality", "kind", "serves", "min_htv", "max_htv", "optional"}
+
+
+def test_unknown_feature_lists_the_known_ones(tmp_path: Path) -> None:
+    text = edit("      labour_force: 0.25\n", "      labor_force: 0.25\n")
+    _, problem = load_bad(tmp_path, text, "service_lines[1].demand.labor_force")
+    assert "labour_force" in problem.message.split("known:", 1)[1]
+
+
+# --- one problem for the whole file ----------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "fragments", "line"),
+    [
+        pytest.param(edit("lead_municipality: Sastamala\n", "lead_municipality: Sastamala: Parkano\n"),
+                     ("YAML syntax error", "mapping values are not allowed"),
+                     "lead_municipality: Sastamala: Parkano", id="yaml-syntax-error"),
+        pytest.param("", ("empty",), None, id="empty-file"),
+        pytest.param("# nothing here yet\n", ("empty",), None, id="comment-only-file"),
+        pytest.param("- base\n- other\n", ("must be a mapping",), "- base", id="top-level-not-a-mapping"),
+    ],
+)
+def test_one_problem_for_the_file(
+    tmp_path: Path, text: str, fragments: tuple[str, ...], line: str | None
+) -> None:
     path = write(tmp_path, text)
     [problem] = problems_of(path)
-    assert problem.path == ""
     assert problem.source == str(path)
-    assert "YAML syntax error" in problem.message
-    assert "mapping values are not allowed" in problem.message
-    assert problem.line == line_of(text, "lead_municipality: Sastamala: Parkano")
-    assert str(problem) == f"{path}:{problem.line}: {problem.message}"
+    assert problem.path == ""
+    for fragment in fragments:
+        assert fragment in problem.message
+    if line is not None:
+        assert problem.line == line_of(text, line)
+        assert str(problem) == f"{path}:{problem.line}: {problem.message}"
 
 
 def test_unsafe_yaml_tag_is_refused_and_not_executed(tmp_path: Path) -> None:
@@ -98,44 +277,6 @@ def test_unsafe_yaml_tag_is_refused_and_not_executed(tmp_path: Path) -> None:
     assert "not allowed" in problem.message
     assert problem.line == line_of(text, "total_htv: !!python")
     assert not marker.exists(), "the tag must never be constructed"
-
-
-def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
-    text = edit("granularity: 0.01\n", "granularity: 0.01\ngranularity: 0.02\n")
-    _, problem = load_bad(tmp_path, text, "granularity")
-    assert "duplicate key" in problem.message
-    assert f"first given on line {line_of(text, 'granularity: 0.01')}" in problem.message
-    assert problem.line == line_of(text, "granularity: 0.02")
-
-
-def test_duplicate_nested_key_is_an_error(tmp_path: Path) -> None:
-    # Ikaalinen's caseload (the second municipality) gives 'men' twice.
-    text = edit("      men: 133\n", "      men: 133\n      men: 134\n")
-    _, problem = load_bad(tmp_path, text, "municipalities[1].caseload.men")
-    assert "duplicate key" in problem.message
-    assert problem.line == line_of(text, "men: 134")
-
-
-def test_empty_file(tmp_path: Path) -> None:
-    path = write(tmp_path, "")
-    [problem] = problems_of(path)
-    assert problem.source == str(path)
-    assert problem.path == ""
-    assert "empty" in problem.message
-
-
-def test_comment_only_file_is_empty(tmp_path: Path) -> None:
-    path = write(tmp_path, "# nothing here yet\n")
-    [problem] = problems_of(path)
-    assert "empty" in problem.message
-
-
-def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
-    path = write(tmp_path, "- base\n- other\n")
-    [problem] = problems_of(path)
-    assert problem.source == str(path)
-    assert "must be a mapping" in problem.message
-    assert problem.line == 1
 
 
 def test_not_utf8_is_reported(tmp_path: Path) -> None:
@@ -163,109 +304,7 @@ def test_directory_instead_of_file(tmp_path: Path) -> None:
     assert "directory" in problem.message
 
 
-# --- shapes (pydantic) -----------------------------------------------------------------
-
-def test_missing_required_top_level_key(tmp_path: Path) -> None:
-    text = edit("total_htv: 32.66\n", "")
-    _, problem = load_bad(tmp_path, text, "total_htv")
-    assert "required" in problem.message and "missing" in problem.message
-
-
-def test_missing_required_nested_key_points_at_its_parent(tmp_path: Path) -> None:
-    # Drop the municipality of the second office: the line is that office's entry.
-    text = edit("    municipality: Parkano\n", "")
-    _, problem = load_bad(tmp_path, text, "offices[1].municipality")
-    assert "required" in problem.message and "missing" in problem.message
-    assert problem.line == line_of(text, "- name: Parkano office")
-
-
-def test_unknown_top_level_key_lists_allowed_keys(tmp_path: Path) -> None:
-    text = edit("granularity: 0.01\n", "granularity: 0.01\ntotal_hvt: 3\n")
-    path, problem = load_bad(tmp_path, text, "total_hvt")
-    assert "unknown key 'total_hvt'" in problem.message
-    allowed = problem.message.split("allowed keys:", 1)[1]
-    # A file may also say 'extends:', so that key is listed too.
-    assert [k.strip() for k in allowed.split(",")] == [*TOP_LEVEL_KEYS, "extends"]
-    assert problem.line == line_of(text, "total_hvt: 3")
-    assert str(problem) == f"{path}:{problem.line}: total_hvt: {problem.message}"
-
-
-def test_unknown_nested_key_lists_the_nested_allowed_keys(tmp_path: Path) -> None:
-    text = edit("    municipality: Parkano\n", "    municipality: Parkano\n    colour: red\n")
-    _, problem = load_bad(tmp_path, text, "offices[1].colour")
-    assert "unknown key 'colour'" in problem.message
-    allowed = {k.strip() for k in problem.message.split("allowed keys:", 1)[1].split(",")}
-    assert allowed == {"name", "municipality", "kind", "serves", "min_htv", "max_htv", "optional"}
-    assert problem.line == line_of(text, "colour: red")
-
-
-def test_negative_caseload_value(tmp_path: Path) -> None:
-    text = edit("      under_30: 48\n", "      under_30: -5\n")
-    _, problem = load_bad(tmp_path, text, "municipalities[1].caseload.under_30")
-    assert ">= 0" in problem.message
-    assert "-5" in problem.message
-    assert problem.line == line_of(text, "under_30: -5")
-
-
-def test_non_numeric_caseload_value(tmp_path: Path) -> None:
-    text = edit("      unemployed: 266\n", "      unemployed: lots\n")
-    _, problem = load_bad(tmp_path, text, "municipalities[1].caseload.unemployed")
-    assert "must be a number" in problem.message
-    assert "'lots'" in problem.message
-    assert problem.line == line_of(text, "unemployed: lots")
-
-
-def test_quoted_number_is_rejected_in_strict_mode(tmp_path: Path) -> None:
-    text = edit("total_htv: 32.66\n", 'total_htv: "32.66"\n')
-    _, problem = load_bad(tmp_path, text, "total_htv")
-    assert "must be a number" in problem.message
-    assert "'32.66'" in problem.message
-    assert problem.line == line_of(text, 'total_htv: "32.66"')
-
-
-def test_not_a_finite_number(tmp_path: Path) -> None:
-    text = edit("total_htv: 32.66\n", "total_htv: .nan\n")
-    _, problem = load_bad(tmp_path, text, "total_htv")
-    assert "finite" in problem.message
-
-
-def test_invalid_feature_name_as_key(tmp_path: Path) -> None:
-    text = edit("      unemployed: 266\n", "      Unemployed: 266\n")
-    _, problem = load_bad(tmp_path, text, "municipalities[1].caseload.Unemployed")
-    assert "invalid key" in problem.message
-    assert "'Unemployed'" in problem.message
-    assert problem.line == line_of(text, "Unemployed: 266")
-
-
-def test_central_service_with_both_htv_and_driven_by(tmp_path: Path) -> None:
-    text = edit("    htv: 1.0          # §4.4.2",
-                "    driven_by: {feature: unemployed, persons_per_htv: 100}\n    htv: 1.0          # §4.4.2")
-    _, problem = load_bad(tmp_path, text, "central_services[1]")
-    assert "exactly one of 'htv'" in problem.message and "'driven_by'" in problem.message
-    assert problem.line == line_of(text, "- name: communications_ict")
-
-
-def test_central_service_with_neither_htv_nor_driven_by(tmp_path: Path) -> None:
-    text = edit('    htv: 1.0          # §4.5: "Hallinnolliset', '    # §4.5: "Hallinnolliset')
-    _, problem = load_bad(tmp_path, text, "central_services[3]")
-    assert "exactly one of 'htv'" in problem.message
-    assert problem.line == line_of(text, "- name: administration")
-
-
-def test_service_line_without_demand_weights(tmp_path: Path) -> None:
-    skills_demand = (
-        "    demand:\n"
-        "      # §4.2.1: young people under 30 get dedicated coaches and skills paths.\n"
-        "      under_30: 0.50\n"
-        "      # §7: re-training needs are assessed at the start of unemployment to prevent it\n"
-        "      # from lasting; the flow into >3-month unemployment measures that need.\n"
-        "      long_unemployment_inflow: 0.50\n"
-    )
-    text = edit(skills_demand, "    demand: {}\n")
-    _, problem = load_bad(tmp_path, text, "service_lines[2].demand")
-    assert problem.message == "must not be empty"
-    assert problem.line == line_of(text, "demand: {}")
-
+# --- several problems ------------------------------------------------------------------
 
 def test_several_shape_problems_are_all_reported_at_once(tmp_path: Path) -> None:
     text = edit("total_htv: 32.66\n", "total_htv: -1\n")
@@ -287,107 +326,6 @@ def test_several_shape_problems_are_all_reported_at_once(tmp_path: Path) -> None
     # The exception text lists every problem, one per line, in file:line: path: message form.
     assert str(info.value).splitlines() == [str(p) for p in problems]
     assert f"{path}:{expected['service_lines[2].share']}: service_lines[2].share: " in str(info.value)
-
-
-# --- references and arithmetic (cross_check) -------------------------------------------
-
-def test_shares_must_sum_to_one(tmp_path: Path) -> None:
-    text = edit("    share: 0.20\n", "    share: 0.25\n")
-    _, problem = load_bad(tmp_path, text, "service_lines")
-    assert "shares must sum to 1" in problem.message
-    assert "0.4 + 0.4 + 0.25 = 1.05" in problem.message
-    assert problem.line == line_of(text, "service_lines:")
-
-
-def test_office_in_unknown_municipality(tmp_path: Path) -> None:
-    text = edit("    municipality: Ikaalinen\n", "    municipality: Tampere\n")
-    _, problem = load_bad(tmp_path, text, "offices[3].municipality")
-    assert "unknown municipality 'Tampere'" in problem.message
-    assert problem.line == line_of(text, "municipality: Tampere")
-
-
-def test_municipality_in_two_areas(tmp_path: Path) -> None:
-    text = edit("municipalities: [Ikaalinen]", "municipalities: [Ikaalinen, Kihniö]")
-    _, problem = load_bad(tmp_path, text, "areas[3].municipalities[1]")
-    assert "'Kihniö' is already in area 'Parkano'" in problem.message
-    assert "exactly one area" in problem.message
-    assert problem.line == line_of(text, "municipalities: [Ikaalinen, Kihniö]")
-
-
-def test_area_with_unknown_municipality(tmp_path: Path) -> None:
-    text = edit("municipalities: [Ikaalinen]", "municipalities: [Ikaalinen, Tampere]")
-    _, problem = load_bad(tmp_path, text, "areas[3].municipalities[1]")
-    assert "unknown municipality 'Tampere'" in problem.message
-
-
-def test_office_serving_a_municipality_of_another_area(tmp_path: Path) -> None:
-    text = edit("    municipality: Ikaalinen\n",
-                "    municipality: Ikaalinen\n    serves: [Ikaalinen, Parkano]\n")
-    _, problem = load_bad(tmp_path, text, "offices[3].serves[1]")
-    assert "'Parkano' is in area 'Parkano'" in problem.message
-    assert "office 'Ikaalinen office' is in area 'Ikaalinen'" in problem.message
-    assert problem.line == line_of(text, "serves: [Ikaalinen, Parkano]")
-
-
-def test_unknown_lead_municipality(tmp_path: Path) -> None:
-    text = edit("lead_municipality: Sastamala\n", "lead_municipality: Tampere\n")
-    _, problem = load_bad(tmp_path, text, "lead_municipality")
-    assert "unknown municipality 'Tampere'" in problem.message
-    assert problem.line == line_of(text, "lead_municipality: Tampere")
-
-
-def test_demand_weight_on_unknown_feature(tmp_path: Path) -> None:
-    text = edit("      labour_force: 0.25\n", "      labor_force: 0.25\n")
-    _, problem = load_bad(tmp_path, text, "service_lines[1].demand.labor_force")
-    assert "unknown feature 'labor_force'" in problem.message
-    assert "labour_force" in problem.message.split("known:", 1)[1]
-    assert problem.line == line_of(text, "labor_force: 0.25")
-
-
-def test_demand_weights_all_zero(tmp_path: Path) -> None:
-    text = edit("      under_30: 0.50\n", "      under_30: 0\n")
-    text = edit("      long_unemployment_inflow: 0.50\n", "      long_unemployment_inflow: 0\n", text)
-    _, problem = load_bad(tmp_path, text, "service_lines[2].demand")
-    assert "must not all be zero" in problem.message
-
-
-def test_municipality_with_an_extra_feature(tmp_path: Path) -> None:
-    text = edit("      under_30: 48\n", "      under_30: 48\n      over_70: 3\n")
-    _, problem = load_bad(tmp_path, text, "municipalities[1].caseload")
-    assert "over_70" in problem.message and "same features" in problem.message
-
-
-def test_municipality_missing_a_feature(tmp_path: Path) -> None:
-    text = edit("      under_30: 48\n", "")
-    _, problem = load_bad(tmp_path, text, "municipalities[1].caseload")
-    assert "missing feature(s) under_30" in problem.message
-
-
-def test_derived_feature_on_unknown_feature(tmp_path: Path) -> None:
-    text = edit("product: [unemployed, inflow_over_3m_share]", "product: [unemployed, inflow_share]")
-    _, problem = load_bad(tmp_path, text, "derived_features.long_unemployment_inflow.product[1]")
-    assert "unknown feature 'inflow_share'" in problem.message
-
-
-def test_central_service_driven_by_unknown_feature(tmp_path: Path) -> None:
-    text = edit("feature: foreign_nationals", "feature: foreigners")
-    _, problem = load_bad(tmp_path, text, "central_services[0].driven_by.feature")
-    assert "unknown feature 'foreigners'" in problem.message
-    assert problem.line == line_of(text, "feature: foreigners")
-
-
-def test_total_htv_not_a_multiple_of_granularity(tmp_path: Path) -> None:
-    text = edit("total_htv: 32.66\n", "total_htv: 32.665\n")
-    _, problem = load_bad(tmp_path, text, "total_htv")
-    assert "32.665 is not a whole multiple of granularity 0.01" in problem.message
-    assert problem.line == line_of(text, "total_htv: 32.665")
-
-
-def test_office_max_below_min(tmp_path: Path) -> None:
-    text = edit("    municipality: Parkano\n", "    municipality: Parkano\n    max_htv: 1.0\n")
-    _, problem = load_bad(tmp_path, text, "offices[1].max_htv")
-    assert "below the office's minimum 2.0" in problem.message
-    assert problem.line == line_of(text, "max_htv: 1.0")
 
 
 # --- the happy path --------------------------------------------------------------------
