@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from allocator.engine.result import Result
 from allocator.errors import Problem, ScenarioError
 from allocator.scenario.loading import load_scenario, scenario_from_data
 from allocator.scenario.schema import EXTENDS, Scenario
+
+if TYPE_CHECKING:
+    from allocator.engine.result import Result
 
 #: Where problems of a scenario given as a dict are said to be.
 DICT_SOURCE = "<dict>"

@@ -61,7 +61,8 @@ INSTANCES: dict[str, dict[str, Any] | None] = {
 #: reported as not optimal (and fails the value check) rather than hanging the run.
 HIGHS_TIME_LIMIT = 900.0
 #: What a Monte Carlo worker imports before its first solve (see _warm).
-WORKER_IMPORTS = ("allocator.analysis.sensitivity", "allocator.engine.caseload",
+WORKER_IMPORTS = ("allocator.analysis.points", "allocator.analysis.monte_carlo",
+                  "allocator.engine.caseload",
                   "allocator.engine.diagnose", "allocator.engine.model", "allocator.engine.solve",
                   "allocator.engine.verify", "allocator.engine.flow", "numpy",
                   "ortools.graph.python.min_cost_flow")

@@ -20,23 +20,30 @@ with that scenario's own optimum: regret = robust deviation − own optimum's de
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pandas as pd
+from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
+from ortools.sat.python import cp_model
 
 from allocator._version import __version__
-from allocator.engine.result import Allocation, Conflict, Result, StageFacts, Status
+from allocator.engine.caseload import DEV_SCALE, ModelData
+from allocator.engine.manifest import scenario_sha256
+from allocator.engine.model import BuiltModel, add_deviation_terms, add_variables, tie_break_expression
+from allocator.engine.objectives import stage_term
+from allocator.engine.pipeline import allocate, settings_for
+from allocator.engine.result import Result
+from allocator.engine.rules import RULES
+from allocator.engine.solve import SolveSettings, solve
+from allocator.engine.types import Allocation, Conflict, StageFacts, Status, Verification
+from allocator.engine.verify import central_sizes, check
 from allocator.errors import Problem, ScenarioError
 from allocator.scenario.schema import Scenario, to_fraction
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from allocator.engine.caseload import ModelData
-    from allocator.engine.model import BuiltModel
-    from allocator.engine.verify import Verification
 
 #: The robust model's objective stages (a subsequence of allocator.engine.solve.STAGES).
 ROBUST_STAGES = ("max_deviation", "total_deviation", "tie_break")
@@ -46,8 +53,6 @@ ROBUST_STAGES = ("max_deviation", "total_deviation", "tie_break")
 
 def _structure(s: Scenario) -> dict[str, Any]:
     """The fields robust allocation needs to be equal, by field path, in comparable form."""
-    from allocator.engine.verify import central_sizes
-
     out: dict[str, Any] = {
         "municipalities": tuple(s.municipality_names),
         "areas": tuple((a.name, tuple(a.municipalities)) for a in s.areas),
@@ -118,41 +123,25 @@ def structure_differences(scenarios: Sequence[Scenario],
 def build_robust(datas: Sequence[ModelData]) -> tuple[BuiltModel, list[BuiltModel]]:
     """The robust model: shared allocation variables, every scenario's rules and deviations.
 
-    Returns the model (whose ``objectives`` are the robust stages and whose
+    Structural rules (allocator.engine.rules: the budget, one office per area, the central
+    services) are stated once; every other rule once per scenario, with that scenario's
+    limits. Returns the model (whose ``objectives`` are the robust stages and whose
     ``max_deviation`` is the worst deviation over all scenarios) and one view per scenario
     holding that scenario's deviation variables. Rule labels are prefixed with the
     scenario's position: ``1:line_share[skills]``.
     """
-    from ortools.sat.python import cp_model
-
-    from allocator.engine.caseload import DEV_SCALE
-    from allocator.engine.model import (
-        BuiltModel,
-        add_budget,
-        add_central_at_lead,
-        add_continuity,
-        add_deviation_terms,
-        add_line_share,
-        add_office_max,
-        add_office_min,
-        add_office_per_area,
-        add_variables,
-        tie_break_expression,
-    )
-
     shared = BuiltModel(data=datas[0], model=cp_model.CpModel())
     add_variables(shared)
-    add_budget(shared)
-    add_office_per_area(shared)
-    add_central_at_lead(shared)
+    for rule in RULES:
+        if rule.structural:
+            rule.build(shared)
     views = []
     for k, d in enumerate(datas):
         view = replace(shared, data=d, deviation={}, max_deviation=None, constraints={},
                        literals={}, objectives={}, change={})
-        add_line_share(view)
-        add_office_min(view)
-        add_office_max(view)
-        add_continuity(view)
+        for rule in RULES:
+            if not rule.structural:
+                rule.build(view)
         add_deviation_terms(view)
         for name, group in view.constraints.items():
             shared.constraints[f"{k}:{name}"] = group
@@ -164,7 +153,8 @@ def build_robust(datas: Sequence[ModelData]) -> tuple[BuiltModel, list[BuiltMode
     shared.max_deviation = worst
     shared.objectives = {
         "max_deviation": worst,
-        "total_deviation": sum(v.objectives["total_deviation"] for v in views),
+        "total_deviation": sum(v.objectives[stage_term(v.data, "total_deviation")]
+                               for v in views),
         "tie_break": tie_break_expression(shared),
     }
     return shared, views
@@ -172,37 +162,7 @@ def build_robust(datas: Sequence[ModelData]) -> tuple[BuiltModel, list[BuiltMode
 
 def shared_rule_conflicts(datas: Sequence[ModelData], names: Sequence[str]) -> list[Conflict]:
     """Rules whose limits cannot hold together in every scenario, with the numbers."""
-    from allocator.engine.rules import label
-
-    first = datas[0]
-    out = []
-
-    def h(units: int) -> str:
-        return f"{float(first.htv(units)):.2f}"
-
-    for line in first.lines:
-        lo = max(datas, key=lambda d: d.line_bounds[line][0])
-        hi = min(datas, key=lambda d: d.line_bounds[line][1])
-        if lo.line_bounds[line][0] > hi.line_bounds[line][1]:
-            out.append(Conflict(
-                (label("line_share", line),),
-                f"{line} needs at least {h(lo.line_bounds[line][0])} HTV in "
-                f"{names[datas.index(lo)]} but at most {h(hi.line_bounds[line][1])} HTV in "
-                f"{names[datas.index(hi)]}",
-                "make the line's share and tolerance overlap between the scenarios"))
-    for o in first.offices:
-        need = max(datas, key=lambda d: d.office(o.name).min_units)
-        capped = [d for d in datas if d.office(o.name).max_units is not None]
-        if capped:
-            room = min(capped, key=lambda d: d.office(o.name).max_units or 0)
-            if need.office(o.name).min_units > (room.office(o.name).max_units or 0):
-                out.append(Conflict(
-                    (label("office_min", o.name), label("office_max", o.name)),
-                    f"{o.name} needs at least {h(need.office(o.name).min_units)} HTV in "
-                    f"{names[datas.index(need)]} but holds at most "
-                    f"{h(room.office(o.name).max_units or 0)} HTV in {names[datas.index(room)]}",
-                    "make the office's minimum and maximum overlap between the scenarios"))
-    return out
+    return [c for rule in RULES for c in rule.shared_conflicts(datas, names)]
 
 
 # --- result ---------------------------------------------------------------------------
@@ -245,8 +205,6 @@ class RobustResult:
         robust_total_deviation_htv, regret_total_htv, robust_verified. Deviations are the
         verifier's, against each scenario's exact targets.
         """
-        import pandas as pd
-
         rows = []
         checks: list[Verification | None] = (list(self.verifications)
                                                or [None] * len(self.own))
@@ -277,10 +235,6 @@ class RobustResult:
         Columns: allocation (whose: a scenario name, or 'robust'), scenario,
         max_deviation_htv, total_deviation_htv [HTV], rules_hold (the verifier passed).
         """
-        import pandas as pd
-
-        from allocator.engine.verify import check
-
         candidates: list[tuple[str, Allocation | None]] = [
             *((n, r.allocation) for n, r in zip(self.names, self.own, strict=True)),
             ("robust", self.allocation)]
@@ -300,8 +254,6 @@ class RobustResult:
         Columns: area, scenario, target_htv (caseload-proportional customer service in
         that scenario), own_htv, robust_htv [customer-service HTV].
         """
-        import pandas as pd
-
         robust = _area_htv(self.scenarios[0], self.allocation)
         rows = []
         for name, own in zip(self.names, self.own, strict=True):
@@ -321,8 +273,6 @@ class RobustResult:
         combination, zeros included, in file order; central services as rows with
         service_line 'central:<name>'.
         """
-        import pandas as pd
-
         first = self.own[0]
         cells = self.allocation.cells if self.allocation else {}
         central = self.allocation.central if self.allocation else {}
@@ -337,10 +287,6 @@ class RobustResult:
 
     def footer(self) -> str:
         """The reproducibility line for charts: versions, every scenario's hash, the proof."""
-        from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
-
-        from allocator.engine.manifest import scenario_sha256
-
         hashes = ", ".join(f"'{n}' sha256:{scenario_sha256(s)[:12]}"
                            for n, s in zip(self.names, self.scenarios, strict=True))
         proof = "proven optimal" if self.status == Status.OPTIMAL else str(self.status).lower()
@@ -363,11 +309,7 @@ def _area_htv(s: Scenario, allocation: Allocation | None) -> dict[str, Fraction]
     """Customer-service HTV per area [HTV]; empty without an allocation."""
     if allocation is None:
         return {}
-    area_of = s.area_of()
-    out = {a.name: Fraction(0) for a in s.areas}
-    for (m, _, _), units in allocation.cells.items():
-        out[area_of[m]] += units * allocation.granularity
-    return out
+    return allocation.area_htv(s.area_of(), (a.name for a in s.areas))
 
 
 def robust_allocate(scenarios: Sequence[Scenario], sources: Sequence[str | Path] | None = None,
@@ -378,12 +320,6 @@ def robust_allocate(scenarios: Sequence[Scenario], sources: Sequence[str | Path]
     scenario. Conflicting rules do not raise: the status is INFEASIBLE and ``conflicts``
     say which (a scenario whose own rules conflict is named with its own conflicts).
     """
-    import time
-
-    from allocator.engine.pipeline import allocate, settings_for
-    from allocator.engine.solve import SolveSettings, solve
-    from allocator.engine.verify import check
-
     if not scenarios:
         raise ValueError("robust allocation needs at least one scenario")
     names = [str(p) for p in sources] if sources is not None else [s.name for s in scenarios]

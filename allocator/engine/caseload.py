@@ -32,6 +32,12 @@ class OfficeData:
     max_units: int | None
     optional: bool
 
+    @property
+    def need_units(self) -> int:
+        """Customer service the office needs when staffed [units]: its minimum, and at least
+        one unit, since a staffed office has somebody in it."""
+        return max(self.min_units, 1)
+
 
 @dataclass(frozen=True)
 class CentralNeed:
@@ -104,6 +110,11 @@ class ModelData:
     def pairs(self) -> list[tuple[str, str]]:
         """(municipality, office) pairs the model may use, in canonical order."""
         return [(m, o.name) for m in self.municipalities for o in self.offices if m in o.serves]
+
+    @property
+    def central_units(self) -> int:
+        """All central services together [units]."""
+        return sum(c.units for c in self.central)
 
     def office(self, name: str) -> OfficeData:
         """The office called ``name``."""

@@ -16,7 +16,7 @@ import math
 from html import escape
 from typing import TYPE_CHECKING
 
-from allocator.engine.result import Status
+from allocator.engine.types import Status
 
 if TYPE_CHECKING:
     from allocator.engine.result import Result

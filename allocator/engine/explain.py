@@ -13,21 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from allocator.engine.caseload import DEV_SCALE, ModelData
 from allocator.engine.diagnose import describe
-from allocator.engine.result import Allocation, Result
-from allocator.engine.rules import label, rule_of
-from allocator.engine.solve import SolveSettings, Tie
+from allocator.engine.model import build_model
+from allocator.engine.result import Result
+from allocator.engine.rules import RULES, rule_named
+from allocator.engine.rules.base import Usage, rule_of
+from allocator.engine.solve import SolveSettings, solve
+from allocator.engine.types import Allocation, Tie
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-#: Rule groups in the order the waterfall adds them after the rounding step.
-WATERFALL_ORDER = ("line_share", "office_min", "office_max", "office_per_area", "continuity")
 #: Rules in force in the rounding step: the definition of the budget and central services.
-ROUNDING_RULES = ("budget", "central_at_lead")
+ROUNDING_RULES = tuple(rule.name for rule in RULES if rule.in_rounding)
+#: Rule groups in the order the waterfall adds them after the rounding step.
+WATERFALL_ORDER = tuple(rule.name for rule in RULES if not rule.in_rounding)
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,6 @@ class Explanation:
 
     def waterfall_frame(self) -> pd.DataFrame:
         """One row per municipality × line: target, rounded, one column per step, final [HTV]."""
-        import pandas as pd
-
         rows = []
         for c in self.cells:
             row: dict[str, object] = {
@@ -119,8 +118,6 @@ class Explanation:
 
     def rules_frame(self) -> pd.DataFrame:
         """Every rule label: tight or not, costs [HTV], and whether it binds."""
-        import pandas as pd
-
         return pd.DataFrame([{"rule": r.rule, "tight": r.tight, "binds": r.binds,
                               "cost_max_deviation_htv": float(r.cost_max),
                               "cost_total_deviation_htv": float(r.cost_total),
@@ -128,54 +125,19 @@ class Explanation:
 
 
 def _cell_units(allocation: Allocation | None) -> dict[tuple[str, str], int]:
-    out: dict[tuple[str, str], int] = {}
-    for (m, _, line), units in (allocation.cells if allocation else {}).items():
-        out[(m, line)] = out.get((m, line), 0) + units
-    return out
+    return allocation.cell_units() if allocation is not None else {}
 
 
 def slack(d: ModelData, allocation: Allocation) -> dict[str, int]:
     """Units of room left in each rule label at ``allocation`` (0 = tight)."""
-    office_cust: dict[str, int] = {o.name: 0 for o in d.offices}
-    office_all = dict(office_cust)
-    line_total = {ln: 0 for ln in d.lines}
-    for (_, where, ln), u in allocation.cells.items():
-        office_cust[where] += u
-        office_all[where] += u
-        line_total[ln] += u
-    for (_, where), u in allocation.central.items():
-        office_all[where] += u
-    out: dict[str, int] = {}
-    for ln, (lo, hi) in d.line_bounds.items():
-        out[label("line_share", ln)] = min(line_total[ln] - lo, hi - line_total[ln])
-    for o in d.offices:
-        cust = office_cust[o.name]
-        if not (o.optional and cust == 0):
-            out[label("office_min", o.name)] = cust - max(o.min_units, 1)
-        else:
-            out[label("office_min", o.name)] = 1  # closed optional office: the rule is idle
-        if o.max_units is not None:
-            out[label("office_max", o.name)] = o.max_units - office_all[o.name]
-        c = d.continuity
-        if c is not None and c.max_change_units is not None:
-            change = abs(cust - c.current.get(o.name, 0))
-            out[label("continuity", o.name)] = c.max_change_units - change
-    for area in d.areas:
-        staffed = sum(1 for o in d.offices if o.area == area and office_cust[o.name] > 0)
-        out[label("office_per_area", area)] = staffed - 1
-    return out
+    use = Usage.of(d, allocation)
+    return {name: room for rule in RULES for name, room in rule.slack(d, use).items()}
 
 
 def _detail(d: ModelData, rule: str, m: str, line: str, delta: Fraction,
             tight: set[str]) -> str:
     """Which instances of ``rule`` that concern cell (m, line) are tight, in words."""
-    names: list[str] = []
-    if rule in ("office_min", "office_max", "continuity"):
-        names = [label(rule, o.name) for o in d.offices if m in o.serves]
-    elif rule == "line_share":
-        names = [label(rule, line)]
-    elif rule == "office_per_area":
-        names = [label(rule, d.area_of[m])]
+    names = rule_named(rule).concerns(d, m, line)
     hits = [describe(d, n) for n in names if n in tight]
     sign = "+" if delta > 0 else ""
     if hits:
@@ -187,9 +149,6 @@ def _detail(d: ModelData, rule: str, m: str, line: str, delta: Fraction,
 
 def explain(result: Result, settings: SolveSettings | None = None) -> Explanation:
     """The explanation of a solved ``result`` (re-solves the model a few times)."""
-    from allocator.engine.model import build_model
-    from allocator.engine.solve import solve
-
     if result.allocation is None:
         raise ValueError("only a result with an allocation can be explained")
     d = result.data

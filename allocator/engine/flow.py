@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from allocator.engine.caseload import DEV_SCALE, ModelData
+from allocator.engine.objectives import priced, spread_steps, tie_break_weights
+from allocator.engine.rules import RULES
 
 
 @dataclass(frozen=True)
@@ -148,8 +150,6 @@ class _Network:
         """
         import numpy as np
 
-        from allocator.engine.model import spread_steps, tie_break_weights
-
         arrays = self._arrays(z, unit_steps=True)
         if arrays is None:
             return None
@@ -262,9 +262,13 @@ def _lexicographic_flow(tails: Any, heads: Any, caps: Any, supply: Any,
 
 
 def _network(d: ModelData) -> _Network | None:
-    c = d.continuity
-    if c is not None and c.move_weight > 0:
+    """The flow network of ``d``, or None when the scenario is not a flow: moves are priced,
+    a central service has no host, an applicable rule has no flow form, or an office's
+    bounds leave it no room."""
+    if priced(d):
         return None  # priced moves are not a pure flow with these costs
+    if any(rule.labels(d) for rule in RULES if not rule.in_flow):
+        return None
     hosted: dict[tuple[str, str], int] = {}
     load: dict[str, int] = {}
     for need in d.central:
@@ -281,15 +285,12 @@ def _network(d: ModelData) -> _Network | None:
     big = max(d.customer_units, 0)
     for name in open_offices:
         o = d.office(name)
-        low = max(o.min_units, 1)
-        high = big if o.max_units is None else o.max_units - load.get(name, 0)
-        if c is not None and c.max_change_units is not None:
-            now = c.current.get(name, 0)
-            low = max(low, now - c.max_change_units)
-            high = min(high, now + c.max_change_units)
-        if high < low:
+        band = (0, big)
+        for rule in RULES:
+            band = rule.office_band(d, o, band, load.get(name, 0))
+        if band[1] < band[0]:
             return None
-        bounds[name] = (low, high)
+        bounds[name] = band
     return _Network(d, bounds, open_offices, hosted)
 
 

@@ -1,8 +1,8 @@
 """ModelData -> BuiltModel: CP-SAT variables, named rule groups and named objective terms.
 
-Building never solves. Each rule is one ``add_<rule>`` function that labels its
-constraints ``rule[key]``; with ``explain=True`` each label also gets an enforcement
-literal, so an infeasible model can say which rules conflict.
+Building never solves. Each rule of the registry (allocator.engine.rules) adds its own
+constraints, labelled ``rule[key]``; with ``explain=True`` each label also gets an
+enforcement literal, so an infeasible model can say which rules conflict.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from allocator.engine.caseload import DEV_SCALE, ModelData
-from allocator.engine.rules import label
+from allocator.engine.objectives import cell_range, priced, spread_steps, tie_break_weights
+from allocator.engine.rules import RULES
 
 Cell = tuple[str, str]
 
@@ -103,98 +104,6 @@ def add_variables(b: BuiltModel) -> None:
         b.model.add(cust == 0).only_enforce_if(~s)
 
 
-def add_budget(b: BuiltModel) -> None:
-    """budget: customer service plus central services equal total_htv exactly."""
-    d = b.data
-    total = sum(b.x.values()) + sum(b.central.values())
-    b.add(label("budget"), b.model.add(total == d.total_units))
-
-
-def add_line_share(b: BuiltModel) -> None:
-    """line_share[line]: the line's total stays within share ± tolerance (whole units)."""
-    d = b.data
-    for line in d.lines:
-        lo, hi = d.line_bounds[line]
-        b.add(label("line_share", line),
-              b.model.add_linear_constraint(b.line_total(line), lo, hi))
-
-
-def add_office_min(b: BuiltModel) -> None:
-    """office_min[office]: a required office meets its minimum; an optional one, if staffed."""
-    for o in b.data.offices:
-        cust = b.office_customer(o.name)
-        need = max(o.min_units, 1)
-        if o.optional:
-            b.add(label("office_min", o.name), b.model.add(cust >= need * b.staffed[o.name]))
-        else:
-            b.add(label("office_min", o.name), b.model.add(cust >= need))
-
-
-def add_office_max(b: BuiltModel) -> None:
-    """office_max[office]: customer service plus hosted central services within the maximum."""
-    for o in b.data.offices:
-        if o.max_units is None:
-            continue
-        hosted = sum(v for (_, h), v in b.central.items() if h == o.name)
-        b.add(label("office_max", o.name),
-              b.model.add(b.office_customer(o.name) + hosted <= o.max_units))
-
-
-def add_office_per_area(b: BuiltModel) -> None:
-    """office_per_area[area]: at least one staffed office in every responsibility area."""
-    d = b.data
-    for area in d.areas:
-        staffed = [b.staffed[o.name] for o in d.offices if o.area == area]
-        if staffed:  # an area without offices is reported before the model is built
-            b.add(label("office_per_area", area), b.model.add(sum(staffed) >= 1))
-
-
-def add_central_at_lead(b: BuiltModel) -> None:
-    """central_at_lead[service]: the service, at its full size, at the lead municipality."""
-    d = b.data
-    lead = {o.name for o in d.offices if o.municipality == d.lead_municipality}
-    for c in d.central:
-        name = label("central_at_lead", c.name)
-        b.add(name, b.model.add(sum(b.central[(c.name, h)] for h in c.hosts) == c.units))
-        outside = [b.central[(c.name, h)] for h in c.hosts if h not in lead]
-        if outside:
-            b.add(name, b.model.add(sum(outside) == 0))
-
-
-def add_continuity(b: BuiltModel) -> None:
-    """continuity[office]: today's staff move at most ``max_change_htv`` per office.
-
-    Also defines the 'moves' term: units moved, counted per office and line where today's
-    split by line is known, per office otherwise (each unit moved counts twice: it leaves
-    one place and arrives at another).
-    """
-    d = b.data
-    c = d.continuity
-    if c is None:
-        return
-    moves = []
-    for o in d.offices:
-        cust = b.office_customer(o.name)
-        current = c.current.get(o.name, 0)
-        change = b.model.new_int_var(0, b.cap + current, f"change[{o.name}]")
-        b.model.add(change >= cust - current)
-        b.model.add(change >= current - cust)
-        b.change[o.name] = change
-        if c.max_change_units is not None:
-            b.add(label("continuity", o.name), b.model.add(change <= c.max_change_units))
-        if c.office_has_lines(o.name):
-            for line in d.lines:
-                now = c.current_lines.get((o.name, line), 0)
-                here = sum(v for (_, oo, ll), v in b.x.items() if oo == o.name and ll == line)
-                moved = b.model.new_int_var(0, b.cap + now, f"moved[{o.name},{line}]")
-                b.model.add(moved >= here - now)
-                b.model.add(moved >= now - here)
-                moves.append(moved)
-        else:
-            moves.append(change)
-    b.moves = sum(moves)
-
-
 def add_deviation_terms(b: BuiltModel) -> None:
     """Objective terms: largest and total absolute deviation from the targets, and tie-break."""
     d = b.data
@@ -212,19 +121,13 @@ def add_deviation_terms(b: BuiltModel) -> None:
     b.objectives["max_deviation"] = b.max_deviation
     b.objectives["total_deviation"] = sum(b.deviation.values())
     c = d.continuity
-    if c is not None and c.move_weight > 0:
+    if priced(d):
+        assert c is not None
         # Deviation [1/DEV_SCALE units] plus the price of moves: moved HTV is moves / 2, so
         # both sides are doubled to stay in whole numbers.
         price = round(c.move_weight * DEV_SCALE)
-        b.objectives["total_deviation"] = 2 * sum(b.deviation.values()) + price * b.moves
+        b.objectives["deviation_and_moves"] = 2 * sum(b.deviation.values()) + price * b.moves
     b.objectives["tie_break"] = tie_break_expression(b)
-
-
-def cell_range(b: BuiltModel, cell: Cell, max_deviation: int) -> tuple[int, int]:
-    """The units a cell can take when no cell deviates more than ``max_deviation``."""
-    t = b.data.target_scaled(cell)
-    lo = max(0, -(-(t - max_deviation) // DEV_SCALE))
-    return lo, max(lo, (t + max_deviation) // DEV_SCALE)
 
 
 def add_increments(model: cp_model.CpModel, y: Any, lo: int, steps: list[int],
@@ -259,7 +162,7 @@ def add_total_deviation_term(model: cp_model.CpModel, b: BuiltModel, max_deviati
     terms: list[Any] = []
     for cell, y in b.y.items():
         t = d.target_scaled(cell)
-        lo, hi = cell_range(b, cell, max_deviation)
+        lo, hi = cell_range(d, cell, max_deviation)
         model.add_linear_constraint(y, lo, hi)
         steps = [abs(DEV_SCALE * (k + 1) - t) - abs(DEV_SCALE * k - t) for k in range(lo, hi)]
         terms.append(abs(DEV_SCALE * lo - t))
@@ -278,63 +181,26 @@ def add_spread_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) 
     d = b.data
     terms = []
     for cell, y in b.y.items():
-        lo, hi = cell_range(b, cell, max_deviation)
+        lo, hi = cell_range(d, cell, max_deviation)
         model.add_linear_constraint(y, lo, hi)
         steps = spread_steps(d, cell, lo, hi)
         terms.append(add_increments(model, y, lo, steps, f"spread_step[{cell[0]},{cell[1]}]"))
     return sum(terms)
 
 
-#: Scale of the spread weights (1 / target [units]); large enough to separate cells.
-SPREAD_WEIGHT = 10**6
-
-
-def tie_break_weights(d: ModelData) -> tuple[dict[tuple[str, str, str], int],
-                                                 dict[tuple[str, str], int]]:
-    """Weights of the canonical preference among equally good allocations.
-
-    Serving a municipality from an office elsewhere, when it has one of its own, costs more
-    than any file-order preference; then earlier (municipality, office, line) rows and
-    earlier central-service hosts are preferred. The flow start uses the same weights.
-    """
-    keys = [(m, o, line) for m, o in d.pairs for line in d.lines]
-    hosts = [(c.name, h) for c in d.central for h in c.hosts]
-    n = len(keys) + len(hosts) + 1
-    local = {m for o in d.offices for m in o.serves if m == o.municipality}
-    x = {}
-    for rank, (m, o, line) in enumerate(keys):
-        away = m in local and d.office(o).municipality != m
-        x[(m, o, line)] = n * int(away) + rank + 1
-    return x, {key: rank + 1 for rank, key in enumerate(hosts)}
-
-
 def tie_break_expression(b: BuiltModel) -> Any:
-    """Canonical preference among equally good allocations (see rules.OBJECTIVES)."""
+    """Canonical preference among equally good allocations (see objectives.OBJECTIVES)."""
     x_weights, central_weights = tie_break_weights(b.data)
     return (sum(x_weights[key] * v for key, v in b.x.items())
             + sum(central_weights[key] * v for key, v in b.central.items()))
-
-
-def spread_steps(d: ModelData, cell: Cell, lo: int, hi: int) -> list[int]:
-    """Marginal costs of the spread objective for a cell from ``lo`` to ``hi`` units."""
-    q = d.target[cell] - lo  # target relative to the range's bottom [units]
-    weight = SPREAD_WEIGHT // max(1, round(d.target[cell]))
-    # weight * (s^2 - 2 q s), s = y - lo: (s - q)^2 * weight up to a constant.
-    pull = round(2 * weight * q)
-    return [weight * (2 * k + 1) - pull for k in range(hi - lo)]
 
 
 def build_model(data: ModelData, explain: bool = False) -> BuiltModel:
     """Build the allocation model from ``data``; ``explain`` adds one literal per rule label."""
     b = BuiltModel(data=data, model=cp_model.CpModel(), explain=explain)
     add_variables(b)
-    add_budget(b)
-    add_line_share(b)
-    add_office_min(b)
-    add_office_max(b)
-    add_office_per_area(b)
-    add_central_at_lead(b)
-    add_continuity(b)
+    for rule in RULES:
+        rule.build(b)
     add_deviation_terms(b)
     if explain:
         b.model.add_assumptions(list(b.literals.values()))

@@ -1,7 +1,10 @@
-"""The whole flow for one scenario: prepare, check, build, solve, verify.
+"""The one flow for one scenario: prepare, pre-check, build, solve, diagnose, verify.
 
-``scenario -> caseload.prepare -> model.build_model -> solve.solve -> verify.check``; the
-CLI, notebooks and tests all call :func:`allocate`.
+``scenario -> caseload.prepare -> diagnose.prechecks -> model.build_model -> solve.solve
+-> verify.check``. The command line, the notebook API, every analysis (each variant of a
+sweep, a tornado, a Monte Carlo draw), the repair search and the robust allocation's own
+optima all go through :func:`allocate`; settings choose how much of the flow runs (ties,
+conflict cores and repairs, or only whether the rules can hold).
 """
 
 from __future__ import annotations
@@ -10,13 +13,21 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
+
 from allocator.engine.caseload import prepare
 from allocator.engine.diagnose import conflict_from_core, prechecks
-from allocator.engine.result import Conflict, Result, SolverFacts, Status
+from allocator.engine.model import build_model
+from allocator.engine.repair import find_repairs
+from allocator.engine.result import Result
 from allocator.engine.solve import SolveSettings, infeasible_core, solve
+from allocator.engine.types import Allocation, Conflict, SolverFacts, Status
 from allocator.engine.verify import check
 from allocator.scenario.loading import load_scenario
 from allocator.scenario.schema import Scenario
+
+#: Deterministic time per feasibility check while searching for repairs.
+REPAIR_TIME_LIMIT = 5.0
 
 
 def settings_for(scenario: Scenario, time_limit: float | None = None,
@@ -28,46 +39,15 @@ def settings_for(scenario: Scenario, time_limit: float | None = None,
     )
 
 
-def scenario_feasible(s: Scenario, settings: SolveSettings) -> bool | None:
-    """Whether every rule of ``s`` can hold at once (None: undecided within the time limit)."""
-    from allocator.engine.model import build_model
-    from allocator.engine.solve import feasible
-
-    data = prepare(s)
-    if prechecks(data):
-        return False
-    return feasible(build_model(data), settings)
-
-
-def with_repairs(s: Scenario, conflict: Conflict, settings: SolveSettings) -> Conflict:
-    """``conflict`` with the smallest single changes that resolve it, as its fix."""
-    from allocator.engine.repair import find_repairs
-
-    quick = replace(settings, time_limit=min(settings.time_limit, REPAIR_TIME_LIMIT))
-    repairs = find_repairs(s, list(conflict.rules), quick)
-    if not repairs:
-        return conflict
-    fix = "; or ".join(r.text for r in repairs)
-    return replace(conflict, fix=fix, repairs=tuple(repairs))
-
-
-#: Deterministic time per feasibility check while searching for repairs.
-REPAIR_TIME_LIMIT = 5.0
-
-
 def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = None,
-             source: str | Path | None = None) -> Result:
+             source: str | Path | None = None, hint: Allocation | None = None) -> Result:
     """Allocate ``scenario`` (a Scenario or a YAML path) and verify the result.
 
-    ``source`` names the file a Scenario object was read from, for the manifest.
-
-    Infeasible rules do not raise: the result has status INFEASIBLE and its
-    ``conflicts`` name the rules.
+    ``source`` names the file a Scenario object was read from, for the manifest; ``hint``
+    (a neighbouring scenario's allocation) seeds the solver without changing the result.
+    Infeasible rules do not raise: the result has status INFEASIBLE and its ``conflicts``
+    name the rules (pre-checks always; a minimal core and repairs as ``settings`` ask).
     """
-    from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
-
-    from allocator.engine.model import build_model
-
     if not isinstance(scenario, Scenario):
         source = source if source is not None else scenario
         scenario = load_scenario(scenario)
@@ -79,23 +59,43 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
     conflicts = prechecks(data)
     facts = SolverFacts(ortools_version, 0, settings.time_limit, settings.random_seed, 0.0, 0.0)
     if conflicts:
-        if settings.repairs:
-            conflicts = [with_repairs(s, c, settings) for c in conflicts]
-        return Result(s, data, Status.INFEASIBLE, None, facts, conflicts=conflicts, source=where)
+        return Result(s, data, Status.INFEASIBLE, None, facts,
+                      conflicts=_repaired(s, conflicts, settings), source=where)
     built = build_model(data)
     build_time = time.perf_counter() - start
-    outcome = solve(built, settings)
+    outcome = solve(built, settings, hint=hint)
     facts = SolverFacts(ortools_version, settings.workers_for(built), settings.time_limit,
                         settings.random_seed, build_time, outcome.solve_time,
                         tuple(outcome.stages))
     result = Result(s, data, outcome.status, outcome.allocation, facts, source=where,
                     tie=outcome.tie, tie_checked=outcome.tie_checked, values=outcome.values)
-    if outcome.status == Status.INFEASIBLE:
+    if outcome.status == Status.INFEASIBLE and settings.explain_conflicts:
         core = infeasible_core(build_model(data, explain=True), settings)
         if core:
-            result.conflicts = [conflict_from_core(data, core)]
-    if result.conflicts and settings.repairs:
-        result.conflicts = [with_repairs(s, c, settings) for c in result.conflicts]
+            result.conflicts = _repaired(s, [conflict_from_core(data, core)], settings)
     if outcome.allocation is not None:
         result.verification = check(s, outcome.allocation)
     return result
+
+
+def feasible(s: Scenario, settings: SolveSettings) -> bool | None:
+    """Whether every rule of ``s`` can hold at once (None: undecided within the time limit)."""
+    r = allocate(s, replace(settings, feasibility_only=True, repairs=False,
+                            explain_conflicts=False, detect_ties=False))
+    if r.allocation is not None:
+        return True
+    return False if r.status == Status.INFEASIBLE else None
+
+
+def _repaired(s: Scenario, conflicts: list[Conflict], settings: SolveSettings) -> list[Conflict]:
+    """``conflicts`` with the smallest single changes that resolve each, as its fix, when
+    ``settings`` ask for repairs."""
+    if not settings.repairs:
+        return conflicts
+    quick = replace(settings, time_limit=min(settings.time_limit, REPAIR_TIME_LIMIT))
+    out = []
+    for conflict in conflicts:
+        repairs = find_repairs(s, list(conflict.rules), lambda variant: feasible(variant, quick))
+        out.append(conflict if not repairs else replace(
+            conflict, fix="; or ".join(r.text for r in repairs), repairs=tuple(repairs)))
+    return out

@@ -9,91 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from allocator.engine.caseload import ModelData
+import pandas as pd
+
+from allocator.engine.caseload import CentralNeed, ModelData
+from allocator.engine.display import result_html, result_repr
+from allocator.engine.types import (
+    Allocation,
+    Conflict,
+    SolverFacts,
+    Status,
+    Tie,
+    Verification,
+)
 from allocator.scenario.schema import Scenario
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from allocator.engine.verify import Verification
-
-
-class Status(StrEnum):
-    """Outcome of an allocation run (the ``status`` of summary.json)."""
-
-    OPTIMAL = "OPTIMAL"
-    """Proven optimal for every objective stage."""
-    FEASIBLE = "FEASIBLE"
-    """A valid allocation, but the time limit stopped the proof; see the gap."""
-    INFEASIBLE = "INFEASIBLE"
-    """The rules cannot all hold; see the conflicts."""
-    INVALID = "INVALID"
-    """The scenario file is not valid."""
-    UNKNOWN = "UNKNOWN"
-    """The time limit ran out before any allocation was found."""
-
-
-@dataclass(frozen=True)
-class StageFacts:
-    """One lexicographic objective stage as the solver ran it.
-
-    ``objective`` and ``bound`` are in the model's integer scale (1/DEV_SCALE units for
-    the deviation stages).
-    """
-
-    name: str
-    status: str
-    objective: int | None
-    bound: int | None
-    wall_time: float
-    deterministic_time: float
-    workers: int
-
-
-@dataclass(frozen=True)
-class SolverFacts:
-    """What the solver did: versions, parameters and timings [s]."""
-
-    ortools_version: str
-    workers: int
-    time_limit: float
-    random_seed: int
-    build_time: float
-    solve_time: float
-    stages: tuple[StageFacts, ...] = ()
-
-
-@dataclass(frozen=True)
-class Allocation:
-    """An allocation in whole units of the granularity.
-
-    ``cells[(municipality, office, line)]`` and ``central[(service, office)]`` [units];
-    zero cells may be omitted.
-    """
-
-    granularity: Fraction
-    cells: dict[tuple[str, str, str], int]
-    central: dict[tuple[str, str], int]
-
-    @property
-    def total_units(self) -> int:
-        """Everything allocated [units]."""
-        return sum(self.cells.values()) + sum(self.central.values())
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A set of rules that cannot all hold, with the numbers that show why."""
-
-    rules: tuple[str, ...]
-    message: str
-    fix: str | None = None
-    repairs: tuple[Any, ...] = ()
-    """allocator.engine.repair.Repair objects: single changes that each resolve the conflict."""
+__all__ = ["Allocation", "Conflict", "Result", "SolverFacts", "Status", "decimal_places",
+           "to_decimal"]
 
 
 @dataclass
@@ -113,8 +47,8 @@ class Result:
     conflicts: list[Conflict] = field(default_factory=list)
     source: str | None = None
     """The scenario file the result came from, when it came from one."""
-    tie: Any = None
-    """allocator.engine.solve.Tie when an equally good allocation exists (broken by tie_break)."""
+    tie: Tie | None = None
+    """Set when an equally good allocation exists (broken by the tie_break stage)."""
     tie_checked: bool = False
     """Whether the search for an equally good allocation ran and was decided."""
     values: dict[str, int] = field(default_factory=dict)
@@ -143,8 +77,6 @@ class Result:
         Columns: area, municipality, office, service_line, units [units], htv [HTV].
         Rows for every allowed combination, zeros included, in file order.
         """
-        import pandas as pd
-
         d = self.data
         cells = self.allocation.cells if self.allocation else {}
         rows = [
@@ -164,8 +96,6 @@ class Result:
 
     def central_frame(self) -> pd.DataFrame:
         """Central services: service, label, office, units, htv, and how the size was set."""
-        import pandas as pd
-
         central = self.allocation.central if self.allocation else {}
         rows = []
         for c in self.data.central:
@@ -185,8 +115,6 @@ class Result:
         Columns: area, municipality, service_line, demand_share [0-1], target_htv [HTV, exact
         quota as float], htv [HTV], deviation_htv [HTV, allocated − target].
         """
-        import pandas as pd
-
         d = self.data
         got = self._cell_units()
         rows = []
@@ -215,21 +143,21 @@ class Result:
         target_htv (caseload-proportional customer service), unemployed [persons],
         unemployed_per_htv [persons/HTV], with a final 'Total' row.
         """
-        import pandas as pd
-
         d = self.data
         got = self._cell_units()
         central_by_office: dict[str, int] = {}
         for (_, o), u in (self.allocation.central if self.allocation else {}).items():
             central_by_office[o] = central_by_office.get(o, 0) + u
         unemployed = d.features.get("unemployed", {})
+        customer_units = (self.allocation.area_units(d.area_of, d.areas)
+                          if self.allocation is not None else dict.fromkeys(d.areas, 0))
         rows = []
         for area in d.areas:
             members = [m for m in d.municipalities if d.area_of[m] == area]
             row: dict[str, Any] = {"area": area}
             for ln in d.lines:
                 row[ln] = sum(got.get((m, ln), 0) for m in members)
-            row["customer"] = sum(row[ln] for ln in d.lines)
+            row["customer"] = customer_units[area]
             row["central"] = sum(u for o, u in central_by_office.items()
                                  if d.office(o).area == area)
             row["target"] = sum((d.target[(m, ln)] for m in members for ln in d.lines), Fraction(0))
@@ -260,8 +188,6 @@ class Result:
 
         Shares are fractions of the customer-service HTV.
         """
-        import pandas as pd
-
         d = self.data
         got = self._cell_units()
         rows = []
@@ -280,8 +206,6 @@ class Result:
 
     def office_frame(self) -> pd.DataFrame:
         """Per office: customer-service HTV per line, central HTV, total, min and max [HTV]."""
-        import pandas as pd
-
         d = self.data
         cells = self.allocation.cells if self.allocation else {}
         central = self.allocation.central if self.allocation else {}
@@ -316,8 +240,6 @@ class Result:
         >>> round(float(wide["customer_htv"].sum()), 2)
         27.52
         """
-        import pandas as pd
-
         keys = ["area", "office", "municipality"]
         long = self.allocation_frame()
         rows = list(dict.fromkeys(zip(long["area"], long["office"], long["municipality"],
@@ -332,22 +254,15 @@ class Result:
     # --- display ---------------------------------------------------------------------------
     def __repr__(self) -> str:
         """One line: scenario, status, verifier verdict and total [HTV] (not every field)."""
-        from allocator.engine.display import result_repr
-
         return result_repr(self)
 
     def _repr_html_(self) -> str:
         """Jupyter's view: verdicts and HTV by area × service line (see allocator.engine.display)."""
-        from allocator.engine.display import result_html
-
         return result_html(self)
 
     # --- helpers ---------------------------------------------------------------------------
     def _cell_units(self) -> dict[tuple[str, str], int]:
-        out: dict[tuple[str, str], int] = {}
-        for (m, _, ln), u in (self.allocation.cells if self.allocation else {}).items():
-            out[(m, ln)] = out.get((m, ln), 0) + u
-        return out
+        return self.allocation.cell_units() if self.allocation is not None else {}
 
     def _digits(self) -> int:
         return decimal_places(self.data.granularity)
@@ -358,8 +273,8 @@ class Result:
 
 
 
-def _central_basis(c: Any) -> str:
-    if c.driven_by is not None:
+def _central_basis(c: CentralNeed) -> str:
+    if c.driven_by is not None and c.persons is not None and c.persons_per_htv is not None:
         return f"{float(c.persons):g} {c.driven_by} / {float(c.persons_per_htv):g} per HTV"
     return "fixed"
 

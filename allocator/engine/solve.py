@@ -16,20 +16,11 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from allocator.engine.caseload import DEV_SCALE
-from allocator.engine.flow import FlowStart
+from allocator.engine.flow import FlowStart, flow_start
 from allocator.engine.model import BuiltModel, add_spread_term, add_total_deviation_term
-from allocator.engine.result import Allocation, StageFacts, Status
+from allocator.engine.objectives import STAGES, priced, stage_term, stages_for
+from allocator.engine.types import Allocation, StageFacts, Status, Tie
 
-#: Objective stages in lexicographic order.
-STAGES = ("max_deviation", "total_deviation", "spread", "tie_break")
-#: With a price on moving today's staff, deviation and moves are traded first.
-PRICED_STAGES = ("total_deviation", "max_deviation", "spread", "tie_break")
-
-
-def stages_for(built: BuiltModel) -> tuple[str, ...]:
-    """The lexicographic order of the objective stages for ``built``."""
-    c = built.data.continuity
-    return PRICED_STAGES if c is not None and c.move_weight > 0 else STAGES
 #: Models with more allocation variables than this search with several workers.
 PARALLEL_ABOVE = 3000
 #: Deterministic time for the assumption-based first guess at a conflict; the deletion
@@ -54,6 +45,10 @@ class SolveSettings:
     """Check whether another allocation is equally good, to report a broken tie."""
     flow_start: bool = True
     """Start from the network-flow optimum (allocator.engine.flow) when the scenario allows."""
+    explain_conflicts: bool = True
+    """When the solver proves the rules infeasible, find a minimal set of conflicting rules."""
+    feasibility_only: bool = False
+    """Only decide whether the rules can all hold: one solve without an objective."""
 
     def workers_for(self, built: BuiltModel) -> int:
         """The worker count to use: as set, or 1 for small models and every core for large."""
@@ -62,30 +57,6 @@ class SolveSettings:
         if len(built.x) <= PARALLEL_ABOVE:
             return 1
         return max(1, min(os.cpu_count() or 1, 8))
-
-
-@dataclass(frozen=True)
-class Tie:
-    """Another allocation equals the chosen one on every deviation stage.
-
-    ``cells`` are the (municipality, line) cells where the alternative differs; empty when
-    it differs only in which office serves a municipality.
-    """
-
-    cells: tuple[tuple[str, str], ...]
-    offices: bool
-
-    def describe(self) -> str:
-        """The tie in words, with how it was broken."""
-        if self.cells:
-            where = ", ".join(f"{m}/{ln}" for m, ln in self.cells[:6])
-            more = f" and {len(self.cells) - 6} more" if len(self.cells) > 6 else ""
-            what = f"another allocation is exactly as good but differs in {where}{more}"
-        else:
-            what = ("another allocation is exactly as good, differing only in which office "
-                    "serves a municipality")
-        return (f"{what}; the tie was broken by the tie_break rule: serve each municipality "
-                "from an office in it where one exists, then prefer cells earlier in file order")
 
 
 @dataclass
@@ -126,9 +97,7 @@ def _values(built: BuiltModel, allocation: Allocation,
             solver: cp_model.CpSolver | None) -> dict[str, int]:
     """Objective terms recomputed from the allocation itself [1/DEV_SCALE units]."""
     d = built.data
-    y: dict[tuple[str, str], int] = {}
-    for (m, _, line), units in allocation.cells.items():
-        y[(m, line)] = y.get((m, line), 0) + units
+    y = allocation.cell_units()
     devs = [abs(DEV_SCALE * y.get(c, 0) - d.target_scaled(c)) for c in d.cells]
     values = {"max_deviation": max(devs, default=0), "total_deviation": sum(devs),
               "moves": 0}
@@ -181,16 +150,17 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     """
     settings = settings or SolveSettings()
     begin = time.perf_counter()
+    if settings.feasibility_only:
+        outcome = feasibility(built, settings)
+        outcome.solve_time = time.perf_counter() - begin
+        return outcome
     if built.explain:
         model = _with_rules(built, list(built.literals) if rules_on is None else rules_on)
     else:
         model = built.model.clone()
     custom = stages is not None
     start = None
-    if settings.flow_start and not custom and (built.data.continuity is None
-                                               or built.data.continuity.move_weight == 0):
-        from allocator.engine.flow import flow_start
-
+    if settings.flow_start and not custom and not priced(built.data):
         start = flow_start(built.data)
     seed = hint or (Allocation(built.data.granularity, start.cells, start.central)
                     if start else None)
@@ -199,7 +169,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     workers = settings.workers_for(built)
     used = 0.0
     outcome = SolveOutcome(Status.OPTIMAL, None)
-    order = stages if stages is not None else stages_for(built)
+    order = stages if stages is not None else stages_for(built.data)
     held: dict[str, int] = {}
     for stage in order:
         stage_workers = 1 if stage == "tie_break" else workers
@@ -209,7 +179,9 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         elif stage == "total_deviation" and "max_deviation" in held and not custom:
             objective = add_total_deviation_term(model, built, held["max_deviation"])
         else:
-            objective = built.objectives[stage]
+            objective = built.objectives[stage if custom else stage_term(built.data, stage)]
+        term = None if custom or stage_term(built.data, stage) == stage else stage_term(
+            built.data, stage)
         claim = _start_value(start, stage, held)
         if claim is not None:
             proven, spent = _prove_bound(model, objective, claim, settings, stage_workers,
@@ -218,7 +190,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
             if proven:
                 assert start is not None
                 outcome.stages.append(StageFacts(stage, "OPTIMAL", claim, claim, spent.wall_time,
-                                                 spent.deterministic_time, stage_workers))
+                                                 spent.deterministic_time, stage_workers, term))
                 held[stage] = claim
                 model.add(objective <= claim)
                 outcome.allocation = Allocation(built.data.granularity, dict(start.cells),
@@ -245,6 +217,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
             wall_time=solver.wall_time,
             deterministic_time=solver.deterministic_time,
             workers=stage_workers,
+            term=term,
         ))
         if code == cp_model.INFEASIBLE:
             if outcome.allocation is None:
@@ -386,13 +359,17 @@ def find_tie(model: cp_model.CpModel, built: BuiltModel, allocation: Allocation,
     return None, code == cp_model.INFEASIBLE
 
 
-def feasible(built: BuiltModel, settings: SolveSettings) -> bool | None:
-    """Whether every rule of ``built`` can hold (no objective); None if undecided in time."""
+def feasibility(built: BuiltModel, settings: SolveSettings) -> SolveOutcome:
+    """Whether every rule of ``built`` can hold: one solve with no objective and one worker.
+
+    The outcome is FEASIBLE with some allocation that obeys every rule, INFEASIBLE, or
+    UNKNOWN when the time limit decides nothing.
+    """
     solver = _solver(settings, 1, settings.time_limit)
     code = solver.solve(built.model.clone())
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return True
-    return False if code == cp_model.INFEASIBLE else None
+        return SolveOutcome(Status.FEASIBLE, _allocation(built, solver))
+    return SolveOutcome(Status.INFEASIBLE if code == cp_model.INFEASIBLE else Status.UNKNOWN, None)
 
 
 def _with_rules(built: BuiltModel, labels: list[str]) -> cp_model.CpModel:

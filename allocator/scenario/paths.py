@@ -130,6 +130,14 @@ def _under(where: Mapping[str, T], step: str) -> dict[str, T]:
     return out
 
 
+def item_path(what: str, index: int, name: str | None, by_name: bool = True) -> str:
+    """The path of a list item: ``what.name`` when the name can be written in a path (and
+    ``by_name``), else ``what[index]``: ``offices.Parkano office`` or ``offices[1]``."""
+    if by_name and name is not None and not re.search(r"[.\[\]]", name):
+        return f"{what}.{name}"
+    return f"{what}[{index}]"
+
+
 def _step(node: Any, part: str, path: str) -> tuple[Any, Any]:
     """The container and key that ``part`` addresses inside ``node``."""
     match = _INDEX.match(part)

@@ -1,0 +1,165 @@
+"""Monte Carlo: the allocation over random draws of the caseload, and how stable each area is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from allocator.analysis.executor import map_jobs
+from allocator.analysis.inputs import tidy
+from allocator.analysis.points import (
+    Point,
+    RunOptions,
+    as_float,
+    evaluate,
+    footer,
+    require_allocation,
+    resolved,
+    solve_base,
+)
+from allocator.engine.types import Allocation
+from allocator.errors import Problem, ScenarioError
+from allocator.scenario.paths import item_path
+from allocator.scenario.schema import Scenario
+
+#: Monte Carlo runs per job.
+BLOCK = 5
+
+
+def parse_uncertainty(spec: str) -> tuple[str, float]:
+    """``poisson`` or ``uniform:W`` (±W relative, 0 < W <= 1) -> (model, W).
+
+    Raises ScenarioError naming ``--model`` when malformed.
+    """
+    name, _, width = spec.partition(":")
+    if name == "poisson" and not width:
+        return "poisson", 0.0
+    if name == "uniform":
+        try:
+            w = float(width)
+        except ValueError:
+            w = float("nan")
+        if 0 < w <= 1:
+            return "uniform", w
+    raise ScenarioError([Problem("", f"'{spec}' is not an uncertainty model: use 'poisson' or "
+                                     "'uniform:W' with 0 < W <= 1 (e.g. uniform:0.1 = ±10 %)",
+                                 "--model")])
+
+
+def count_features(s: Scenario) -> list[str]:
+    """Caseload features that are counts: whole numbers in every municipality.
+
+    Rates and shares (e.g. inflow_over_3m_share) are not drawn; derived features follow
+    the drawn counts.
+    """
+    return [f for f in s.municipalities[0].caseload
+            if all(float(m.caseload[f]).is_integer() for m in s.municipalities)]
+
+
+def draw_caseload(s: Scenario, model: str, seed: int, run: int,
+                  features: Sequence[str] | None = None) -> dict[str, float]:
+    """Run ``run``'s caseload draw as dotted-path changes [persons].
+
+    ``poisson``: each count drawn from Poisson(mean = its value); ``uniform:W``: each count
+    times a uniform factor in [1 − W, 1 + W], rounded to whole persons (halves to even).
+    Each run has its own random stream (seed, run), so a run's draw does not depend on
+    how many runs there are or which process draws it.
+    """
+    kind, width = parse_uncertainty(model)
+    rng = np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(run,)))
+    chosen = count_features(s) if features is None else list(features)
+    out: dict[str, float] = {}
+    for i, m in enumerate(s.municipalities):
+        at = item_path("municipalities", i, m.name)
+        for f in chosen:
+            value = m.caseload[f]
+            if kind == "poisson":
+                drawn = float(rng.poisson(value))
+            else:
+                drawn = float(round(value * rng.uniform(1 - width, 1 + width)))
+            out[f"{at}.caseload.{f}"] = drawn
+    return out
+
+
+@dataclass(frozen=True)
+class _Draws:
+    scenario: Scenario
+    model: str
+    seed: int
+    runs: tuple[int, ...]
+    hint: Allocation | None
+    time_limit: float | None
+
+
+def _run_draws(job: _Draws) -> list[Point]:
+    features = count_features(job.scenario)
+    return [replace(evaluate(job.scenario,
+                             draw_caseload(job.scenario, job.model, job.seed, run, features),
+                             job.hint, job.time_limit), allocation=None)
+            for run in job.runs]
+
+
+def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", seed: int = 0,
+                options: RunOptions | None = None) -> pd.DataFrame:
+    """Allocate ``runs`` caseload draws (see :func:`draw_caseload`); one row per run and area.
+
+    Columns: run, area, htv [customer-service HTV], base_htv [HTV], change_htv [HTV],
+    status, verified. The same seed gives the same frame whatever the executor.
+    Raises InfeasibleError when the unchanged scenario has no allocation.
+    """
+    options = resolved(options, "monte_carlo")
+    parse_uncertainty(model)
+    if runs < 1:
+        raise ValueError("runs must be >= 1")
+    base = require_allocation(solve_base(scenario, options), scenario)
+    hint = base.allocation if options.hints else None
+    jobs = [_Draws(scenario, model, seed, tuple(range(start, min(start + BLOCK, runs))), hint,
+                   options.time_limit) for start in range(0, runs, BLOCK)]
+    progress = options.progress
+    on_done = (lambda r: progress(len(r))) if progress is not None else None
+    done = map_jobs(_run_draws, jobs, options.executor, options.processes, on_done,
+                    scheduler=options.scheduler)
+    rows = []
+    for job, points in zip(jobs, done, strict=True):
+        for run, p in zip(job.runs, points, strict=True):
+            for area, before in base.area_htv.items():
+                htv = as_float(p.area_htv.get(area))
+                rows.append({"run": run, "area": area, "htv": htv, "base_htv": float(before),
+                             "change_htv": tidy(htv - float(before)), "status": p.status,
+                             "verified": p.verified})
+    frame = pd.DataFrame(rows)
+    frame.attrs.update(analysis="monte_carlo", scenario=scenario.name, runs=runs, model=model,
+                       seed=seed, areas=[a.name for a in scenario.areas],
+                       footer=footer(scenario, f"Monte Carlo {runs} runs, caseload ~ {model}, "
+                                      f"seed {seed}", options.time_limit))
+    return frame
+
+
+def stability(frame: pd.DataFrame, threshold: float = 0.1) -> pd.DataFrame:
+    """Per area, the spread of a Monte Carlo frame and how often the area moved.
+
+    ``moved_share``: the share of runs with an allocation in which the area's HTV differs
+    from the base by more than ``threshold`` [HTV]. Columns: area, base_htv, runs,
+    runs_without_allocation, mean_htv, sd_htv, min_htv, p05_htv, median_htv, p95_htv,
+    max_htv, moved_share, threshold_htv.
+    """
+    rows = []
+    for area, group in frame.groupby("area", sort=False):
+        ok = group.dropna(subset=["htv"])
+        htv = ok["htv"]
+        moved = (ok["change_htv"].abs().round(9) > threshold).sum()
+        rows.append({"area": area, "base_htv": float(group["base_htv"].iloc[0]),
+                     "runs": len(group), "runs_without_allocation": len(group) - len(ok),
+                     "mean_htv": htv.mean(), "sd_htv": htv.std(ddof=1) if len(ok) > 1 else 0.0,
+                     "min_htv": htv.min(), "p05_htv": htv.quantile(0.05),
+                     "median_htv": htv.median(), "p95_htv": htv.quantile(0.95),
+                     "max_htv": htv.max(),
+                     "moved_share": float(moved / len(ok)) if len(ok) else float("nan"),
+                     "threshold_htv": threshold})
+    out = pd.DataFrame(rows)
+    out.attrs.update(frame.attrs)
+    out.attrs["threshold"] = threshold
+    return out
