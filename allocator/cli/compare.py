@@ -11,9 +11,6 @@ from typing import Any
 
 import click
 
-#: Files ``allocate compare`` writes, besides the charts of allocator.charts.compare.CHARTS.
-TABLES = ("comparison.csv", "scenarios.csv", "line_shares.csv", "unemployed_per_htv.csv")
-
 
 def unique_files(files: tuple[Path, ...]) -> list[Path]:
     """The files in the order given, each once (the same file by another path counts too)."""
@@ -81,6 +78,7 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
     loaded = load_all_or_exit(scenarios, as_json)
 
     from allocator.engine.pipeline import allocate, settings_for
+    from allocator.reports.comparison_files import comparison_json, write_comparison
 
     results = [allocate(s, settings_for(s), source=f) for f, s in loaded]
     written = write_comparison(results, out_dir, lang)
@@ -104,53 +102,3 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
         click.echo(f"error: no verified allocation for {names}", err=True)
         sys.exit(EXIT_INFEASIBLE)
 
-
-def write_comparison(results: list[Any], out_dir: Path, lang: str = "en") -> list[Path]:
-    """Write the comparison's CSV tables and charts into ``out_dir``, each atomically.
-
-    A chart that cannot be drawn (no scenario has an allocation) is not written, and a
-    stale copy of it from an earlier run is removed.
-    """
-    import io
-
-    from allocator.analysis.compare import caseload_per_htv, compare, csv_bytes, line_shares, scenarios_frame
-    from allocator.charts.compare import CHARTS
-    from allocator.reports.files import atomic_write
-
-    frames = {"comparison.csv": compare(results), "scenarios.csv": scenarios_frame(results),
-              "line_shares.csv": line_shares(results),
-              "unemployed_per_htv.csv": caseload_per_htv(results)}
-    written = []
-    for name, frame in frames.items():
-        atomic_write(out_dir / name, csv_bytes(frame))
-        written.append(out_dir / name)
-    drawable = any(r.allocation is not None for r in results)
-    for name, plot in CHARTS.items():
-        path = out_dir / name
-        if not drawable:
-            path.unlink(missing_ok=True)
-            continue
-        fig = plot(results, lang=lang)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", metadata={"Software": None})
-        atomic_write(path, buf.getvalue())
-        written.append(path)
-    return written
-
-
-def comparison_json(results: list[Any]) -> dict[str, Any]:
-    """The comparison as JSON-ready data: the four tables, NaN as null."""
-    import math
-
-    from allocator.analysis.compare import caseload_per_htv, compare, line_shares, scenarios_frame
-
-    def records(frame: Any) -> list[dict[str, Any]]:
-        return [{str(k): (None if isinstance(v, float) and math.isnan(v) else v)
-                 for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-    comparison = compare(results)
-    return {"schema_version": 1, "base": comparison.attrs["base"],
-            "scenarios": records(scenarios_frame(results)),
-            "comparison": records(comparison),
-            "line_shares": records(line_shares(results)),
-            "unemployed_per_htv": records(caseload_per_htv(results))}
