@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 if TYPE_CHECKING:
-    import pandas as pd
-    from matplotlib.figure import Figure
     from rich.console import Console
 
     from allocator.analysis.sensitivity import RunOptions
+    from allocator.reports.analysis_files import Files
     from allocator.scenario.schema import Scenario
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INVALID = 0, 1, 2
@@ -133,40 +132,13 @@ def _options(executor: str, processes: int | None, hints: bool | None, time_limi
                       time_limit=time_limit, progress=progress)
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode("utf-8")
-
-
-def _png(fig: Figure) -> bytes:
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
-
-
-def _write(out_dir: Path | None, command: str, files: dict[str, Callable[[], bytes]],
-           console: Console) -> None:
+def _write(out_dir: Path | None, command: str, files: Files, console: Console) -> None:
     """Write each file atomically into ``out_dir`` (default results/<command>/)."""
-    from allocator.reports.files import atomic_write
+    from allocator.reports.analysis_files import write_files
 
     target = out_dir if out_dir is not None else Path("results") / command
-    written = []
-    for name, make in files.items():
-        atomic_write(target / name, make())
-        written.append(target / name)
+    written = write_files(target, files)
     console.print(f"Wrote {', '.join(str(p) for p in written)}", style="dim")
-
-
-def _htv(value: float, digits: int = 2) -> str:
-    return "–" if value != value else f"{value:.{digits}f}"
-
-
-def _signed(value: float, digits: int = 2) -> str:
-    if value != value:
-        return "–"
-    text = f"{value:+.{digits}f}"
-    return text if text.strip("+-0.") else f"{0:.{digits}f}"
 
 
 def _need_allocation(run: Callable[[], Any]) -> Any:
@@ -203,8 +175,9 @@ def sweep(scenario: Path, params: tuple[str, ...], rebalance: bool, out_dir: Pat
     """
     from allocator.analysis.sensitivity import input_at, parse_param
     from allocator.analysis.sensitivity import sweep as run_sweep
-    from allocator.charts.sensitivity import plot_sweep
     from allocator.errors import ScenarioError
+    from allocator.reports.analysis_files import sweep_files
+    from allocator.reports.terminal_sensitivity import print_sweep
 
     s = _load(scenario)
     try:
@@ -218,33 +191,10 @@ def sweep(scenario: Path, params: tuple[str, ...], rebalance: bool, out_dir: Pat
         frame = run_sweep(s, parsed, rebalance,
                           _options(executor, processes, hints, time_limit, advance))
     console = _console()
-    _print_sweep(frame, console)
-    _write(out_dir, "sweep", {"sweep.csv": lambda: _csv(frame),
-                              "sweep.png": lambda: _png(plot_sweep(frame, lang=lang))}, console)
+    print_sweep(frame, console)
+    _write(out_dir, "sweep", sweep_files(frame, lang), console)
     if frame["htv"].isna().all():
         _fail(EXIT_INFEASIBLE, ["error: no point of the sweep has an allocation"])
-
-
-def _print_sweep(frame: pd.DataFrame, console: Console) -> None:
-    from rich import box
-    from rich.table import Table
-
-    areas = list(frame.attrs.get("areas", dict.fromkeys(frame["area"])))
-    for param in dict.fromkeys(frame["parameter"]):
-        part = frame[frame["parameter"] == param]
-        t = Table(title=f"Sweep of {param}: customer-service HTV by area",
-                  box=box.SIMPLE_HEAVY, title_justify="left")
-        t.add_column(param, justify="right")
-        for a in areas:
-            t.add_column(a, justify="right")
-        t.add_column("Status")
-        for value in dict.fromkeys(part["value"]):
-            rows = part[part["value"] == value].set_index("area")
-            status = str(rows["status"].iloc[0])
-            note = str(rows["message"].iloc[0])
-            shown = status if status in ("OPTIMAL",) else f"[red]{status}[/red]: {note}"
-            t.add_row(f"{value:g}", *(_htv(float(rows.loc[a, "htv"])) for a in areas), shown)
-        console.print(t)
 
 
 # --- tornado ----------------------------------------------------------------------------
@@ -270,7 +220,8 @@ def tornado(scenario: Path, change: float, inputs: tuple[str, ...], areas: tuple
     """
     from allocator.analysis.sensitivity import numeric_inputs
     from allocator.analysis.sensitivity import tornado as run_tornado
-    from allocator.charts.sensitivity import plot_tornado
+    from allocator.reports.analysis_files import tornado_files
+    from allocator.reports.terminal_sensitivity import print_tornado
 
     s = _load(scenario)
     names = [a.name for a in s.areas]
@@ -283,18 +234,8 @@ def tornado(scenario: Path, change: float, inputs: tuple[str, ...], areas: tuple
     if areas:
         frame = frame[frame["area"].isin(areas)].reset_index(drop=True)
     console = _console()
-    _print_tornado(frame, console, top, change)
-
-    def chart() -> bytes:
-        from allocator.charts.style import new_figure
-
-        if len(areas) == 1:
-            fig = new_figure()
-            return _png(plot_tornado(frame, fig.add_subplot(), lang, areas[0], top))
-        return _png(plot_tornado(frame, lang=lang, top=top))
-
-    _write(out_dir, "tornado", {"tornado.csv": lambda: _csv(frame), "tornado.png": chart},
-           console)
+    print_tornado(frame, console, top, change)
+    _write(out_dir, "tornado", tornado_files(frame, areas, top, lang), console)
 
 
 def _check_areas(areas: tuple[str, ...], names: list[str]) -> None:
@@ -302,28 +243,6 @@ def _check_areas(areas: tuple[str, ...], names: list[str]) -> None:
     if unknown:
         _fail(EXIT_INVALID, [f"error: --area: unknown area '{a}' (known: {', '.join(names)})"
                              for a in unknown])
-
-
-def _print_tornado(frame: pd.DataFrame, console: Console, top: int, change: float) -> None:
-    from rich import box
-    from rich.table import Table
-
-    pct = f"{change:g}"
-    for area in dict.fromkeys(frame["area"]):
-        rows = frame[frame["area"] == area].head(top)
-        base = float(rows["base_htv"].iloc[0])
-        t = Table(title=f"{area} ({base:.2f} HTV of customer service): inputs that move it most "
-                        f"when moved ±{pct} % [change in HTV]",
-                  box=box.SIMPLE_HEAVY, title_justify="left")
-        for name, justify in (("#", "right"), ("Input", "left"), ("Base value", "right"),
-                              (f"−{pct} %", "right"), (f"+{pct} %", "right")):
-            t.add_column(name, justify=justify)  # type: ignore[arg-type]
-        for _, r in rows.iterrows():
-            t.add_row(str(r["rank"]), str(r["label"]), f"{r['base_value']:g}",
-                      _signed(r["low_change_htv"]) if r["low_status"] != "INVALID"
-                      else "invalid", _signed(r["high_change_htv"]) if r["high_status"] !=
-                      "INVALID" else "invalid")
-        console.print(t)
 
 
 # --- tipping points ---------------------------------------------------------------------
@@ -354,7 +273,8 @@ def tipping(scenario: Path, inputs: tuple[str, ...], areas: tuple[str, ...], max
     and tipping.png.
     """
     from allocator.analysis.sensitivity import numeric_inputs, tipping_points
-    from allocator.charts.sensitivity import plot_tipping
+    from allocator.reports.analysis_files import tipping_files
+    from allocator.reports.terminal_sensitivity import print_tipping
 
     s = _load(scenario)
     names = [a.name for a in s.areas]
@@ -365,38 +285,8 @@ def tipping(scenario: Path, inputs: tuple[str, ...], areas: tuple[str, ...], max
             s, paths, list(areas) or None, max_change / 100, steps, precision / 100,
             _options(executor, processes, hints, time_limit, advance)))
     console = _console()
-    _print_tipping(frame, console, s.granularity)
-
-    def chart() -> bytes:
-        from allocator.charts.style import new_figure
-
-        if len(areas) == 1:
-            fig = new_figure()
-            return _png(plot_tipping(frame, fig.add_subplot(), lang, areas[0]))
-        return _png(plot_tipping(frame, lang=lang))
-
-    _write(out_dir, "tipping", {"tipping.csv": lambda: _csv(frame), "tipping.png": chart}, console)
-
-
-def _print_tipping(frame: pd.DataFrame, console: Console, granularity: float) -> None:
-    from rich import box
-    from rich.table import Table
-
-    t = Table(title=f"Tipping points: the smallest relative change of an input that moves an "
-                    f"area's customer-service HTV by at least {granularity:g} HTV",
-              box=box.SIMPLE_HEAVY, title_justify="left")
-    for name, justify in (("Area", "left"), ("Input", "left"), ("Base value", "right"),
-                          ("Down", "right"), ("Up", "right"), ("Note", "left")):
-        t.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for (area, _input), rows in frame.groupby(["area", "input"], sort=False):
-        by = rows.set_index("direction")
-        notes = {str(n) for n in rows["note"] if n}
-        notes |= {f"{d}: {s}" for d, s in zip(rows["direction"], rows["status"], strict=True)
-                  if s and s != "OPTIMAL"}
-        t.add_row(str(area), str(by["label"].iloc[0]), f"{by['base_value'].iloc[0]:g}",
-                  str(by.loc["down", "result"]), str(by.loc["up", "result"]),
-                  "; ".join(sorted(notes)))
-    console.print(t)
+    print_tipping(frame, console, s.granularity)
+    _write(out_dir, "tipping", tipping_files(frame, areas, lang), console)
 
 
 # --- Monte Carlo ------------------------------------------------------------------------
@@ -422,8 +312,9 @@ def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: floa
     the share of runs each area moved) and montecarlo.png (box plot).
     """
     from allocator.analysis.sensitivity import monte_carlo, parse_uncertainty, stability
-    from allocator.charts.sensitivity import plot_monte_carlo
     from allocator.errors import ScenarioError
+    from allocator.reports.analysis_files import montecarlo_files
+    from allocator.reports.terminal_sensitivity import print_stability
 
     s = _load(scenario)
     try:
@@ -435,32 +326,8 @@ def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: floa
             s, runs, model, seed, _options(executor, processes, hints, time_limit, advance)))
     summary = stability(frame, threshold)
     console = _console()
-    _print_stability(summary, console)
-    _write(out_dir, "montecarlo", {
-        "montecarlo.csv": lambda: _csv(frame),
-        "montecarlo_summary.csv": lambda: _csv(summary),
-        "montecarlo.png": lambda: _png(plot_monte_carlo(frame, lang=lang, threshold=threshold)),
-    }, console)
-
-
-def _print_stability(summary: pd.DataFrame, console: Console) -> None:
-    from rich import box
-    from rich.table import Table
-
-    a = summary.attrs
-    t = Table(title=f"Monte Carlo: {a.get('runs')} caseload draws ({a.get('model')}, seed "
-                    f"{a.get('seed')}): customer-service HTV by area",
-              box=box.SIMPLE_HEAVY, title_justify="left")
-    for name in ("Area", "Base", "Mean", "SD", "5 %", "Median", "95 %",
-                 f"Moved > {a.get('threshold', 0.1):g} HTV", "No allocation"):
-        t.add_column(name, justify="left" if name == "Area" else "right")
-    for _, r in summary.iterrows():
-        t.add_row(str(r["area"]), _htv(r["base_htv"]), _htv(r["mean_htv"]),
-                  _htv(r["sd_htv"], 3), _htv(r["p05_htv"]), _htv(r["median_htv"]),
-                  _htv(r["p95_htv"]),
-                  "–" if r["moved_share"] != r["moved_share"] else f"{r['moved_share']:.0%}",
-                  str(r["runs_without_allocation"]))
-    console.print(t)
+    print_stability(summary, console)
+    _write(out_dir, "montecarlo", montecarlo_files(frame, summary, threshold, lang), console)
 
 
 # --- robust allocation ------------------------------------------------------------------
@@ -486,8 +353,9 @@ def robust(scenarios: tuple[Path, ...], out_dir: Path | None, time_limit: float 
     robust_allocation.csv and robust.png.
     """
     from allocator.analysis.robust import robust_allocate
-    from allocator.charts.sensitivity import plot_robust
     from allocator.errors import ScenarioError
+    from allocator.reports.analysis_files import robust_files
+    from allocator.reports.terminal_sensitivity import print_robust
 
     loaded = [_load(p) for p in scenarios]
     try:
@@ -500,69 +368,9 @@ def robust(scenarios: tuple[Path, ...], out_dir: Path | None, time_limit: float 
               or [f"error: no robust allocation ({result.status})"])
     console = _console()
     regret, cross, areas = result.regret_frame(), result.cross_frame(), result.area_frame()
-    _print_robust(result, regret, cross, areas, console)
-    _write(out_dir, "robust", {
-        "robust.csv": lambda: _csv(regret),
-        "robust_cross.csv": lambda: _csv(cross),
-        "robust_by_area.csv": lambda: _csv(areas),
-        "robust_allocation.csv": lambda: _csv(result.allocation_frame()),
-        "robust.png": lambda: _png(plot_robust(areas, lang=lang)),
-    }, console)
+    print_robust(result, regret, cross, areas, console)
+    _write(out_dir, "robust", robust_files(result, regret, cross, areas, lang), console)
     if not result.verified:
         _fail(EXIT_INFEASIBLE, ["error: the robust allocation did not pass the verifier in "
                                 "every scenario"])
-
-
-def _print_robust(result: Any, regret: pd.DataFrame, cross: pd.DataFrame, areas: pd.DataFrame,
-                  console: Console) -> None:
-    from rich import box
-    from rich.table import Table
-
-    t = Table(title="Robust allocation: deviation from each scenario's caseload targets [HTV], "
-                    "against the scenario's own optimum", box=box.SIMPLE_HEAVY,
-              title_justify="left")
-    for name in ("Scenario", "Own max", "Robust max", "Regret max", "Own total", "Robust total",
-                 "Regret total", "Rules hold"):
-        t.add_column(name, justify="left" if name == "Scenario" else "right")
-    for _, r in regret.iterrows():
-        t.add_row(str(r["scenario"]), _htv(r["own_max_deviation_htv"], 4),
-                  _htv(r["robust_max_deviation_htv"], 4), _signed(r["regret_max_htv"], 4),
-                  _htv(r["own_total_deviation_htv"], 4),
-                  _htv(r["robust_total_deviation_htv"], 4), _signed(r["regret_total_htv"], 4),
-                  "yes" if r["robust_verified"] else "[red]NO[/red]")
-    console.print(t)
-
-    names = list(dict.fromkeys(cross["scenario"]))
-    c = Table(title="Each candidate allocation in every scenario: largest cell deviation [HTV]",
-              box=box.SIMPLE_HEAVY, title_justify="left")
-    c.add_column("Allocation")
-    for n in names:
-        c.add_column(f"in {n}", justify="right")
-    c.add_column("Worst", justify="right", style="bold")
-    for whose in dict.fromkeys(cross["allocation"]):
-        rows = cross[cross["allocation"] == whose].set_index("scenario")
-        cells = [_htv(rows.loc[n, "max_deviation_htv"], 4)
-                 + ("" if rows.loc[n, "rules_hold"] else " (rules broken)") for n in names]
-        label = "robust" if whose == "robust" else f"own optimum of {whose}"
-        c.add_row(label, *cells, _htv(float(rows["max_deviation_htv"].max()), 4))
-    console.print(c)
-
-    a = Table(title="Customer-service HTV by area: robust allocation and each scenario's own "
-                    "optimum", box=box.SIMPLE_HEAVY, title_justify="left")
-    a.add_column("Area")
-    a.add_column("Robust", justify="right", style="bold")
-    for n in names:
-        a.add_column(f"Own: {n}", justify="right")
-    for area in dict.fromkeys(areas["area"]):
-        rows = areas[areas["area"] == area].set_index("scenario")
-        a.add_row(str(area), _htv(float(rows["robust_htv"].iloc[0])),
-                  *(_htv(float(rows.loc[n, "own_htv"])) for n in names))
-    console.print(a)
-    proof = "proven optimal" if str(result.status) == "OPTIMAL" else str(result.status)
-    verdict = ("passed in every scenario" if result.verified
-               else "[red]FAILED in at least one scenario[/red]")
-    console.print(f"Solver: {proof} · worst cell deviation over all scenarios "
-                  f"{float(regret['robust_max_deviation_htv'].max()):.4f} HTV · "
-                  f"solve {result.solve_time:.2f} s")
-    console.print(f"Verifier: {verdict}")
 
