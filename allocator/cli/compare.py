@@ -1,52 +1,16 @@
 """``allocate compare``: several scenarios side by side, for the employment board.
 
-Only click is imported at module level, so that ``allocate --help`` stays fast; the
-library is imported inside the command.
+Only click and allocator.cli.common are imported at module level, so that ``allocate
+--help`` stays fast; the library is imported inside the command.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
-
-def unique_files(files: tuple[Path, ...]) -> list[Path]:
-    """The files in the order given, each once (the same file by another path counts too)."""
-    seen: set[Path] = set()
-    out = []
-    for f in files:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
-def load_all_or_exit(scenarios: tuple[Path, ...], as_json: bool = False) -> list[tuple[str, Any]]:
-    """Each file once, loaded; on any invalid file every problem is listed and the command
-    exits with status 2 (with ``as_json``, also an INVALID summary on stdout)."""
-    import json
-    import sys
-
-    from allocator.cli.common import EXIT_INVALID, echo_problems
-    from allocator.errors import ScenarioError
-    from allocator.scenario.loading import load_scenarios
-
-    files = unique_files(scenarios)
-    try:
-        return load_scenarios(files)
-    except ScenarioError as exc:
-        if as_json:
-            from allocator.reports.summary import problems_data
-
-            click.echo(json.dumps({"status": "INVALID", "errors": problems_data(exc.problems)},
-                                  indent=2, ensure_ascii=False))
-        bad = len({p.source for p in exc.problems})
-        click.echo(f"{bad} of {len(files)} scenario files are not valid.", err=True)
-        echo_problems(exc.problems)
-        sys.exit(EXIT_INVALID)
+from allocator.cli.common import EXIT_INFEASIBLE, load_all_or_exit
 
 
 @click.command()
@@ -71,8 +35,6 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
     import json
     import sys
     import time
-
-    from allocator.cli.common import EXIT_INFEASIBLE
 
     start = time.perf_counter()
     loaded = load_all_or_exit(scenarios, as_json)
