@@ -151,7 +151,11 @@ from allocator.cli.compare import compare  # noqa: E402
 
 main.add_command(compare)
 
-from allocator.cli.sensitivity import montecarlo, robust, sweep, tipping, tornado  # noqa: E402
+from allocator.cli.montecarlo import montecarlo  # noqa: E402
+from allocator.cli.robust import robust  # noqa: E402
+from allocator.cli.sweep import sweep  # noqa: E402
+from allocator.cli.tipping import tipping  # noqa: E402
+from allocator.cli.tornado import tornado  # noqa: E402
 
 main.add_command(sweep)
 main.add_command(tornado)
