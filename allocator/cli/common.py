@@ -8,6 +8,7 @@ inside the functions that need it.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -73,8 +74,6 @@ def unique_files(files: Iterable[Path]) -> list[Path]:
 def load_all_or_exit(scenarios: Iterable[Path], as_json: bool = False) -> list[tuple[str, Scenario]]:
     """Each file once, loaded; on any invalid file every problem is listed and the command
     exits with status 2 (with ``as_json``, also an INVALID summary on stdout)."""
-    import json
-
     from allocator.errors import ScenarioError
     from allocator.scenario.loading import load_scenarios
 

@@ -6,11 +6,14 @@ Only click and allocator.cli.common are imported at module level, so that ``allo
 
 from __future__ import annotations
 
+import json
+import sys
+import time
 from pathlib import Path
 
 import click
 
-from allocator.cli.common import EXIT_INFEASIBLE, load_all_or_exit
+from allocator.cli.common import EXIT_INFEASIBLE, load_all_or_exit, stdout_console
 
 
 @click.command()
@@ -32,10 +35,6 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
     Exit status: 0 every scenario verified; 1 some scenario has no verified
     allocation; 2 some file is invalid (every problem of every file is listed).
     """
-    import json
-    import sys
-    import time
-
     start = time.perf_counter()
     loaded = load_all_or_exit(scenarios, as_json)
 
@@ -48,13 +47,9 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
         sys.stdout.write(json.dumps(comparison_json(results), indent=2, ensure_ascii=False)
                          + "\n")
     else:
-        from rich.console import Console
-
         from allocator.reports.terminal_compare import comparison_table
 
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=120)  # files and pipes: the width of a printed page
+        console = stdout_console()
         console.print(comparison_table(results, width=console.width))
         console.print(f"{len(results)} scenarios in {time.perf_counter() - start:.2f} s. "
                       f"Wrote {', '.join(str(p) for p in written)}", style="dim")

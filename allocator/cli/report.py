@@ -8,6 +8,8 @@ matplotlib, OR-Tools and jinja2) is imported inside the command.
 from __future__ import annotations
 
 import shlex
+import sys
+import time
 from pathlib import Path
 
 import click
@@ -69,9 +71,6 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
     Exit status: 0 every scenario has a verified allocation; 1 some scenario has
     none (the pack is still written and says so); 2 invalid input (nothing written).
     """
-    import sys
-    import time
-
     from allocator.errors import ScenarioError
 
     start = time.perf_counter()
