@@ -27,9 +27,10 @@ from allocator.analysis.compare import CENTRAL, compare, line_shares, scenario_l
 from allocator.charts import compare as charts
 from allocator.charts.style import CENTRAL_COLOUR, area_style, line_style
 from allocator.cli import main
-from allocator.cli.compare import TABLES, unique_files
+from allocator.cli.common import unique_files
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.result import Result
+from allocator.reports.comparison_files import TABLES
 
 BASE = ROOT / "scenarios" / "base.yaml"
 OUTPUT_FILES = {*TABLES, *charts.CHARTS}

@@ -1,17 +1,214 @@
-"""What every command shares: exit codes and how problems with the input are printed."""
+"""What several commands share: exit codes, error messages, loading the scenario files,
+and the options, progress bar and output of the analysis commands.
+
+Only click and the standard library are imported at module level, so that every command
+module can import this one without slowing ``allocate --help``; the library is imported
+inside the functions that need it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from allocator.analysis.sensitivity import RunOptions
+    from allocator.engine.result import Conflict
+    from allocator.errors import Problem, ScenarioError
+    from allocator.reports.analysis_files import Files
+    from allocator.scenario.schema import Scenario
 
 #: Exit status: 0 done; 1 the rules cannot all hold or nothing was verified; 2 invalid input.
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INVALID = 0, 1, 2
 
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
-def echo_problems(problems: list[Any]) -> None:
-    click.echo(f"error: the scenario is not valid ({len(problems)} problem"
+
+def fail(code: int, lines: Iterable[str]) -> NoReturn:
+    """Print each line to stderr and exit with ``code``."""
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
+
+
+def echo_problems(problems: Sequence[Problem], what: str = "the scenario is not valid") -> None:
+    """Print ``what`` with the number of problems, then every problem on its own line."""
+    click.echo(f"error: {what} ({len(problems)} problem"
                f"{'s' if len(problems) != 1 else ''}):", err=True)
     for p in problems:
         click.echo(f"  {p}", err=True)
+
+
+def invalid(exc: ScenarioError, what: str = "invalid input") -> NoReturn:
+    """Print every problem of ``exc`` under ``what`` and exit with status 2."""
+    echo_problems(exc.problems, what)
+    sys.exit(EXIT_INVALID)
+
+
+def conflict_lines(conflicts: Iterable[Conflict]) -> list[str]:
+    """Each conflict as an error line, followed by its fix when one is known."""
+    return [f"error: {c.message}" + (f"\n  fix: {c.fix}" if c.fix else "") for c in conflicts]
+
+
+def unique_files(files: Iterable[Path]) -> list[Path]:
+    """The files in the order given, each once (the same file by another path counts too)."""
+    seen: set[Path] = set()
+    out = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def load_all_or_exit(scenarios: Iterable[Path], as_json: bool = False) -> list[tuple[str, Scenario]]:
+    """Each file once, loaded; on any invalid file every problem is listed and the command
+    exits with status 2 (with ``as_json``, also an INVALID summary on stdout)."""
+    from allocator.errors import ScenarioError
+    from allocator.scenario.loading import load_scenarios
+
+    files = unique_files(scenarios)
+    try:
+        return load_scenarios(files)
+    except ScenarioError as exc:
+        if as_json:
+            from allocator.reports.summary import problems_data
+
+            click.echo(json.dumps({"status": "INVALID", "errors": problems_data(exc.problems)},
+                                  indent=2, ensure_ascii=False))
+        bad = len({p.source for p in exc.problems})
+        click.echo(f"{bad} of {len(files)} scenario files are not valid.", err=True)
+        invalid(exc, "the scenario is not valid")
+
+
+def load_or_exit(path: Path) -> Scenario:
+    """The scenario at ``path``, or exit 2 with every problem located."""
+    from allocator.errors import ScenarioError
+    from allocator.scenario.loading import load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        invalid(exc, "the scenario is not valid")
+
+
+def stdout_console() -> Console:
+    """A console on stdout; files and pipes get 120 columns, wide enough for the tables."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=120)
+
+
+# --- the analysis commands: sweep, tornado, tipping, montecarlo (and robust's output) ---
+
+def _keep_scheduler(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """Keep --scheduler in the context, so every command's RunOptions can read it."""
+    ctx.meta["allocator.scheduler"] = value
+
+
+def analysis_options(f: F) -> F:
+    """Options every analysis command takes, so that they read and behave the same."""
+    options = [
+        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Folder for the CSV and PNG files [default: results/<command>/]."),
+        click.option("--executor", type=click.Choice(["local", "sequential", "dask"]),
+                     default="local", show_default=True,
+                     help="'local': a pool of processes on this machine; 'sequential': "
+                          "this process only; 'dask': an existing Dask cluster (see "
+                          "--scheduler). Results are identical."),
+        click.option("--scheduler", expose_value=False, callback=_keep_scheduler,
+                     metavar="ADDRESS",
+                     help="Address of the Dask scheduler for --executor dask, e.g. "
+                          "tcp://10.0.0.5:8786 (needs: pip install -e '.[dask]')."),
+        click.option("--processes", type=click.IntRange(min=1),
+                     help="Processes for --executor local [default: one per core]."),
+        click.option("--hints/--no-hints", default=None,
+                     help="Seed each solve with a neighbouring allocation; never changes "
+                          "the results. [default: on for sweep, tornado and tipping (about "
+                          "20 % faster on the base case), off for montecarlo (about 10 % "
+                          "slower)]"),
+        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+                     help="Deterministic time limit per solve [CP-SAT deterministic s] "
+                          "[default: the scenario's solver.time_limit]."),
+        click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True,
+                     help="Language of the chart text."),
+        click.option("--quiet", is_flag=True,
+                     help="No progress bar (it is also off when stderr is not a terminal)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def run_options(executor: str, processes: int | None, hints: bool | None,
+                time_limit: float | None, progress: Callable[[int], None] | None) -> RunOptions:
+    """The analysis's RunOptions from the command's options (and --scheduler, kept aside)."""
+    from allocator.analysis.sensitivity import RunOptions
+
+    scheduler = click.get_current_context().meta.get("allocator.scheduler")
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    return RunOptions(executor=executor, processes=processes, scheduler=scheduler, hints=hints,
+                      time_limit=time_limit, progress=progress)
+
+
+@contextmanager
+def progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, advanced by the callback; silent when quiet or not a tty."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    disable = quiet or not console.is_terminal
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                  console=console, disable=disable, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def need_allocation(run: Callable[[], T]) -> T:
+    """``run()``, turning a scenario without an allocation into exit 1 and bad input into 2."""
+    from allocator.errors import InfeasibleError, ScenarioError
+
+    try:
+        return run()
+    except ScenarioError as exc:
+        invalid(exc)
+    except InfeasibleError as exc:
+        fail(EXIT_INFEASIBLE, [f"error: {exc}"])
+
+
+def check_areas(areas: Iterable[str], names: Sequence[str]) -> None:
+    """Exit 2 naming every one of ``areas`` that is not among the scenario's ``names``."""
+    unknown = [a for a in areas if a not in names]
+    if unknown:
+        fail(EXIT_INVALID, [f"error: --area: unknown area '{a}' (known: {', '.join(names)})"
+                            for a in unknown])
+
+
+def write_and_list(out_dir: Path | None, command: str, files: Files, console: Console) -> None:
+    """Write each file atomically into ``out_dir`` (default results/<command>/), then say
+    which files were written."""
+    from allocator.reports.analysis_files import write_files
+
+    target = out_dir if out_dir is not None else Path("results") / command
+    written = write_files(target, files)
+    console.print(f"Wrote {', '.join(str(p) for p in written)}", style="dim")

@@ -1,16 +1,20 @@
 """``allocate report``: the board pack, one self-contained HTML file for the employment board.
 
-Only click is imported at module level, so that ``allocate --help`` stays fast; the
-library (allocator.reports.board_pack.build, which needs pandas, matplotlib, OR-Tools and jinja2) is
-imported inside the command.
+Only click and allocator.cli.common are imported at module level, so that ``allocate
+--help`` stays fast; the library (allocator.reports.board_pack.build, which needs pandas,
+matplotlib, OR-Tools and jinja2) is imported inside the command.
 """
 
 from __future__ import annotations
 
 import shlex
+import sys
+import time
 from pathlib import Path
 
 import click
+
+from allocator.cli.common import EXIT_INFEASIBLE, invalid, load_all_or_exit
 
 #: Default output folder of ``allocate report``.
 DEFAULT_OUT = Path("results") / "report"
@@ -67,11 +71,6 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
     Exit status: 0 every scenario has a verified allocation; 1 some scenario has
     none (the pack is still written and says so); 2 invalid input (nothing written).
     """
-    import sys
-    import time
-
-    from allocator.cli.common import EXIT_INFEASIBLE, EXIT_INVALID
-    from allocator.cli.compare import load_all_or_exit
     from allocator.errors import ScenarioError
 
     start = time.perf_counter()
@@ -93,11 +92,7 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
     try:
         check_options(base, options)
     except ScenarioError as exc:
-        click.echo(f"error: invalid option ({len(exc.problems)} problem"
-                   f"{'s' if len(exc.problems) != 1 else ''}):", err=True)
-        for p in exc.problems:
-            click.echo(f"  {p}", err=True)
-        sys.exit(EXIT_INVALID)
+        invalid(exc, "invalid option")
     command = reproducing_command([Path(f) for f, _ in loaded], out_dir, lang, runs, seed,
                                   sweep_spec or default_sweep(base), executor, processes)
     pack = build_pack(loaded, options, command)

@@ -1,0 +1,85 @@
+"""``allocate run`` (also plain ``allocate FILE``): allocate one scenario, verify it and
+write the results.
+
+Only click and allocator.cli.common are imported at module level, so that ``allocate
+--help`` stays fast; the library is imported inside the command.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from allocator.cli.common import EXIT_INFEASIBLE, conflict_lines, fail, invalid, stdout_console
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the output files [default: results/<scenario name>/].")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print summary.json to stdout instead of the tables.")
+@click.option("--no-files", is_flag=True,
+              help="Write no files (the fastest path; pairs well with --json).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              help="Deterministic time limit for the solve [CP-SAT deterministic seconds]; "
+                   "overrides the scenario's solver.time_limit.")
+@click.option("--workers", type=click.IntRange(min=0, max=64),
+              help="CP-SAT search workers (0 = by model size); overrides solver.workers.")
+@click.option("--explain", is_flag=True,
+              help="Explain every value: a waterfall per municipality × line from caseload to "
+                   "final HTV, and what each rule costs (re-solves the model a few times).")
+def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
+        time_limit: float | None, workers: int | None, explain: bool) -> None:
+    """Allocate SCENARIO (a YAML file), verify it and write the results."""
+    start = time.perf_counter()
+    from allocator.errors import ScenarioError
+    from allocator.reports.summary import invalid_summary
+    from allocator.scenario.loading import load_scenario
+
+    try:
+        s = load_scenario(scenario)
+    except ScenarioError as exc:
+        if as_json:
+            click.echo(json.dumps(invalid_summary(exc.problems, str(scenario)), indent=2,
+                                  ensure_ascii=False))
+        invalid(exc, "the scenario is not valid")
+
+    from allocator.engine.pipeline import allocate, settings_for
+    from allocator.reports.summary import build_summary
+
+    settings = settings_for(s, time_limit, workers)
+    result = allocate(s, settings, source=scenario)
+    explanation = None
+    if explain and result.allocation is not None:
+        from allocator.engine.explain import explain as explain_result
+
+        explanation = explain_result(result, settings)
+    elapsed = time.perf_counter() - start
+    summary = build_summary(result, scenario, elapsed, explanation)
+    written: list[Path] = []
+    if not no_files:
+        from allocator.reports.files import write_outputs
+
+        target = out_dir if out_dir is not None else Path("results") / s.name
+        written = write_outputs(result, target, summary, explanation=explanation)
+    if as_json:
+        from allocator.reports.files import summary_bytes
+
+        sys.stdout.write(summary_bytes(summary).decode("utf-8"))
+    else:
+        from allocator.reports.terminal import print_result
+
+        console = stdout_console()
+        print_result(result, console, time.perf_counter() - start, explanation)
+        if written:
+            console.print(f"Wrote {', '.join(str(p) for p in written)}", style="dim")
+    if result.status.value == "INFEASIBLE":
+        fail(EXIT_INFEASIBLE, conflict_lines(result.conflicts) if as_json else [])
+    if not result.verified:
+        click.echo(f"error: no verified allocation (status {result.status})", err=True)
+        sys.exit(EXIT_INFEASIBLE)

@@ -1,0 +1,65 @@
+"""``allocate sweep``: one scenario allocated along one-at-a-time sweeps of its inputs.
+
+Only click and allocator.cli.common are imported at module level, so that ``allocate
+--help`` stays fast; the analysis, its tables and files are imported inside the command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from allocator.cli.common import (
+    EXIT_INFEASIBLE,
+    analysis_options,
+    fail,
+    invalid,
+    load_or_exit,
+    progress,
+    run_options,
+    stdout_console,
+    write_and_list,
+)
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--param", "params", multiple=True, required=True,
+              metavar="PATH=START:STOP:STEP",
+              help="A numeric field by its dotted path and the values to try: a range with "
+                   "inclusive stop (total_htv=28:36:0.5) or a list (total_htv=30,32.66). "
+                   "Repeat for several one-at-a-time sweeps (not a grid).")
+@click.option("--rebalance/--no-rebalance", default=True, show_default=True,
+              help="When a line's share is swept, scale the other lines' shares in proportion "
+                   "so that the shares still sum to 1. Without it such points are invalid.")
+@analysis_options
+def sweep(scenario: Path, params: tuple[str, ...], rebalance: bool, out_dir: Path | None,
+          executor: str, processes: int | None, hints: bool | None, time_limit: float | None,
+          lang: str, quiet: bool) -> None:
+    """Allocate SCENARIO along one-at-a-time sweeps of its numeric inputs.
+
+    Writes sweep.csv (one row per parameter, value and area) and sweep.png.
+    """
+    from allocator.analysis.sensitivity import input_at, parse_param
+    from allocator.analysis.sensitivity import sweep as run_sweep
+    from allocator.errors import ScenarioError
+    from allocator.reports.analysis_files import sweep_files
+    from allocator.reports.terminal_sensitivity import print_sweep
+
+    s = load_or_exit(scenario)
+    try:
+        parsed = [parse_param(p) for p in params]
+        for path, _ in parsed:
+            input_at(s, path, "--param", need_value=False)
+    except ScenarioError as exc:
+        invalid(exc)
+    total = sum(len(v) for _, v in parsed)
+    with progress(total, "sweep", quiet) as advance:
+        frame = run_sweep(s, parsed, rebalance,
+                          run_options(executor, processes, hints, time_limit, advance))
+    console = stdout_console()
+    print_sweep(frame, console)
+    write_and_list(out_dir, "sweep", sweep_files(frame, lang), console)
+    if frame["htv"].isna().all():
+        fail(EXIT_INFEASIBLE, ["error: no point of the sweep has an allocation"])

@@ -1,0 +1,64 @@
+"""``allocate tipping``: how far each input must move before an area's HTV changes.
+
+Only click and allocator.cli.common are imported at module level, so that ``allocate
+--help`` stays fast; the analysis, its tables and files are imported inside the command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from allocator.cli.common import (
+    analysis_options,
+    check_areas,
+    load_or_exit,
+    need_allocation,
+    progress,
+    run_options,
+    stdout_console,
+    write_and_list,
+)
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--input", "inputs", multiple=True, required=True, metavar="PATH",
+              help="An input by its dotted path (repeatable), or 'all' for every numeric "
+                   "input (on the base case about 10 solves per input and direction).")
+@click.option("--area", "areas", multiple=True, help="Only these areas [default: all].")
+@click.option("--max-change", type=click.FloatRange(0, 100, min_open=True, max_open=True),
+              default=50.0, show_default=True,
+              help="Largest relative change searched, each way [%].")
+@click.option("--steps", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Equal steps of the first scan up to --max-change.")
+@click.option("--precision", type=click.FloatRange(min=0, min_open=True), default=0.1,
+              show_default=True,
+              help="Bisection stops when the bracket is this narrow [percentage points].")
+@analysis_options
+def tipping(scenario: Path, inputs: tuple[str, ...], areas: tuple[str, ...], max_change: float,
+            steps: int, precision: float, out_dir: Path | None, executor: str,
+            processes: int | None, hints: bool | None, time_limit: float | None, lang: str,
+            quiet: bool) -> None:
+    """How far each input must move, up and down, before an area's HTV changes by a unit.
+
+    Scans each input in --steps steps up to ±--max-change %, then bisects the first step
+    that moves the area until the bracket is at most --precision wide. Writes tipping.csv
+    and tipping.png.
+    """
+    from allocator.analysis.sensitivity import numeric_inputs, tipping_points
+    from allocator.reports.analysis_files import tipping_files
+    from allocator.reports.terminal_sensitivity import print_tipping
+
+    s = load_or_exit(scenario)
+    names = [a.name for a in s.areas]
+    check_areas(areas, names)
+    paths = [i.path for i in numeric_inputs(s)] if "all" in inputs else list(inputs)
+    with progress(2 * len(paths), "tipping points", quiet) as advance:
+        frame = need_allocation(lambda: tipping_points(
+            s, paths, list(areas) or None, max_change / 100, steps, precision / 100,
+            run_options(executor, processes, hints, time_limit, advance)))
+    console = stdout_console()
+    print_tipping(frame, console, s.granularity)
+    write_and_list(out_dir, "tipping", tipping_files(frame, areas, lang), console)

@@ -1,0 +1,95 @@
+"""Sensitivity and robust results -> their CSV and PNG files, written atomically.
+
+Each ``*_files`` function names the files one analysis writes and how to make each; the
+bytes are made only when the file is written, in order, so that a chart that fails to
+draw still leaves the tables written before it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from allocator.analysis.robust import RobustResult
+from allocator.charts.sensitivity import plot_monte_carlo, plot_robust, plot_sweep, plot_tipping, plot_tornado
+from allocator.charts.style import new_figure
+from allocator.reports.files import atomic_write
+
+#: File name -> how to make its bytes.
+Files = dict[str, Callable[[], bytes]]
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A result frame as UTF-8 CSV, floats at ten significant digits."""
+    text: str = frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return text.encode("utf-8")
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """A Figure as PNG without the Software tag, so equal charts give equal bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def write_files(target: Path, files: Files) -> list[Path]:
+    """Make and write each file atomically into ``target``, in order; the paths written."""
+    written = []
+    for name, make in files.items():
+        atomic_write(target / name, make())
+        written.append(target / name)
+    return written
+
+
+def sweep_files(frame: pd.DataFrame, lang: str) -> Files:
+    """sweep.csv (one row per parameter, value and area) and sweep.png."""
+    return {"sweep.csv": lambda: csv_bytes(frame),
+            "sweep.png": lambda: png_bytes(plot_sweep(frame, lang=lang))}
+
+
+def tornado_files(frame: pd.DataFrame, areas: Sequence[str], top: int, lang: str) -> Files:
+    """tornado.csv and tornado.png; with exactly one of ``areas``, the chart is that area's."""
+    def chart() -> bytes:
+        if len(areas) == 1:
+            fig = new_figure()
+            return png_bytes(plot_tornado(frame, fig.add_subplot(), lang, areas[0], top))
+        return png_bytes(plot_tornado(frame, lang=lang, top=top))
+
+    return {"tornado.csv": lambda: csv_bytes(frame), "tornado.png": chart}
+
+
+def tipping_files(frame: pd.DataFrame, areas: Sequence[str], lang: str) -> Files:
+    """tipping.csv and tipping.png; with exactly one of ``areas``, the chart is that area's."""
+    def chart() -> bytes:
+        if len(areas) == 1:
+            fig = new_figure()
+            return png_bytes(plot_tipping(frame, fig.add_subplot(), lang, areas[0]))
+        return png_bytes(plot_tipping(frame, lang=lang))
+
+    return {"tipping.csv": lambda: csv_bytes(frame), "tipping.png": chart}
+
+
+def montecarlo_files(frame: pd.DataFrame, summary: pd.DataFrame, threshold: float,
+                     lang: str) -> Files:
+    """montecarlo.csv (one row per run and area), montecarlo_summary.csv and the box plot."""
+    return {
+        "montecarlo.csv": lambda: csv_bytes(frame),
+        "montecarlo_summary.csv": lambda: csv_bytes(summary),
+        "montecarlo.png": lambda: png_bytes(plot_monte_carlo(frame, lang=lang, threshold=threshold)),
+    }
+
+
+def robust_files(result: RobustResult, regret: pd.DataFrame, cross: pd.DataFrame,
+                 areas: pd.DataFrame, lang: str) -> Files:
+    """The robust allocation's regret, cross-check, by-area and allocation tables and chart."""
+    return {
+        "robust.csv": lambda: csv_bytes(regret),
+        "robust_cross.csv": lambda: csv_bytes(cross),
+        "robust_by_area.csv": lambda: csv_bytes(areas),
+        "robust_allocation.csv": lambda: csv_bytes(result.allocation_frame()),
+        "robust.png": lambda: png_bytes(plot_robust(areas, lang=lang)),
+    }

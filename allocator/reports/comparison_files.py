@@ -1,0 +1,65 @@
+"""Several results -> the comparison's files (CSV tables, PNG charts) and its JSON form.
+
+``allocate compare`` writes these; they live here, beside the other reports, so that the
+command only reads its options and exits, and a notebook can write the same files.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from allocator.analysis.compare import caseload_per_htv, compare, csv_bytes, line_shares, scenarios_frame
+from allocator.charts.compare import CHARTS
+from allocator.engine.result import Result
+from allocator.reports.files import atomic_write
+
+#: Files the comparison writes, besides the charts of allocator.charts.compare.CHARTS.
+TABLES = ("comparison.csv", "scenarios.csv", "line_shares.csv", "unemployed_per_htv.csv")
+
+
+def write_comparison(results: Sequence[Result], out_dir: Path, lang: str = "en") -> list[Path]:
+    """Write the comparison's CSV tables and charts into ``out_dir``, each atomically.
+
+    A chart that cannot be drawn (no scenario has an allocation) is not written, and a
+    stale copy of it from an earlier run is removed.
+    """
+    frames = dict(zip(TABLES, (compare(results), scenarios_frame(results), line_shares(results),
+                               caseload_per_htv(results)), strict=True))
+    written = []
+    for name, frame in frames.items():
+        atomic_write(out_dir / name, csv_bytes(frame))
+        written.append(out_dir / name)
+    drawable = any(r.allocation is not None for r in results)
+    for name, plot in CHARTS.items():
+        path = out_dir / name
+        if not drawable:
+            path.unlink(missing_ok=True)
+            continue
+        fig = plot(results, lang=lang)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", metadata={"Software": None})
+        atomic_write(path, buf.getvalue())
+        written.append(path)
+    return written
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts, NaN as None, so that the JSON is strict."""
+    return [{str(k): (None if isinstance(v, float) and math.isnan(v) else v)
+             for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def comparison_json(results: Sequence[Result]) -> dict[str, Any]:
+    """The comparison as JSON-ready data: the four tables, NaN as null."""
+    comparison = compare(results)
+    return {"schema_version": 1, "base": comparison.attrs["base"],
+            "scenarios": _records(scenarios_frame(results)),
+            "comparison": _records(comparison),
+            "line_shares": _records(line_shares(results)),
+            "unemployed_per_htv": _records(caseload_per_htv(results))}

@@ -1,0 +1,157 @@
+"""Sensitivity and robust results -> rich tables on the terminal.
+
+One function per analysis of allocator.analysis.sensitivity and allocator.analysis.robust,
+each printing what its command shows, so that the commands only read options and exit.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from allocator.analysis.robust import RobustResult
+
+
+def htv(value: float, digits: int = 2) -> str:
+    """An HTV figure at ``digits`` decimals; a missing value (NaN) as a dash."""
+    return "–" if value != value else f"{value:.{digits}f}"
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """A change with its sign; one that rounds to zero without a sign, NaN as a dash."""
+    if value != value:
+        return "–"
+    text = f"{value:+.{digits}f}"
+    return text if text.strip("+-0.") else f"{0:.{digits}f}"
+
+
+def print_sweep(frame: pd.DataFrame, console: Console) -> None:
+    """One table per swept parameter: each value's HTV by area and the solve's status."""
+    areas = list(frame.attrs.get("areas", dict.fromkeys(frame["area"])))
+    for param in dict.fromkeys(frame["parameter"]):
+        part = frame[frame["parameter"] == param]
+        t = Table(title=f"Sweep of {param}: customer-service HTV by area",
+                  box=box.SIMPLE_HEAVY, title_justify="left")
+        t.add_column(param, justify="right")
+        for a in areas:
+            t.add_column(a, justify="right")
+        t.add_column("Status")
+        for value in dict.fromkeys(part["value"]):
+            rows = part[part["value"] == value].set_index("area")
+            status = str(rows["status"].iloc[0])
+            note = str(rows["message"].iloc[0])
+            shown = status if status in ("OPTIMAL",) else f"[red]{status}[/red]: {note}"
+            t.add_row(f"{value:g}", *(htv(float(rows.loc[a, "htv"])) for a in areas), shown)
+        console.print(t)
+
+
+def print_tornado(frame: pd.DataFrame, console: Console, top: int, change: float) -> None:
+    """One table per area: the ``top`` inputs that move it most, down and up by ``change`` %."""
+    pct = f"{change:g}"
+    for area in dict.fromkeys(frame["area"]):
+        rows = frame[frame["area"] == area].head(top)
+        base = float(rows["base_htv"].iloc[0])
+        t = Table(title=f"{area} ({base:.2f} HTV of customer service): inputs that move it most "
+                        f"when moved ±{pct} % [change in HTV]",
+                  box=box.SIMPLE_HEAVY, title_justify="left")
+        for name, justify in (("#", "right"), ("Input", "left"), ("Base value", "right"),
+                              (f"−{pct} %", "right"), (f"+{pct} %", "right")):
+            t.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for _, r in rows.iterrows():
+            t.add_row(str(r["rank"]), str(r["label"]), f"{r['base_value']:g}",
+                      signed(r["low_change_htv"]) if r["low_status"] != "INVALID"
+                      else "invalid", signed(r["high_change_htv"]) if r["high_status"] !=
+                      "INVALID" else "invalid")
+        console.print(t)
+
+
+def print_tipping(frame: pd.DataFrame, console: Console, granularity: float) -> None:
+    """One table: per area and input, the smallest change down and up that moves the area."""
+    t = Table(title=f"Tipping points: the smallest relative change of an input that moves an "
+                    f"area's customer-service HTV by at least {granularity:g} HTV",
+              box=box.SIMPLE_HEAVY, title_justify="left")
+    for name, justify in (("Area", "left"), ("Input", "left"), ("Base value", "right"),
+                          ("Down", "right"), ("Up", "right"), ("Note", "left")):
+        t.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for (area, _input), rows in frame.groupby(["area", "input"], sort=False):
+        by = rows.set_index("direction")
+        notes = {str(n) for n in rows["note"] if n}
+        notes |= {f"{d}: {s}" for d, s in zip(rows["direction"], rows["status"], strict=True)
+                  if s and s != "OPTIMAL"}
+        t.add_row(str(area), str(by["label"].iloc[0]), f"{by['base_value'].iloc[0]:g}",
+                  str(by.loc["down", "result"]), str(by.loc["up", "result"]),
+                  "; ".join(sorted(notes)))
+    console.print(t)
+
+
+def print_stability(summary: pd.DataFrame, console: Console) -> None:
+    """One table of the Monte Carlo summary: each area's spread and how often it moved."""
+    a = summary.attrs
+    t = Table(title=f"Monte Carlo: {a.get('runs')} caseload draws ({a.get('model')}, seed "
+                    f"{a.get('seed')}): customer-service HTV by area",
+              box=box.SIMPLE_HEAVY, title_justify="left")
+    for name in ("Area", "Base", "Mean", "SD", "5 %", "Median", "95 %",
+                 f"Moved > {a.get('threshold', 0.1):g} HTV", "No allocation"):
+        t.add_column(name, justify="left" if name == "Area" else "right")
+    for _, r in summary.iterrows():
+        t.add_row(str(r["area"]), htv(r["base_htv"]), htv(r["mean_htv"]),
+                  htv(r["sd_htv"], 3), htv(r["p05_htv"]), htv(r["median_htv"]),
+                  htv(r["p95_htv"]),
+                  "–" if r["moved_share"] != r["moved_share"] else f"{r['moved_share']:.0%}",
+                  str(r["runs_without_allocation"]))
+    console.print(t)
+
+
+def print_robust(result: RobustResult, regret: pd.DataFrame, cross: pd.DataFrame,
+                 areas: pd.DataFrame, console: Console) -> None:
+    """The robust allocation's regret, every candidate in every scenario, HTV by area, and
+    the solver's and verifier's verdicts."""
+    t = Table(title="Robust allocation: deviation from each scenario's caseload targets [HTV], "
+                    "against the scenario's own optimum", box=box.SIMPLE_HEAVY,
+              title_justify="left")
+    for name in ("Scenario", "Own max", "Robust max", "Regret max", "Own total", "Robust total",
+                 "Regret total", "Rules hold"):
+        t.add_column(name, justify="left" if name == "Scenario" else "right")
+    for _, r in regret.iterrows():
+        t.add_row(str(r["scenario"]), htv(r["own_max_deviation_htv"], 4),
+                  htv(r["robust_max_deviation_htv"], 4), signed(r["regret_max_htv"], 4),
+                  htv(r["own_total_deviation_htv"], 4),
+                  htv(r["robust_total_deviation_htv"], 4), signed(r["regret_total_htv"], 4),
+                  "yes" if r["robust_verified"] else "[red]NO[/red]")
+    console.print(t)
+
+    names = list(dict.fromkeys(cross["scenario"]))
+    c = Table(title="Each candidate allocation in every scenario: largest cell deviation [HTV]",
+              box=box.SIMPLE_HEAVY, title_justify="left")
+    c.add_column("Allocation")
+    for n in names:
+        c.add_column(f"in {n}", justify="right")
+    c.add_column("Worst", justify="right", style="bold")
+    for whose in dict.fromkeys(cross["allocation"]):
+        rows = cross[cross["allocation"] == whose].set_index("scenario")
+        cells = [htv(rows.loc[n, "max_deviation_htv"], 4)
+                 + ("" if rows.loc[n, "rules_hold"] else " (rules broken)") for n in names]
+        label = "robust" if whose == "robust" else f"own optimum of {whose}"
+        c.add_row(label, *cells, htv(float(rows["max_deviation_htv"].max()), 4))
+    console.print(c)
+
+    a = Table(title="Customer-service HTV by area: robust allocation and each scenario's own "
+                    "optimum", box=box.SIMPLE_HEAVY, title_justify="left")
+    a.add_column("Area")
+    a.add_column("Robust", justify="right", style="bold")
+    for n in names:
+        a.add_column(f"Own: {n}", justify="right")
+    for area in dict.fromkeys(areas["area"]):
+        rows = areas[areas["area"] == area].set_index("scenario")
+        a.add_row(str(area), htv(float(rows["robust_htv"].iloc[0])),
+                  *(htv(float(rows.loc[n, "own_htv"])) for n in names))
+    console.print(a)
+    proof = "proven optimal" if str(result.status) == "OPTIMAL" else str(result.status)
+    verdict = ("passed in every scenario" if result.verified
+               else "[red]FAILED in at least one scenario[/red]")
+    console.print(f"Solver: {proof} · worst cell deviation over all scenarios "
+                  f"{float(regret['robust_max_deviation_htv'].max()):.4f} HTV · "
+                  f"solve {result.solve_time:.2f} s")
+    console.print(f"Verifier: {verdict}")
