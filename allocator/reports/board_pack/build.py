@@ -28,8 +28,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from allocator._version import __version__
-from allocator.charts.style import line_name, text
+from allocator.charts.text import line_name
 from allocator.engine.result import Result, Status
+from allocator.reports.board_pack.text import text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +45,7 @@ PACK_FILE = "board_pack.html"
 #: Monte Carlo draws by default: enough for a box plot and a stability share to the nearest
 #: few per cent, and about a second on the base case.
 DEFAULT_RUNS = 50
-#: Languages the pack is written in (the keys of allocator.charts.style.TEXT).
+#: Languages the pack is written in (the keys of allocator.reports.board_pack.text.PACK_TEXT).
 LANGUAGES = ("en", "fi")
 
 
