@@ -5,31 +5,50 @@ paper. :func:`build_pack` runs everything the pack shows — every scenario allo
 verified, the base explained, the comparison, the sensitivity analyses and the robust
 allocation — and turns the results into a :class:`BoardPack`: sections of plain blocks
 (paragraphs, tables, charts) whose text is already in the chosen language and whose
-numbers are already formatted. :func:`render_html` pours that into a Jinja template
-(``allocator/templates/board_pack.html.j2``) with autoescaping on, so a scenario title is
-shown as written and never read as markup.
-
-The file needs nothing but itself: charts are PNG data URIs, the style sheet is inline,
-there is no script, and a Content-Security-Policy forbids the browser to fetch anything
-else. Nothing here prints or writes files; ``allocate report`` (allocator.cli.report)
-does.
+numbers are already formatted; :func:`render_html` (allocator.reports.board_pack.render)
+writes it as one self-contained HTML file. Nothing here prints or writes files;
+``allocate report`` (allocator.cli.report) does.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 import platform
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from allocator._version import __version__
 from allocator.charts.text import line_name
 from allocator.engine.result import Result, Status
+from allocator.reports.board_pack.blocks import (
+    Block,
+    BoardPack,
+    Bullets,
+    Cell,
+    Chart,
+    Code,
+    Facts,
+    Heading,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
+from allocator.reports.board_pack.format import (
+    change_css,
+    embed,
+    head,
+    isnan,
+    num,
+    num_cell,
+    on_page,
+    percent,
+    plain,
+    signed,
+)
+from allocator.reports.board_pack.render import render_html
 from allocator.reports.board_pack.text import text
 
 if TYPE_CHECKING:
@@ -73,214 +92,6 @@ class PackOptions:
     dpi: int = 150
 
 
-# --- the blocks a section is made of ------------------------------------------------------
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A sentence or two; ``css`` is '', 'good', 'bad' or 'note'."""
-
-    kind: ClassVar[str] = "paragraph"
-    text: str
-    css: str = ""
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A sub-heading within a section."""
-
-    kind: ClassVar[str] = "heading"
-    text: str
-
-
-@dataclass(frozen=True)
-class Bullets:
-    """A list of short items, numbered when ``ordered``."""
-
-    kind: ClassVar[str] = "list"
-    items: tuple[str, ...]
-    ordered: bool = False
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Labelled key figures and verdicts: (label, value, css) with css '', 'good' or 'bad'."""
-
-    kind: ClassVar[str] = "facts"
-    items: tuple[tuple[str, str, str], ...]
-
-
-@dataclass(frozen=True)
-class Code:
-    """A line to copy as it is, such as the command that produced the pack."""
-
-    kind: ClassVar[str] = "code"
-    text: str
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A table cell: its text, a CSS class ('num', 'up', 'down', 'good', 'bad', 'muted',
-    'hash'), and an optional second line in small type (e.g. a change against the base)."""
-
-    text: str
-    css: str = ""
-    sub: str = ""
-    sub_css: str = ""
-
-
-@dataclass(frozen=True)
-class Row:
-    """A table row; ``css`` 'total' marks a sum row."""
-
-    cells: tuple[Cell, ...]
-    css: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    """A titled table with a header row; ``css`` 'compact' or 'small' sets a smaller type."""
-
-    kind: ClassVar[str] = "table"
-    title: str
-    header: tuple[Cell, ...]
-    rows: tuple[Row, ...]
-    note: str = ""
-    css: str = ""
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart as a PNG data URI, with its size [pixels], alternative text and caption."""
-
-    kind: ClassVar[str] = "chart"
-    src: str
-    alt: str
-    caption: str
-    width: int
-    height: int
-
-
-Block = Paragraph | Heading | Bullets | Facts | Code | Table | Chart
-
-
-@dataclass(frozen=True)
-class Section:
-    """One numbered section: an anchor id, a heading, one or two sentences, then blocks."""
-
-    id: str
-    heading: str
-    intro: tuple[str, ...]
-    blocks: tuple[Block, ...]
-
-
-@dataclass
-class BoardPack:
-    """Everything the template shows, in the pack's language, plus the results behind it.
-
-    ``results`` are the scenarios as allocated (the base first); ``timings`` the seconds
-    each part took to build [s].
-    """
-
-    lang: str
-    kicker: str
-    title: str
-    subtitle: str
-    status: str
-    contents: str
-    sections: list[Section]
-    generated_at: str
-    results: list[Result]
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def all_verified(self) -> bool:
-        """True when every scenario has an allocation that the verifier passed."""
-        return all(r.verified for r in self.results)
-
-    @property
-    def unverified(self) -> list[Result]:
-        """The scenarios without a verified allocation."""
-        return [r for r in self.results if not r.verified]
-
-
-# --- numbers as the pack writes them --------------------------------------------------------
-
-def _isnan(value: Any) -> bool:
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _num(value: Any, digits: int = 2) -> str:
-    """A number at ``digits`` places; '–' for a missing one."""
-    if value is None or _isnan(value):
-        return "–"
-    return f"{float(value):.{digits}f}"
-
-
-def _signed(value: Any, digits: int = 2) -> str:
-    """A change with its sign and a typographic minus; '0.00' for no change."""
-    if value is None or _isnan(value):
-        return "–"
-    shown = f"{float(value):+.{digits}f}"
-    if not shown.strip("+-0."):
-        return f"{0:.{digits}f}"
-    return shown.replace("-", "−")
-
-
-def _change_css(value: Any, digits: int = 2) -> str:
-    if value is None or _isnan(value) or round(float(value), digits) == 0:
-        return "muted"
-    return "up" if value > 0 else "down"
-
-
-def _g(value: float) -> str:
-    """A setting or input value as written (0.1, 28, 32.66)."""
-    return f"{value:g}"
-
-
-def _pct(value: float) -> str:
-    """A share as a percentage without needless decimals (0.4 -> '40')."""
-    return f"{float(Decimal(str(value)) * 100):g}"
-
-
-def _num_cell(value: Any, digits: int = 2, css: str = "num") -> Cell:
-    return Cell(_num(value, digits), css)
-
-
-def _head(*labels: str, left: int = 1) -> tuple[Cell, ...]:
-    """Header cells: the first ``left`` columns are text, the rest numbers."""
-    return tuple(Cell(label, "" if k < left else "num") for k, label in enumerate(labels))
-
-
-# --- charts ---------------------------------------------------------------------------------
-
-def _chart(fig: Figure, alt: str, caption: str, dpi: int) -> Chart:
-    """``fig`` as an embedded PNG (no timestamp in its metadata)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    width, height = fig.get_size_inches()
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return Chart(f"data:image/png;base64,{data}", alt, caption, round(width * dpi),
-                 round(height * dpi))
-
-
-def _on_page(plot: Callable[..., Figure], data: Any, lang: str, height: float,
-             footer: str) -> Figure:
-    """A comparison chart drawn at the page's width (8 in) instead of its own.
-
-    The comparison charts widen with the number of scenarios; scaled down to an A4 page
-    their text would be unreadably small. Drawn on an Axes of a figure as wide as the
-    other charts, the bars get thinner and the text keeps its size. The chart leaves the
-    foot of a figure it did not create to its caller, so the footer is added here.
-    """
-    from allocator.charts.style import add_footer, new_figure, reserve_footer
-
-    fig = new_figure(8.0, height)
-    plot(data, ax=fig.add_subplot(), lang=lang)
-    reserve_footer(fig, footer)
-    add_footer(fig, footer)
-    return fig
-
-
 # --- the sweep ----------------------------------------------------------------------------
 
 def _nice_step(span: float) -> float:
@@ -305,7 +116,7 @@ def default_sweep(s: Scenario) -> str:
     # Rounded first, so that binary noise (200 × 1.1 = 220.00000000000003) adds no step.
     start = math.floor(round(total * 0.88 / step, 9)) * step
     stop = math.ceil(round(total * 1.10 / step, 9)) * step
-    return f"total_htv={_g(start)}:{_g(stop)}:{_g(step)}"
+    return f"total_htv={plain(start)}:{plain(stop)}:{plain(step)}"
 
 
 def sweep_param(s: Scenario, options: PackOptions) -> tuple[str, list[float]]:
@@ -358,7 +169,7 @@ class _Builder:
         return text(key, self.lang, **values)
 
     def chart(self, fig: Figure, alt: str, caption: str) -> Chart:
-        return _chart(fig, alt, caption, self.options.dpi)
+        return embed(fig, alt, caption, self.options.dpi)
 
     def line(self, result: Result, name: str) -> str:
         return line_name(name, result.data.line_labels[name], self.lang)
@@ -411,14 +222,14 @@ class _Builder:
                    customer=r.htv(d.customer_units), areas=len(d.areas),
                    central=r.htv(central), lead=d.lead_municipality)]
         ratios = areas.dropna(subset=["unemployed_per_htv"])
-        if len(ratios) and not _isnan(total["unemployed_per_htv"]):
+        if len(ratios) and not isnan(total["unemployed_per_htv"]):
             ordered = ratios.sort_values("unemployed_per_htv", kind="stable")
             low, high = ordered.iloc[0], ordered.iloc[-1]
-            intro.append(t("pack_s1_ratio", ratio=_num(total["unemployed_per_htv"], 1),
-                           low=_num(low["unemployed_per_htv"], 1), low_area=low["area"],
-                           high=_num(high["unemployed_per_htv"], 1), high_area=high["area"]))
-        header = _head(t("pack_col_area"), *(self.line(r, ln) for ln in d.lines),
-                       t("pack_col_customer"), t("pack_col_central"), t("pack_col_total"))
+            intro.append(t("pack_s1_ratio", ratio=num(total["unemployed_per_htv"], 1),
+                           low=num(low["unemployed_per_htv"], 1), low_area=low["area"],
+                           high=num(high["unemployed_per_htv"], 1), high_area=high["area"]))
+        header = head(t("pack_col_area"), *(self.line(r, ln) for ln in d.lines),
+                      t("pack_col_customer"), t("pack_col_central"), t("pack_col_total"))
         rows = []
         ratio_rows = []
         for _, row in by.iterrows():
@@ -426,20 +237,20 @@ class _Builder:
             name = Cell(t("all_areas") if is_total else str(row["area"]))
             css = "total" if is_total else ""
             rows.append(Row((
-                name, *(_num_cell(row[ln], dg) for ln in d.lines),
-                _num_cell(row["customer_htv"], dg), _num_cell(row["central_htv"], dg),
-                Cell(_num(row["total_htv"], dg), "num strong")), css))
+                name, *(num_cell(row[ln], dg) for ln in d.lines),
+                num_cell(row["customer_htv"], dg), num_cell(row["central_htv"], dg),
+                Cell(num(row["total_htv"], dg), "num strong")), css))
             difference = row["customer_htv"] - row["target_htv"]
             ratio_rows.append(Row((
-                name, _num_cell(row["unemployed"], 0), _num_cell(row["customer_htv"], dg),
-                Cell(_num(row["unemployed_per_htv"], 1), "num strong"),
-                _num_cell(row["target_htv"], 3),
-                Cell(_signed(difference, 3), f"num {_change_css(difference, 3)}")), css))
+                name, num_cell(row["unemployed"], 0), num_cell(row["customer_htv"], dg),
+                Cell(num(row["unemployed_per_htv"], 1), "num strong"),
+                num_cell(row["target_htv"], 3),
+                Cell(signed(difference, 3), f"num {change_css(difference, 3)}")), css))
         by_area = Table(t("pack_by_area_title"), header, tuple(rows), css="compact")
         ratios_table = Table(t("pack_ratio_title"),
-                             _head(t("pack_col_area"), t("pack_col_unemployed"),
-                                   t("pack_col_customer"), t("pack_col_ratio"),
-                                   t("pack_col_target"), t("pack_col_difference")),
+                             head(t("pack_col_area"), t("pack_col_unemployed"),
+                                  t("pack_col_customer"), t("pack_col_ratio"),
+                                  t("pack_col_target"), t("pack_col_difference")),
                              tuple(ratio_rows), css="compact")
         chart = self.chart(plot_allocation(r, lang=self.lang),
                            text("allocation_title", self.lang, total=r.htv(d.total_units)),
@@ -451,17 +262,17 @@ class _Builder:
     def detail_table(self, r: Result) -> Table:
         t, dg = self.t, self.digits
         wide = r.allocation_wide()
-        header = _head(t("pack_col_area"), t("pack_col_office"), t("pack_col_municipality"),
-                       *(self.line(r, ln) for ln in r.data.lines), t("pack_col_customer"),
-                       left=3)
+        header = head(t("pack_col_area"), t("pack_col_office"), t("pack_col_municipality"),
+                      *(self.line(r, ln) for ln in r.data.lines), t("pack_col_customer"),
+                      left=3)
         rows = []
         last_area = None
         for _, row in wide.iterrows():
             area = "" if row["area"] == last_area else str(row["area"])
             last_area = row["area"]
             rows.append(Row((Cell(area), Cell(str(row["office"])), Cell(str(row["municipality"])),
-                             *(_num_cell(row[ln], dg) for ln in r.data.lines),
-                             Cell(_num(row["customer_htv"], dg), "num strong"))))
+                             *(num_cell(row[ln], dg) for ln in r.data.lines),
+                             Cell(num(row["customer_htv"], dg), "num strong"))))
         return Table(t("pack_detail_title"), header, tuple(rows), css="compact")
 
     def central_table(self, r: Result) -> Table:
@@ -471,10 +282,10 @@ class _Builder:
             return t("pack_fixed") if value == "fixed" else value
 
         rows = tuple(Row((Cell(str(c["label"])), Cell(str(c["office"])),
-                          Cell(basis(str(c["basis"]))), _num_cell(c["htv"], dg)))
+                          Cell(basis(str(c["basis"]))), num_cell(c["htv"], dg)))
                      for _, c in frame.iterrows())
-        header = _head(t("pack_col_service"), t("pack_col_office"), t("pack_col_basis"),
-                       t("pack_col_htv"), left=3)
+        header = head(t("pack_col_service"), t("pack_col_office"), t("pack_col_basis"),
+                      t("pack_col_htv"), left=3)
         return Table(t("pack_central_title"), header, rows, css="compact")
 
     # --- 2 how it was decided --------------------------------------------------------------
@@ -485,8 +296,8 @@ class _Builder:
         if r.allocation is None or explanation is None:
             return Section("decision", heading, (t("pack_s2_none"),), ())
         central = sum(c.units for c in d.central)
-        shares = ", ".join(t("pack_line_share", line=self.line(r, ln), share=_pct(float(d.line_share[ln])),
-                             tol=_pct(float(d.line_tolerance[ln]))) for ln in d.lines)
+        shares = ", ".join(t("pack_line_share", line=self.line(r, ln), share=percent(float(d.line_share[ln])),
+                             tol=percent(float(d.line_tolerance[ln]))) for ln in d.lines)
         definition = Bullets((
             t("pack_fair_budget", total=r.htv(d.total_units), central=r.htv(central),
               customer=r.htv(d.customer_units)),
@@ -498,29 +309,29 @@ class _Builder:
         weights = Table(t("pack_weights_title"),
                         (Cell(t("pack_col_line")), Cell(t("pack_col_share"), "num"),
                          Cell(t("pack_col_weights"))),
-                        tuple(Row((Cell(self.line(r, ln.name)), Cell(f"{_pct(ln.share)} %", "num"),
-                                   Cell(", ".join(f"{f} {_g(w)}" for f, w in ln.demand.items()
+                        tuple(Row((Cell(self.line(r, ln.name)), Cell(f"{percent(ln.share)} %", "num"),
+                                   Cell(", ".join(f"{f} {plain(w)}" for f, w in ln.demand.items()
                                                   if w > 0))))
                               for ln in r.scenario.service_lines), css="compact")
         blocks: list[Block] = [Heading(t("pack_fair_title")), definition, weights]
         if r.verification is not None:
             blocks.append(Paragraph(t("pack_fair_result",
-                                      max=_num(float(r.verification.max_deviation), 4),
-                                      total=_num(float(r.verification.total_deviation), 4))))
+                                      max=num(float(r.verification.max_deviation), 4),
+                                      total=num(float(r.verification.total_deviation), 4))))
         blocks += [Heading(t("pack_why_title")),
-                   Paragraph(t("pack_why_intro", g=_g(float(d.granularity)))),
+                   Paragraph(t("pack_why_intro", g=plain(float(d.granularity)))),
                    self.waterfall_table(explanation),
                    Heading(t("pack_rules_title"))]
         binding = explanation.binding
-        g = _g(float(d.granularity))
+        g = plain(float(d.granularity))
         if not binding:
             blocks.append(Paragraph(t("pack_no_binding", g=g), "good"))
         else:
             top = binding[0]
             key = "pack_binding_one" if len(binding) == 1 else "pack_binding"
             blocks.append(Paragraph(t(key, n=len(binding), rule=top.rule,
-                                      cost_max=_num(float(top.cost_max), 4),
-                                      cost_total=_num(float(top.cost_total), 4)), "note"))
+                                      cost_max=num(float(top.cost_max), 4),
+                                      cost_total=num(float(top.cost_total), 4)), "note"))
         blocks.append(self.rules_table(explanation))
         tie = explanation.tie if explanation.tie is not None else r.tie
         blocks.append(Paragraph(t("pack_tie", what=tie.describe()) if tie is not None
@@ -533,18 +344,18 @@ class _Builder:
         order = {a: k for k, a in enumerate(r.data.areas)}
         frame = frame.sort_values("area", key=lambda c: c.map(order), kind="stable")
         steps = [step for step in e.steps if (frame[step].abs() > 1e-9).any()]
-        header = _head(t("pack_col_area"), t("pack_col_line"), t("pack_col_target_exact"),
-                       t("pack_col_rounding"), *steps, t("pack_col_final"), left=2)
+        header = head(t("pack_col_area"), t("pack_col_line"), t("pack_col_target_exact"),
+                      t("pack_col_rounding"), *steps, t("pack_col_final"), left=2)
         rows = []
         last = None
         for _, row in frame.iterrows():
             area = "" if row["area"] == last else str(row["area"])
             last = row["area"]
             rows.append(Row((Cell(area), Cell(self.line(r, str(row["service_line"]))),
-                             _num_cell(row["target_htv"], 3), _num_cell(row["rounded_htv"], dg),
-                             *(Cell(_signed(row[s], dg), f"num {_change_css(row[s], dg)}")
+                             num_cell(row["target_htv"], 3), num_cell(row["rounded_htv"], dg),
+                             *(Cell(signed(row[s], dg), f"num {change_css(row[s], dg)}")
                                for s in steps),
-                             Cell(_num(row["final_htv"], dg), "num strong"))))
+                             Cell(num(row["final_htv"], dg), "num strong"))))
         return Table("", header, tuple(rows), css="compact")
 
     def rules_table(self, e: Explanation) -> Table:
@@ -555,10 +366,10 @@ class _Builder:
                         ("num strong" if strong and flag else "num"))
 
         rows = tuple(Row((Cell(rule.description), yes(rule.tight), yes(rule.binds, True),
-                          _num_cell(float(rule.cost_max), 4), _num_cell(float(rule.cost_total), 4)))
+                          num_cell(float(rule.cost_max), 4), num_cell(float(rule.cost_total), 4)))
                      for rule in e.rules)
-        header = _head(t("pack_col_rule"), t("pack_col_tight"), t("pack_col_binds"),
-                       t("pack_col_cost_max"), t("pack_col_cost_total"))
+        header = head(t("pack_col_rule"), t("pack_col_tight"), t("pack_col_binds"),
+                      t("pack_col_cost_max"), t("pack_col_cost_total"))
         return Table("", header, rows, note=t("pack_rules_note"), css="compact")
 
     # --- 3 the scenario comparison ---------------------------------------------------------
@@ -599,7 +410,7 @@ class _Builder:
             for plot, data, height, title, caption in charts:
                 if plot is plot_area_deltas and others == 0:
                     continue
-                fig = _on_page(plot, data, lang, height, footer)
+                fig = on_page(plot, data, lang, height, footer)
                 blocks.append(self.chart(fig, text(title, lang, base=labels[0]).replace("\n", " "),
                                          t(caption)))
         return Section("comparison", t("pack_s3"), (t("pack_s3_intro"),), tuple(blocks))
@@ -613,8 +424,8 @@ class _Builder:
             rows.append(Row((Cell(label, "strong"), Cell(r.scenario.title or ""),
                              Cell(self.proof(r.status), proof_css),
                              Cell(self.verifier_short(r), verified_css))))
-        header = _head(t("pack_col_scenario"), t("pack_col_question"), t("pack_solver"),
-                       t("pack_verifier"), left=4)
+        header = head(t("pack_col_scenario"), t("pack_col_question"), t("pack_solver"),
+                      t("pack_verifier"), left=4)
         return Table(t("pack_scenarios_title"), header, tuple(rows), css="compact")
 
     def side_by_side(self, frame: pd.DataFrame, per_htv: pd.DataFrame) -> Table:
@@ -630,17 +441,17 @@ class _Builder:
             ["htv", "delta_htv"]].sum(min_count=1)
         totals = frame.groupby("scenario", sort=False)[["htv", "delta_htv"]].sum(min_count=1)
         ratio = per_htv[per_htv["area"] == ALL_AREAS].set_index("scenario")
-        header = _head(t("pack_col_scenario"), *areas, t("pack_col_central"),
-                       t("pack_col_total"), t("pack_col_ratio"))
+        header = head(t("pack_col_scenario"), *areas, t("pack_col_central"),
+                      t("pack_col_total"), t("pack_col_ratio"))
         rows = []
         for k, label in enumerate(self.labels):
             def cell(htv: Any, delta: Any, digits: int = dg, strong: bool = False,
                      first: bool = k == 0) -> Cell:
-                if _isnan(htv):
+                if isnan(htv):
                     return Cell(text("no_allocation", self.lang), "num muted")
-                return Cell(_num(htv, digits), "num strong" if strong else "num",
-                            "" if first else _signed(delta, digits),
-                            "" if first else _change_css(delta, digits))
+                return Cell(num(htv, digits), "num strong" if strong else "num",
+                            "" if first else signed(delta, digits),
+                            "" if first else change_css(delta, digits))
 
             cells = [Cell(label, "strong")]
             cells += [cell(by_area.loc[(label, a), "htv"], by_area.loc[(label, a), "delta_htv"])
@@ -673,7 +484,7 @@ class _Builder:
 
         # Tornado
         frame = run("tornado", lambda: tornado(s, o.change, None, options))
-        pct = _g(o.change * 100)
+        pct = plain(o.change * 100)
         inputs = frame["input"].nunique()
         blocks += [Heading(t("pack_tornado_title")),
                    Paragraph(t("pack_tornado_intro", n=inputs, pct=pct)),
@@ -691,19 +502,19 @@ class _Builder:
         summary = stability(draws, o.threshold)
         blocks += [Heading(t("pack_mc_title")),
                    Paragraph(t("pack_mc_intro", runs=o.runs, model=o.model, seed=o.seed,
-                               threshold=_g(o.threshold))),
+                               threshold=plain(o.threshold))),
                    self.stability_table(summary),
                    self.chart(plot_monte_carlo(draws, lang=lang, threshold=o.threshold),
                               text("mc_title", lang, runs=o.runs, model=o.model, seed=o.seed),
-                              t("pack_cap_mc", threshold=_g(o.threshold)))]
+                              t("pack_cap_mc", threshold=plain(o.threshold)))]
 
         # Sweep
         path, values = sweep_param(s, o)
         points = run("sweep", lambda: sweep(s, [(path, values)], True, options))
         step = values[1] - values[0] if len(values) > 1 else 0.0
         blocks += [Heading(t("pack_sweep_title")),
-                   Paragraph(t("pack_sweep_intro", param=path, start=_g(values[0]),
-                               stop=_g(values[-1]), step=_g(round(step, 12)))),
+                   Paragraph(t("pack_sweep_intro", param=path, start=plain(values[0]),
+                               stop=plain(values[-1]), step=plain(round(step, 12)))),
                    self.sweep_table(points, path),
                    self.chart(plot_sweep(points, lang=lang),
                               text("sweep_title", lang, param=path),
@@ -719,7 +530,7 @@ class _Builder:
             part = part.sort_values("rank").head(per_area)
             base = frame[frame["area"] == area]["base_htv"].iloc[0]
             if not len(part):
-                rows.append(Row((Cell(area), _num_cell(base, dg),
+                rows.append(Row((Cell(area), num_cell(base, dg),
                                  Cell(text("tornado_none", self.lang), "muted"),
                                  Cell("–", "num muted"), Cell("–", "num muted"))))
                 continue
@@ -727,12 +538,12 @@ class _Builder:
                 first = k == 0
                 rows.append(Row((
                     Cell(area if first else ""),
-                    _num_cell(base, dg) if first else Cell(""),
+                    num_cell(base, dg) if first else Cell(""),
                     Cell(str(top["label"])),
-                    Cell(_signed(top["low_change_htv"], dg),
-                         f"num {_change_css(top['low_change_htv'], dg)}"),
-                    Cell(_signed(top["high_change_htv"], dg),
-                         f"num {_change_css(top['high_change_htv'], dg)}"))))
+                    Cell(signed(top["low_change_htv"], dg),
+                         f"num {change_css(top['low_change_htv'], dg)}"),
+                    Cell(signed(top["high_change_htv"], dg),
+                         f"num {change_css(top['high_change_htv'], dg)}"))))
         header = (Cell(t("pack_col_area")), Cell(t("pack_col_base_htv"), "num"),
                   Cell(t("pack_col_input")), Cell(t("pack_col_down", pct=pct), "num"),
                   Cell(t("pack_col_up", pct=pct), "num"))
@@ -740,22 +551,22 @@ class _Builder:
 
     def stability_table(self, summary: pd.DataFrame) -> Table:
         t, dg = self.t, self.digits
-        threshold = _g(self.options.threshold)
-        header = _head(t("pack_col_area"), t("pack_col_base_htv"), t("pack_col_mean"),
-                       t("pack_col_sd"), "5 %", t("pack_col_median"), "95 %",
-                       t("pack_col_moved", threshold=threshold), t("pack_col_failed"))
+        threshold = plain(self.options.threshold)
+        header = head(t("pack_col_area"), t("pack_col_base_htv"), t("pack_col_mean"),
+                      t("pack_col_sd"), "5 %", t("pack_col_median"), "95 %",
+                      t("pack_col_moved", threshold=threshold), t("pack_col_failed"))
         rows = tuple(Row((
-            Cell(str(r["area"])), _num_cell(r["base_htv"], dg), _num_cell(r["mean_htv"], dg),
-            _num_cell(r["sd_htv"], 3), _num_cell(r["p05_htv"], dg), _num_cell(r["median_htv"], dg),
-            _num_cell(r["p95_htv"], dg),
-            Cell("–" if _isnan(r["moved_share"]) else f"{r['moved_share'] * 100:.0f} %", "num"),
+            Cell(str(r["area"])), num_cell(r["base_htv"], dg), num_cell(r["mean_htv"], dg),
+            num_cell(r["sd_htv"], 3), num_cell(r["p05_htv"], dg), num_cell(r["median_htv"], dg),
+            num_cell(r["p95_htv"], dg),
+            Cell("–" if isnan(r["moved_share"]) else f"{r['moved_share'] * 100:.0f} %", "num"),
             Cell(str(int(r["runs_without_allocation"])), "num"))) for _, r in summary.iterrows())
         return Table("", header, rows, css="compact")
 
     def sweep_table(self, points: pd.DataFrame, path: str) -> Table:
         t, dg = self.t, self.digits
         areas = list(self.base.data.areas)
-        header = (*_head(path, *areas, t("pack_col_customer")), Cell(t("pack_col_status")))
+        header = (*head(path, *areas, t("pack_col_customer")), Cell(t("pack_col_status")))
         rows = []
         for value in dict.fromkeys(points["value"]):
             part = points[points["value"] == value].set_index("area")
@@ -764,9 +575,9 @@ class _Builder:
             words = self.proof(status) if status in set(Status) else status
             message = str(part["message"].iloc[0])
             rows.append(Row((
-                Cell(_g(float(value)), "num strong"),
-                *(_num_cell(part.loc[a, "htv"], dg) for a in areas),
-                Cell(_num(part["htv"].sum(min_count=1), dg), "num strong"),
+                Cell(plain(float(value)), "num strong"),
+                *(num_cell(part.loc[a, "htv"], dg) for a in areas),
+                Cell(num(part["htv"].sum(min_count=1), dg), "num strong"),
                 Cell(f"{words}: {message}" if message and not ok else words,
                      "" if ok else "bad"))))
         return Table("", header, tuple(rows), css="compact")
@@ -843,31 +654,31 @@ class _Builder:
         areas = result.area_frame()
         worst = float(regret["robust_max_deviation_htv"].max())
         key = "pack_robust_verdict" if result.verified else "pack_robust_verdict_bad"
-        blocks.append(Paragraph(t(key, proof=self.proof(result.status), worst=_num(worst, 4)),
+        blocks.append(Paragraph(t(key, proof=self.proof(result.status), worst=num(worst, 4)),
                                 "good" if result.verified else "bad"))
         names = list(dict.fromkeys(areas["scenario"]))
-        header = _head(t("pack_col_area"), t("pack_col_robust"),
-                       *(t("pack_col_own", name=n) for n in names))
+        header = head(t("pack_col_area"), t("pack_col_robust"),
+                      *(t("pack_col_own", name=n) for n in names))
         rows = []
         for area in dict.fromkeys(areas["area"]):
             part = areas[areas["area"] == area].set_index("scenario")
             rows.append(Row((Cell(str(area)),
-                             Cell(_num(part["robust_htv"].iloc[0], dg), "num strong"),
-                             *(_num_cell(part.loc[n, "own_htv"], dg) for n in names))))
+                             Cell(num(part["robust_htv"].iloc[0], dg), "num strong"),
+                             *(num_cell(part.loc[n, "own_htv"], dg) for n in names))))
         blocks.append(Table(t("pack_robust_area_title"), header, tuple(rows), css="compact"))
-        header = _head(t("pack_col_scenario"), t("pack_col_own_max"), t("pack_col_robust_max"),
-                       t("pack_col_regret_max"), t("pack_col_own_total"),
-                       t("pack_col_robust_total"), t("pack_col_regret_total"),
-                       t("pack_col_rules_hold"))
+        header = head(t("pack_col_scenario"), t("pack_col_own_max"), t("pack_col_robust_max"),
+                      t("pack_col_regret_max"), t("pack_col_own_total"),
+                      t("pack_col_robust_total"), t("pack_col_regret_total"),
+                      t("pack_col_rules_hold"))
         rows = []
         for _, r in regret.iterrows():
             rows.append(Row((
-                Cell(str(r["scenario"]), "strong"), _num_cell(r["own_max_deviation_htv"], 4),
-                _num_cell(r["robust_max_deviation_htv"], 4),
-                Cell(_signed(r["regret_max_htv"], 4), "num strong"),
-                _num_cell(r["own_total_deviation_htv"], 4),
-                _num_cell(r["robust_total_deviation_htv"], 4),
-                Cell(_signed(r["regret_total_htv"], 4), "num strong"),
+                Cell(str(r["scenario"]), "strong"), num_cell(r["own_max_deviation_htv"], 4),
+                num_cell(r["robust_max_deviation_htv"], 4),
+                Cell(signed(r["regret_max_htv"], 4), "num strong"),
+                num_cell(r["own_total_deviation_htv"], 4),
+                num_cell(r["robust_total_deviation_htv"], 4),
+                Cell(signed(r["regret_total_htv"], 4), "num strong"),
                 Cell(t("pack_yes") if r["robust_verified"] else t("pack_no"),
                      "num good" if r["robust_verified"] else "num bad"))))
         blocks.append(Table(t("pack_regret_title"), header, tuple(rows), css="compact"))
@@ -885,7 +696,7 @@ class _Builder:
             Facts(((t("pack_generated"), self.generated_at, ""),)),
             Heading(t("pack_command")), Code(self.command),
             Heading(t("pack_versions_title")),
-            Table("", _head(t("pack_col_package"), t("pack_col_version"), left=2),
+            Table("", head(t("pack_col_package"), t("pack_col_version"), left=2),
                   tuple(Row((Cell(name), Cell(version))) for name, version in self.versions()),
                   css="compact narrow"),
             Heading(t("pack_manifest_title")),
@@ -901,12 +712,12 @@ class _Builder:
                      f"{m['scenario_sha256']}", "hash"),
                 Cell(self.proof(m["status"]), "good" if m["status"] == "OPTIMAL" else "bad",
                      self.verifier_short(r), self.verifier(r)[1]))))
-            settings = t("pack_solver_settings", limit=_g(solver["time_limit_deterministic"]),
+            settings = t("pack_solver_settings", limit=plain(solver["time_limit_deterministic"]),
                          seed=solver["random_seed"], workers=r.solver.workers,
                          stages=" → ".join(solver["stages"]) or "–")
             settings_of.setdefault(settings, []).append(label)
-        blocks.append(Table("", _head(t("pack_col_scenario"), t("pack_col_file"),
-                                      t("pack_col_result"), left=3),
+        blocks.append(Table("", head(t("pack_col_scenario"), t("pack_col_file"),
+                                     t("pack_col_result"), left=3),
                             tuple(rows), css="small manifest"))
         # The solver settings are usually the same for every scenario: said once, grouped.
         if len(settings_of) == 1:
@@ -918,12 +729,12 @@ class _Builder:
         blocks += [Heading(t("pack_col_solver")), Bullets(tuple(solver_lines))]
         path, values = (sweep_param(self.base.scenario, o) if self.base.allocation is not None
                         else ("", []))
-        analyses = [t("pack_analysis_tornado", pct=_g(o.change * 100)),
+        analyses = [t("pack_analysis_tornado", pct=plain(o.change * 100)),
                     t("pack_analysis_mc", runs=o.runs, model=o.model, seed=o.seed,
-                      threshold=_g(o.threshold))]
+                      threshold=plain(o.threshold))]
         if path:
             analyses.append(t("pack_analysis_sweep", param=path,
-                              values=", ".join(_g(v) for v in values)))
+                              values=", ".join(plain(v) for v in values)))
         analyses.append(t("pack_analysis_exec", executor=o.executor))
         blocks += [Heading(t("pack_analyses_title")), Bullets(tuple(analyses)),
                    Paragraph(t("pack_footer", version=__version__), "note")]
@@ -992,16 +803,6 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
         subtitle=t("pack_subtitle", total=base.htv(d.total_units), n=len(results), when=when),
         status=status, contents=t("pack_contents"), sections=sections, generated_at=when,
         results=results, timings=timings)
-
-
-def render_html(pack: BoardPack) -> str:
-    """The pack as one HTML document (autoescaped: scenario text is never read as markup)."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
-    env = Environment(loader=PackageLoader("allocator.reports.board_pack", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
-    return env.get_template("board_pack.html.j2").render(pack=pack)
 
 
 __all__ = ["DEFAULT_RUNS", "PACK_FILE", "BoardPack", "PackOptions", "build_pack",
