@@ -24,12 +24,14 @@ from click.testing import CliRunner
 from click.testing import Result as Invocation
 from stored import ROOT, SCENARIO_FILES
 
+from allocator.analysis.board import LANGUAGES, Skipped, StructureDifference, robust_choice
+from allocator.analysis.compare import scenario_labels
 from allocator.charts.text import TEXT
 from allocator.cli import main
 from allocator.engine.manifest import file_sha256, scenario_sha256
+from allocator.engine.pipeline import allocate, settings_for
 from allocator.errors import ScenarioError
 from allocator.reports.board_pack.build import (
-    LANGUAGES,
     PACK_FILE,
     PackOptions,
     check_options,
@@ -213,6 +215,20 @@ def test_robust_section_says_which_scenarios_were_left_out_and_why(
     assert "continuity: the robust model does not enforce" not in text
     assert "the verifier passed it in every included scenario" in text
     assert "Regret: the robust allocation against each scenario" in text
+
+
+def test_robust_choice_names_the_facts_of_each_scenario_left_out() -> None:
+    files = [BASE, ROOT / "scenarios" / "htv-30.yaml", ROOT / "scenarios" / "split-35-45-20.yaml"]
+    results = [allocate(s, settings_for(s), source=str(f))
+               for f, s in ((f, load_scenario(f)) for f in files)]
+    choice = robust_choice(results, scenario_labels(results))
+    assert choice.included == (0,)
+    structure, rules = choice.skipped
+    assert structure == Skipped("structure", "htv-30",
+                                differences=(StructureDifference("total_htv", "30", "32.66"),))
+    assert rules.kind == "rules" and rules.label == "split-35-45-20"
+    assert any("weaker_position needs at least" in why for why in rules.why)
+    assert choice.result is not None and choice.result.verified
 
 
 def test_manifest_hashes_of_every_scenario(full_run: tuple[Invocation, Path, str]) -> None:
