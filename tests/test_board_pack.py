@@ -24,9 +24,12 @@ from click.testing import CliRunner
 from click.testing import Result as Invocation
 from stored import ROOT, SCENARIO_FILES
 
-from allocator.charts.style import TEXT
+from allocator.analysis.board import LANGUAGES, Skipped, StructureDifference, robust_choice
+from allocator.analysis.compare import scenario_labels
+from allocator.charts.text import TEXT
 from allocator.cli import main
 from allocator.engine.manifest import file_sha256, scenario_sha256
+from allocator.engine.pipeline import allocate, settings_for
 from allocator.errors import ScenarioError
 from allocator.reports.board_pack.build import (
     PACK_FILE,
@@ -34,6 +37,7 @@ from allocator.reports.board_pack.build import (
     check_options,
     default_sweep,
 )
+from allocator.reports.board_pack.text import PACK_TEXT, text
 from allocator.scenario.loading import load_scenario
 
 BASE = ROOT / "scenarios" / "base.yaml"
@@ -213,6 +217,20 @@ def test_robust_section_says_which_scenarios_were_left_out_and_why(
     assert "Regret: the robust allocation against each scenario" in text
 
 
+def test_robust_choice_names_the_facts_of_each_scenario_left_out() -> None:
+    files = [BASE, ROOT / "scenarios" / "htv-30.yaml", ROOT / "scenarios" / "split-35-45-20.yaml"]
+    results = [allocate(s, settings_for(s), source=str(f))
+               for f, s in ((f, load_scenario(f)) for f in files)]
+    choice = robust_choice(results, scenario_labels(results))
+    assert choice.included == (0,)
+    structure, rules = choice.skipped
+    assert structure == Skipped("structure", "htv-30",
+                                differences=(StructureDifference("total_htv", "30", "32.66"),))
+    assert rules.kind == "rules" and rules.label == "split-35-45-20"
+    assert any("weaker_position needs at least" in why for why in rules.why)
+    assert choice.result is not None and choice.result.verified
+
+
 def test_manifest_hashes_of_every_scenario(full_run: tuple[Invocation, Path, str]) -> None:
     _, _, html = full_run
     for f in SCENARIO_FILES:
@@ -250,12 +268,23 @@ def test_finnish_pack(finnish_run: tuple[Invocation, str]) -> None:
 
 
 def test_pack_text_exists_in_both_languages() -> None:
-    pack_keys = {k for k in TEXT["en"] if k.startswith("pack_")}
-    assert pack_keys == {k for k in TEXT["fi"] if k.startswith("pack_")}
+    assert set(PACK_TEXT) == set(LANGUAGES) == set(TEXT)
+    pack_keys = set(PACK_TEXT["en"])
+    assert pack_keys == set(PACK_TEXT["fi"])
+    assert all(k.startswith("pack_") for k in pack_keys)
     assert set(TEXT["en"]) == set(TEXT["fi"])
-    same = [k for k in pack_keys if TEXT["en"][k] == TEXT["fi"][k] and "{" not in TEXT["en"][k]
-            and k != "pack_col_htv"]
+    same = [k for k in pack_keys if PACK_TEXT["en"][k] == PACK_TEXT["fi"][k]
+            and "{" not in PACK_TEXT["en"][k] and k != "pack_col_htv"]
     assert same == [], "untranslated texts"
+
+
+def test_pack_text_falls_back_to_the_chart_text() -> None:
+    assert not set(PACK_TEXT["en"]) & set(TEXT["en"]), "a pack key would hide a chart text"
+    for lang in LANGUAGES:
+        assert text("all_areas", lang) == TEXT[lang]["all_areas"]
+        assert text("pack_s1", lang) == PACK_TEXT[lang]["pack_s1"]
+        assert text("allocation_title", lang, total="32.66") == \
+            TEXT[lang]["allocation_title"].format(total="32.66")
 
 
 def test_scenario_without_allocation_exits_1_and_the_pack_says_so(tmp_path: Path) -> None:

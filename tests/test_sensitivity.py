@@ -295,7 +295,7 @@ def test_stability_counts_moves_strictly_above_the_threshold() -> None:
 # --- charts -------------------------------------------------------------------------------
 
 def test_every_chart_text_exists_in_both_languages() -> None:
-    from allocator.charts.style import TEXT
+    from allocator.charts.text import TEXT
 
     assert set(TEXT["en"]) == set(TEXT["fi"])
     assert all(TEXT["fi"][k] != TEXT["en"][k] for k in TEXT["en"] if k.endswith("_axis"))
@@ -304,7 +304,7 @@ def test_every_chart_text_exists_in_both_languages() -> None:
 def test_charts_label_axes_in_the_chosen_language_with_the_footer(
         base_sweep: pd.DataFrame) -> None:
     from allocator.charts import plot_monte_carlo, plot_sweep, plot_tipping, plot_tornado
-    from allocator.charts.style import TEXT
+    from allocator.charts.text import TEXT
 
     frames = {
         plot_sweep: base_sweep,

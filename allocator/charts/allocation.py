@@ -9,11 +9,10 @@ from allocator.charts.style import (
     CENTRAL_HATCH,
     add_footer,
     figure_and_axes,
-    line_name,
     line_style,
     reserve_footer,
-    text,
 )
+from allocator.charts.text import line_name, text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

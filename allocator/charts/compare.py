@@ -20,12 +20,11 @@ from allocator.charts.style import (
     add_footer,
     area_style,
     figure_of,
-    line_name,
     line_style,
     new_figure,
     reserve_footer,
-    text,
 )
+from allocator.charts.text import line_name, text
 
 if TYPE_CHECKING:
     import pandas as pd

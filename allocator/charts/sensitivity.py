@@ -18,8 +18,8 @@ from allocator.charts.style import (
     figure_and_axes,
     figure_of,
     new_figure,
-    text,
 )
+from allocator.charts.text import text
 
 if TYPE_CHECKING:
     import pandas as pd

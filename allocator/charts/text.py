@@ -1,0 +1,129 @@
+"""Chart text in English and Finnish, and the Finnish names of the plan's service lines.
+
+Every chart takes a language and looks its titles, axis labels and legends up here, so a
+chart reads the same in the CLI's files, the board pack and a notebook.
+"""
+
+from __future__ import annotations
+
+#: Chart text by language. Keys are stable; add a key to both languages.
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "htv_axis": "Person-years [HTV]",
+        "area_axis": "Responsibility area",
+        "central": "Central services (lead municipality)",
+        "target": "Caseload-proportional target",
+        "allocation_title": "Allocation of {total} HTV by area and service line",
+        "scenario_axis": "Scenario",
+        "base_word": "base",
+        "base_marker": "{name} (base)",
+        "no_change": "no change in any area",
+        "central_short": "Central services",
+        "no_allocation": "no allocation",
+        "all_areas": "All areas",
+        "compare_htv_title": "Person-years by responsibility area in each scenario\n"
+                             "(customer service per area; central services apart)",
+        "compare_delta_title": "Change in person-years against '{base}'\n"
+                               "(customer service by responsibility area; central services apart)",
+        "delta_axis": "Change against '{base}' [HTV]",
+        "compare_shares_title": "Service lines' shares of customer service in each scenario\n"
+                                "(black ticks: target shares)",
+        "share_axis": "Share of customer-service person-years [%]",
+        "target_share": "Target share",
+        "compare_caseload_title": "Unemployed jobseekers per customer-service person-year\n"
+                                  "by responsibility area in each scenario",
+        "caseload_axis": "Unemployed jobseekers per HTV [persons/HTV]",
+        "whole_area_ratio": "Whole employment area",
+        "customer_htv_axis": "Customer-service person-years [HTV]",
+        "change_htv_axis": "Change from the base allocation [HTV]",
+        "base_value": "Base value",
+        "sweep_title": "Customer-service HTV by area as {param} varies",
+        "tornado_title": "{area}: change in customer-service HTV\nwhen one input moves ±{pct} %",
+        "tornado_low": "Input −{pct} %",
+        "tornado_high": "Input +{pct} %",
+        "tornado_none": "No input moves this area by a whole granularity unit",
+        "tipping_title": "{area}: smallest change of each input\nthat moves the area's HTV by a unit",
+        "tipping_axis": "Relative change of the input [%]",
+        "tipping_up": "Increase",
+        "tipping_down": "Decrease",
+        "tipping_none": "No change within the scanned range",
+        "mc_title": "Change in each area's customer-service HTV from the base over {runs} caseload "
+                    "draws ({model}, seed {seed})",
+        "mc_base": "Base allocation",
+        "mc_moved": "moved > {threshold} HTV\nin {share} of runs",
+        "robust_title": "One allocation for {n} scenarios: robust allocation − each scenario's "
+                        "own optimum",
+        "robust_axis": "Robust − own optimum [HTV]",
+        "robust_vs": "vs. own optimum of {scenario}",
+    },
+    "fi": {
+        "htv_axis": "Henkilötyövuodet [HTV]",
+        "area_axis": "Vastuualue",
+        "central": "Keskitetyt palvelut (vastuukunta)",
+        "target": "Asiakasmäärän mukainen tavoite",
+        "allocation_title": "{total} HTV:n jako vastuualueittain ja palvelulinjoittain",
+        "scenario_axis": "Skenaario",
+        "base_word": "vertailukohta",
+        "base_marker": "{name} (vertailukohta)",
+        "no_change": "ei muutosta millään vastuualueella",
+        "central_short": "Keskitetyt palvelut",
+        "no_allocation": "ei jakoa",
+        "all_areas": "Koko alue",
+        "compare_htv_title": "Henkilötyövuodet vastuualueittain eri skenaarioissa\n"
+                             "(asiakaspalvelu vastuualueittain, keskitetyt palvelut erikseen)",
+        "compare_delta_title": "Henkilötyövuosien muutos verrattuna skenaarioon '{base}'\n"
+                               "(asiakaspalvelu vastuualueittain, keskitetyt palvelut erikseen)",
+        "delta_axis": "Muutos verrattuna skenaarioon '{base}' [HTV]",
+        "compare_shares_title": "Palvelulinjojen osuudet asiakaspalvelusta eri skenaarioissa\n"
+                                "(mustat viivat: tavoiteosuudet)",
+        "share_axis": "Osuus asiakaspalvelun henkilötyövuosista [%]",
+        "target_share": "Tavoiteosuus",
+        "compare_caseload_title": "Työttömiä työnhakijoita asiakaspalvelun henkilötyövuotta "
+                                  "kohden\nvastuualueittain eri skenaarioissa",
+        "caseload_axis": "Työttömiä työnhakijoita / HTV [henkilöä/HTV]",
+        "whole_area_ratio": "Koko työllisyysalue",
+        "customer_htv_axis": "Asiakaspalvelun henkilötyövuodet [HTV]",
+        "change_htv_axis": "Muutos perusjakoon [HTV]",
+        "base_value": "Perusarvo",
+        "sweep_title": "Asiakaspalvelun HTV vastuualueittain, kun {param} muuttuu",
+        "tornado_title": "{area}: asiakaspalvelun HTV:n muutos,\nkun yhtä lähtötietoa muutetaan "
+                         "±{pct} %",
+        "tornado_low": "Lähtötieto −{pct} %",
+        "tornado_high": "Lähtötieto +{pct} %",
+        "tornado_none": "Mikään lähtötieto ei muuta alueen jakoa kokonaisella yksiköllä",
+        "tipping_title": "{area}: pienin lähtötiedon muutos,\njoka muuttaa alueen HTV-määrää yksiköllä",
+        "tipping_axis": "Lähtötiedon suhteellinen muutos [%]",
+        "tipping_up": "Kasvu",
+        "tipping_down": "Lasku",
+        "tipping_none": "Ei muutosta tutkitulla välillä",
+        "mc_title": "Alueiden asiakaspalvelun HTV:n muutos perusjakoon {runs} asiakasmäärien "
+                    "arvonnassa ({model}, siemen {seed})",
+        "mc_base": "Perusjako",
+        "mc_moved": "muuttui > {threshold} HTV\n{share} arvonnoista",
+        "robust_title": "Yksi jako {n} skenaariolle: vakaa jako − kunkin skenaarion oma optimi",
+        "robust_axis": "Vakaa jako − oma optimi [HTV]",
+        "robust_vs": "verrattuna skenaarion {scenario} omaan optimiin",
+    },
+}
+
+
+#: Names of the service lines the plan defines (base.yaml's identifiers), by language; a
+#: line not listed here is shown with its label from the scenario file.
+LINE_NAMES: dict[str, dict[str, str]] = {
+    "fi": {
+        "weaker_position": "Heikommassa työmarkkina-asemassa olevien ja monialaiset palvelut",
+        "job_brokering": "Työnvälitys",
+        "skills": "Osaamisen kehittäminen",
+    },
+}
+
+
+def line_name(name: str, label: str, lang: str = "en") -> str:
+    """The service line ``name`` in ``lang``, or its ``label`` from the scenario file."""
+    return LINE_NAMES.get(lang, {}).get(name, label)
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """The chart text ``key`` in ``lang`` ('en' or 'fi'), with ``values`` filled in."""
+    table = TEXT.get(lang, TEXT["en"])
+    return table.get(key, TEXT["en"][key]).format(**values)

@@ -1,0 +1,253 @@
+"""The board pack's tables, built from the analyses' frames, and the words they share.
+
+Every table's numbers come formatted from allocator.reports.board_pack.format and its
+words from allocator.reports.board_pack.text, so a status, a verdict or a change reads the
+same in every table and in the sections' sentences (allocator.reports.board_pack.build).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from allocator.charts.text import line_name
+from allocator.engine.result import Result, Status
+from allocator.reports.board_pack.blocks import Cell, Row, Table
+from allocator.reports.board_pack.format import (
+    change_css,
+    head,
+    isnan,
+    num,
+    num_cell,
+    plain,
+    signed,
+)
+from allocator.reports.board_pack.text import text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from allocator.analysis.board import PackAnalysis
+    from allocator.engine.explain import Explanation
+
+
+class Tables:
+    """The tables of one pack, in its language, at the base's number of decimals."""
+
+    def __init__(self, analysis: PackAnalysis) -> None:
+        self.analysis = analysis
+        self.results = analysis.results
+        self.options = analysis.options
+        self.lang = analysis.options.lang
+        self.labels = analysis.labels
+        self.base = analysis.base
+        self.digits = self.base._digits()
+
+    def t(self, key: str, **values: object) -> str:
+        """The pack's text ``key`` in the pack's language, with ``values`` filled in."""
+        return text(key, self.lang, **values)
+
+    def line(self, result: Result, name: str) -> str:
+        """The service line ``name`` as the pack's language calls it."""
+        return line_name(name, result.data.line_labels[name], self.lang)
+
+    def proof(self, status: Status | str) -> str:
+        """What the solver proved, in words."""
+        return self.t(f"pack_proof_{Status(status).value}")
+
+    def verifier(self, r: Result) -> tuple[str, str]:
+        """(the verifier's verdict in words, css)."""
+        if r.verification is None:
+            return self.t("pack_verified_none"), "bad"
+        if r.verification.passed:
+            return self.t("pack_verified_yes"), "good"
+        n = len(r.verification.violations)
+        return f"{self.t('pack_verified_no')} ({n})", "bad"
+
+    def verifier_short(self, r: Result) -> str:
+        """The verifier's verdict in a word or two, for tables."""
+        if r.verification is None:
+            return self.t("pack_verified_none")
+        return self.t("pack_passed") if r.verification.passed else self.t("pack_verified_no")
+
+    def detail_table(self, r: Result) -> Table:
+        """Every office and municipality it serves, by service line [HTV]."""
+        t, dg = self.t, self.digits
+        wide = r.allocation_wide()
+        header = head(t("pack_col_area"), t("pack_col_office"), t("pack_col_municipality"),
+                      *(self.line(r, ln) for ln in r.data.lines), t("pack_col_customer"),
+                      left=3)
+        rows = []
+        last_area = None
+        for _, row in wide.iterrows():
+            area = "" if row["area"] == last_area else str(row["area"])
+            last_area = row["area"]
+            rows.append(Row((Cell(area), Cell(str(row["office"])), Cell(str(row["municipality"])),
+                             *(num_cell(row[ln], dg) for ln in r.data.lines),
+                             Cell(num(row["customer_htv"], dg), "num strong"))))
+        return Table(t("pack_detail_title"), header, tuple(rows), css="compact")
+
+    def central_table(self, r: Result) -> Table:
+        """The centralised services, where they sit and what sets their size [HTV]."""
+        t, dg = self.t, self.digits
+        frame = r.central_frame()
+        def basis(value: str) -> str:
+            return t("pack_fixed") if value == "fixed" else value
+
+        rows = tuple(Row((Cell(str(c["label"])), Cell(str(c["office"])),
+                          Cell(basis(str(c["basis"]))), num_cell(c["htv"], dg)))
+                     for _, c in frame.iterrows())
+        header = head(t("pack_col_service"), t("pack_col_office"), t("pack_col_basis"),
+                      t("pack_col_htv"), left=3)
+        return Table(t("pack_central_title"), header, rows, css="compact")
+
+    def waterfall_table(self, e: Explanation) -> Table:
+        """Each area and line from its exact target to its final value, by rule [HTV]."""
+        r, t, dg = self.base, self.t, self.digits
+        frame = e.area_frame()
+        order = {a: k for k, a in enumerate(r.data.areas)}
+        frame = frame.sort_values("area", key=lambda c: c.map(order), kind="stable")
+        steps = [step for step in e.steps if (frame[step].abs() > 1e-9).any()]
+        header = head(t("pack_col_area"), t("pack_col_line"), t("pack_col_target_exact"),
+                      t("pack_col_rounding"), *steps, t("pack_col_final"), left=2)
+        rows = []
+        last = None
+        for _, row in frame.iterrows():
+            area = "" if row["area"] == last else str(row["area"])
+            last = row["area"]
+            rows.append(Row((Cell(area), Cell(self.line(r, str(row["service_line"]))),
+                             num_cell(row["target_htv"], 3), num_cell(row["rounded_htv"], dg),
+                             *(Cell(signed(row[s], dg), f"num {change_css(row[s], dg)}")
+                               for s in steps),
+                             Cell(num(row["final_htv"], dg), "num strong"))))
+        return Table("", header, tuple(rows), css="compact")
+
+    def rules_table(self, e: Explanation) -> Table:
+        """Every rule at the optimum: tight, binding, and what relaxing it would save [HTV]."""
+        t = self.t
+
+        def yes(flag: bool, strong: bool = False) -> Cell:
+            return Cell(t("pack_yes") if flag else t("pack_no"),
+                        ("num strong" if strong and flag else "num"))
+
+        rows = tuple(Row((Cell(rule.description), yes(rule.tight), yes(rule.binds, True),
+                          num_cell(float(rule.cost_max), 4), num_cell(float(rule.cost_total), 4)))
+                     for rule in e.rules)
+        header = head(t("pack_col_rule"), t("pack_col_tight"), t("pack_col_binds"),
+                      t("pack_col_cost_max"), t("pack_col_cost_total"))
+        return Table("", header, rows, note=t("pack_rules_note"), css="compact")
+
+    def scenarios_table(self) -> Table:
+        """Each scenario with what it assumes and the solver's and verifier's verdicts."""
+        t = self.t
+        rows = []
+        for label, r in zip(self.labels, self.results, strict=True):
+            proof_css = {Status.OPTIMAL: "good", Status.FEASIBLE: ""}.get(r.status, "bad")
+            verified_css = self.verifier(r)[1]
+            rows.append(Row((Cell(label, "strong"), Cell(r.scenario.title or ""),
+                             Cell(self.proof(r.status), proof_css),
+                             Cell(self.verifier_short(r), verified_css))))
+        header = head(t("pack_col_scenario"), t("pack_col_question"), t("pack_solver"),
+                      t("pack_verifier"), left=4)
+        return Table(t("pack_scenarios_title"), header, tuple(rows), css="compact")
+
+    def side_by_side(self, frame: pd.DataFrame, per_htv: pd.DataFrame) -> Table:
+        """Rows: scenarios; columns: each area's customer service, central, total, ratio."""
+        from allocator.analysis.compare import ALL_AREAS, CENTRAL
+
+        t, dg = self.t, self.digits
+        areas = list(dict.fromkeys(frame["area"]))
+        customer = frame[frame["service_line"] != CENTRAL]
+        by_area = customer.groupby(["scenario", "area"], sort=False)[["htv", "delta_htv"]].sum(
+            min_count=1)
+        central = frame[frame["service_line"] == CENTRAL].groupby("scenario", sort=False)[
+            ["htv", "delta_htv"]].sum(min_count=1)
+        totals = frame.groupby("scenario", sort=False)[["htv", "delta_htv"]].sum(min_count=1)
+        ratio = per_htv[per_htv["area"] == ALL_AREAS].set_index("scenario")
+        header = head(t("pack_col_scenario"), *areas, t("pack_col_central"),
+                      t("pack_col_total"), t("pack_col_ratio"))
+        rows = []
+        for k, label in enumerate(self.labels):
+            def cell(htv: Any, delta: Any, digits: int = dg, strong: bool = False,
+                     first: bool = k == 0) -> Cell:
+                if isnan(htv):
+                    return Cell(self.t("no_allocation"), "num muted")
+                return Cell(num(htv, digits), "num strong" if strong else "num",
+                            "" if first else signed(delta, digits),
+                            "" if first else change_css(delta, digits))
+
+            cells = [Cell(label, "strong")]
+            cells += [cell(by_area.loc[(label, a), "htv"], by_area.loc[(label, a), "delta_htv"])
+                      for a in areas]
+            cells.append(cell(central.loc[label, "htv"], central.loc[label, "delta_htv"]))
+            cells.append(cell(totals.loc[label, "htv"], totals.loc[label, "delta_htv"],
+                              strong=True))
+            if label in ratio.index:
+                cells.append(cell(ratio.loc[label, "unemployed_per_htv"],
+                                  ratio.loc[label, "delta_unemployed_per_htv"], 1))
+            else:
+                cells.append(Cell("–", "num muted"))
+            rows.append(Row(tuple(cells), "base" if k == 0 else ""))
+        return Table(t("pack_side_title"), header, tuple(rows), css="compact")
+
+    def tornado_table(self, frame: pd.DataFrame, pct: str, per_area: int = 3) -> Table:
+        """The ``per_area`` inputs that move each area most, with both changes [HTV]."""
+        t, dg = self.t, self.digits
+        rows = []
+        for area in self.base.data.areas:
+            part = frame[(frame["area"] == area) & (frame["swing_htv"] > 0)]
+            part = part.sort_values("rank").head(per_area)
+            base = frame[frame["area"] == area]["base_htv"].iloc[0]
+            if not len(part):
+                rows.append(Row((Cell(area), num_cell(base, dg),
+                                 Cell(self.t("tornado_none"), "muted"),
+                                 Cell("–", "num muted"), Cell("–", "num muted"))))
+                continue
+            for k, (_, top) in enumerate(part.iterrows()):
+                first = k == 0
+                rows.append(Row((
+                    Cell(area if first else ""),
+                    num_cell(base, dg) if first else Cell(""),
+                    Cell(str(top["label"])),
+                    Cell(signed(top["low_change_htv"], dg),
+                         f"num {change_css(top['low_change_htv'], dg)}"),
+                    Cell(signed(top["high_change_htv"], dg),
+                         f"num {change_css(top['high_change_htv'], dg)}"))))
+        header = (Cell(t("pack_col_area")), Cell(t("pack_col_base_htv"), "num"),
+                  Cell(t("pack_col_input")), Cell(t("pack_col_down", pct=pct), "num"),
+                  Cell(t("pack_col_up", pct=pct), "num"))
+        return Table(t("pack_tornado_table", n=per_area), header, tuple(rows), css="compact")
+
+    def stability_table(self, summary: pd.DataFrame) -> Table:
+        """Each area's spread over the Monte Carlo draws and how often it moved [HTV]."""
+        t, dg = self.t, self.digits
+        threshold = plain(self.options.threshold)
+        header = head(t("pack_col_area"), t("pack_col_base_htv"), t("pack_col_mean"),
+                      t("pack_col_sd"), "5 %", t("pack_col_median"), "95 %",
+                      t("pack_col_moved", threshold=threshold), t("pack_col_failed"))
+        rows = tuple(Row((
+            Cell(str(r["area"])), num_cell(r["base_htv"], dg), num_cell(r["mean_htv"], dg),
+            num_cell(r["sd_htv"], 3), num_cell(r["p05_htv"], dg), num_cell(r["median_htv"], dg),
+            num_cell(r["p95_htv"], dg),
+            Cell("–" if isnan(r["moved_share"]) else f"{r['moved_share'] * 100:.0f} %", "num"),
+            Cell(str(int(r["runs_without_allocation"])), "num"))) for _, r in summary.iterrows())
+        return Table("", header, rows, css="compact")
+
+    def sweep_table(self, points: pd.DataFrame, path: str) -> Table:
+        """Each area's customer service at every value of the swept input [HTV]."""
+        t, dg = self.t, self.digits
+        areas = list(self.base.data.areas)
+        header = (*head(path, *areas, t("pack_col_customer")), Cell(t("pack_col_status")))
+        rows = []
+        for value in dict.fromkeys(points["value"]):
+            part = points[points["value"] == value].set_index("area")
+            status = str(part["status"].iloc[0])
+            ok = not part["htv"].isna().all()
+            words = self.proof(status) if status in set(Status) else status
+            message = str(part["message"].iloc[0])
+            rows.append(Row((
+                Cell(plain(float(value)), "num strong"),
+                *(num_cell(part.loc[a, "htv"], dg) for a in areas),
+                Cell(num(part["htv"].sum(min_count=1), dg), "num strong"),
+                Cell(f"{words}: {message}" if message and not ok else words,
+                     "" if ok else "bad"))))
+        return Table("", header, tuple(rows), css="compact")

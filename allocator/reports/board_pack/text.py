@@ -1,0 +1,499 @@
+"""The board pack's text in English and Finnish: headings, sentences, table headers, captions.
+
+The pack's sentences live apart from the charts' (allocator.charts.text) because only the
+pack uses them; :func:`text` looks a key up here first and then among the chart texts, so
+a title the pack shares with a chart ("allocation_title", "all_areas") reads the same in
+both.
+"""
+
+from __future__ import annotations
+
+from allocator.charts.text import text as chart_text
+
+#: The pack's text by language (the languages of allocator.analysis.board.LANGUAGES). Keys
+#: are stable; add a key to both languages.
+PACK_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "pack_kicker": "Board pack · staff allocation by caseload",
+        "pack_title": "{title}",
+        "pack_subtitle": "{total} person-years (HTV) · {n} scenarios · generated {when}",
+        "pack_contents": "Contents",
+        "pack_status_ok": "Every scenario has an allocation that the independent verifier "
+                          "passed.",
+        "pack_status_bad": "{n} of {total} scenarios have no verified allocation: {names}. "
+                           "The scenario comparison says why.",
+        "pack_solver": "Solver",
+        "pack_verifier": "Verifier",
+        "pack_proof_OPTIMAL": "proven optimal",
+        "pack_proof_FEASIBLE": "feasible, not proven optimal (time limit)",
+        "pack_proof_INFEASIBLE": "no allocation: the rules cannot all hold",
+        "pack_proof_INVALID": "invalid scenario",
+        "pack_proof_UNKNOWN": "no allocation within the time limit",
+        "pack_verified_yes": "passed: every rule re-checked independently of the solver",
+        "pack_verified_no": "FAILED",
+        "pack_passed": "passed",
+        "pack_verified_none": "not run (no allocation)",
+        "pack_yes": "yes",
+        "pack_no": "no",
+        "pack_fix": "fix",
+        "pack_s1": "The recommended allocation",
+        "pack_s1_intro": "{title}. Of the {total} person-years (HTV), {customer} HTV go to "
+                         "customer service in the {areas} responsibility areas in proportion to "
+                         "their caseload, and {central} HTV to the centralised services at the "
+                         "lead municipality, {lead}.",
+        "pack_s1_ratio": "Key ratio: {ratio} unemployed jobseekers per customer-service "
+                         "person-year across the employment area, from {low} in {low_area} to "
+                         "{high} in {high_area}.",
+        "pack_s1_none": "The base scenario has no allocation, so there is nothing to "
+                        "recommend yet. The rules that conflict, and what would resolve them:",
+        "pack_by_area_title": "Person-years by responsibility area and service line [HTV]",
+        "pack_ratio_title": "Caseload per area: unemployed jobseekers per customer-service HTV, "
+                            "and the caseload-proportional target [HTV]",
+        "pack_col_difference": "Allocated − target",
+        "pack_detail_title": "Offices and the municipalities they serve [HTV]",
+        "pack_central_title": "Centralised services at the lead municipality [HTV]",
+        "pack_col_area": "Responsibility area",
+        "pack_col_customer": "Customer service",
+        "pack_col_central": "Central services",
+        "pack_col_total": "Total",
+        "pack_col_target": "Caseload target",
+        "pack_col_unemployed": "Unemployed",
+        "pack_col_ratio": "Unemployed per HTV",
+        "pack_col_office": "Office",
+        "pack_col_municipality": "Municipality served",
+        "pack_col_service": "Service",
+        "pack_col_basis": "Size set by",
+        "pack_fixed": "a fixed size",
+        "pack_col_htv": "HTV",
+        "pack_cap_allocation": "Each area's person-years stacked by service line; the black "
+                               "tick is the area's caseload-proportional target.",
+        "pack_s2": "How the allocation was decided",
+        "pack_s2_intro": "The split follows one written fairness definition, applied the same "
+                         "way to every scenario: each municipality and service line gets as "
+                         "close to its caseload-proportional share as the rules allow.",
+        "pack_fair_title": "The fairness definition",
+        "pack_fair_budget": "Customer-service budget: {total} HTV minus {central} HTV of "
+                            "centralised services leaves {customer} HTV.",
+        "pack_fair_lines": "Service lines: {shares} of customer service.",
+        "pack_fair_targets": "Targets: each line's person-years are split over the "
+                             "municipalities in proportion to the caseload figures that line "
+                             "weighs (table below); nothing is rounded before the model.",
+        "pack_fair_rules": "Rules that always hold: the budget adds up exactly; every office "
+                           "has at least its minimum staff; every responsibility area keeps a "
+                           "staffed office; the centralised services sit at the lead "
+                           "municipality; each service line stays within its share.",
+        "pack_fair_objective": "Among the allocations that obey the rules, the chosen one has "
+                               "(1) the smallest largest deviation of any municipality and line "
+                               "from its target, then (2) the smallest total deviation, then "
+                               "(3) deviations spread in proportion to the targets; (4) a fixed "
+                               "tie-break makes the same input always give the same allocation. "
+                               "Deviations are in HTV: a person-year counts the same in every "
+                               "municipality.",
+        "pack_fair_result": "In the base allocation the largest deviation of a municipality "
+                            "and line from its target is {max} HTV, and the deviations add up "
+                            "to {total} HTV.",
+        "pack_line_share": "{line} {share} % ± {tol} pp",
+        "pack_weights_title": "What each service line's target weighs",
+        "pack_col_line": "Service line",
+        "pack_col_share": "Share",
+        "pack_col_weights": "Caseload figures and their weights",
+        "pack_why_title": "Why each area got its share [HTV]",
+        "pack_why_intro": "From the exact caseload target, through rounding to {g} HTV, to the "
+                          "final value, with a column for each rule that changes something.",
+        "pack_col_target_exact": "Target",
+        "pack_col_rounding": "Rounding",
+        "pack_col_final": "Final",
+        "pack_rules_title": "The rules at the optimum",
+        "pack_rules_note": "Tight: no room left at the optimum. Binds: relaxing that rule alone "
+                           "and solving again brings the allocation closer to the targets; "
+                           "the costs say by how much [HTV].",
+        "pack_no_binding": "No rule binds: every municipality and service line gets its exact "
+                           "caseload quota rounded to {g} HTV, and relaxing any single rule "
+                           "would not bring the allocation closer to the targets.",
+        "pack_binding_one": "One rule binds: relaxing it would bring the allocation closer to "
+                            "the caseload targets. {rule} adds {cost_max} HTV to the largest "
+                            "deviation and {cost_total} HTV to the total.",
+        "pack_binding": "{n} rules bind: relaxing any one of them alone would bring the "
+                        "allocation closer to the caseload targets. The most costly, {rule}, "
+                        "adds {cost_max} HTV to the largest deviation and {cost_total} HTV to "
+                        "the total.",
+        "pack_col_rule": "Rule",
+        "pack_col_tight": "Tight",
+        "pack_col_binds": "Binds",
+        "pack_col_cost_max": "Cost: largest deviation",
+        "pack_col_cost_total": "Cost: total deviation",
+        "pack_tie_none": "Ties: none. No other allocation is exactly as good for the "
+                         "municipalities and service lines.",
+        "pack_tie": "Tie broken: {what}.",
+        "pack_s2_none": "There is no allocation to explain.",
+        "pack_s3": "Scenario comparison",
+        "pack_s3_intro": "Each scenario changes one assumption of the base and is allocated by "
+                         "the same rules. The table gives each area's customer-service "
+                         "person-years, with the change against the base underneath.",
+        "pack_scenarios_title": "The scenarios and their verdicts",
+        "pack_col_scenario": "Scenario",
+        "pack_col_question": "What it assumes",
+        "pack_side_title": "Customer-service HTV by responsibility area in each scenario "
+                           "(change against the base below)",
+        "pack_cap_htv": "Each area's customer-service person-years in each scenario; grey "
+                        "hatched: the central services.",
+        "pack_cap_delta": "What each area gains (right) or loses (left) against the base.",
+        "pack_cap_shares": "The service lines' shares of customer service; black ticks mark "
+                           "the target shares.",
+        "pack_cap_caseload": "Unemployed jobseekers per customer-service person-year; the black "
+                             "tick is the whole employment area.",
+        "pack_conflicts_title": "Scenarios without an allocation",
+        "pack_s4": "Sensitivity",
+        "pack_s4_intro": "How much would the base allocation change if the figures behind it "
+                         "were somewhat different? Three checks: one input at a time, random "
+                         "variation of the caseload, and the size of the budget.",
+        "pack_s4_none": "Not available: the base scenario has no allocation.",
+        "pack_tornado_title": "One input at a time (tornado)",
+        "pack_tornado_intro": "Every numeric input of the base ({n} in all) was moved {pct} % "
+                              "down and up, one at a time. For each area: the inputs that move "
+                              "it most, the largest at the top.",
+        "pack_tornado_table": "The {n} inputs that move each area most",
+        "pack_col_input": "Input",
+        "pack_col_base_htv": "Base [HTV]",
+        "pack_col_down": "Input −{pct} %",
+        "pack_col_up": "Input +{pct} %",
+        "pack_cap_tornado": "Change in {area}'s customer-service HTV when one input moves "
+                            "{pct} % down (hatched) or up (solid).",
+        "pack_mc_title": "Random variation of the caseload (Monte Carlo)",
+        "pack_mc_intro": "The caseload counts were drawn at random {runs} times ({model}, seed "
+                         "{seed}) and each draw was allocated again. An area is stable when it "
+                         "rarely moves more than {threshold} HTV from the base.",
+        "pack_col_mean": "Mean",
+        "pack_col_sd": "SD",
+        "pack_col_median": "Median",
+        "pack_col_moved": "Moved > {threshold} HTV",
+        "pack_col_failed": "No allocation",
+        "pack_cap_mc": "Boxes: the middle half of the draws; whiskers: the usual range; grey "
+                       "band: ±{threshold} HTV around the base.",
+        "pack_sweep_title": "The size of the budget (sweep)",
+        "pack_sweep_intro": "{param} from {start} to {stop} in steps of {step}, everything else "
+                            "as in the base: how each area's customer-service person-years "
+                            "follow.",
+        "pack_col_value": "Value",
+        "pack_col_status": "Status",
+        "pack_cap_sweep": "Each area's customer-service person-years along {param}; the dotted "
+                          "line is the base value.",
+        "pack_s5": "A robust allocation across the scenarios",
+        "pack_s5_intro": "One split of the staff that every included scenario's rules accept, "
+                         "keeping the worst deviation from any of their caseload targets as "
+                         "small as possible. Regret is how much further from a scenario's own "
+                         "targets the robust allocation is than that scenario's own optimum.",
+        "pack_robust_included": "Included: {names}.",
+        "pack_robust_skipped": "A robust allocation needs scenarios with the base's structure "
+                               "(municipalities, areas, offices, service lines, total_htv, "
+                               "central service sizes) whose rules can hold at once. Taken in "
+                               "order, these were left out:",
+        "pack_skip_structure": "{name}: different {field}: {value} (base: {base})",
+        "pack_skip_rules": "{name}: its rules cannot hold together with those already "
+                           "included ({why})",
+        "pack_skip_no_allocation": "{name}: it has no allocation of its own",
+        "pack_robust_alone": "No other scenario can join the base, so the robust allocation is "
+                             "the base's own.",
+        "pack_skip_broken": "{name}: the robust model does not enforce all of its rules, and "
+                            "the robust allocation would break {rules}",
+        "pack_robust_verdict": "Robust allocation: {proof}; the verifier passed it in every "
+                               "included scenario. Worst deviation over all of them: {worst} "
+                               "HTV.",
+        "pack_robust_verdict_bad": "Robust allocation: {proof}, but it does NOT pass the "
+                                   "verifier in every included scenario (see 'Rules hold'). "
+                                   "Worst deviation over all of them: {worst} HTV.",
+        "pack_robust_none": "No robust allocation: {why}",
+        "pack_regret_title": "Regret: the robust allocation against each scenario's own "
+                             "optimum [HTV]",
+        "pack_col_own_max": "Own optimum: largest deviation",
+        "pack_col_robust_max": "Robust: largest deviation",
+        "pack_col_regret_max": "Regret: largest",
+        "pack_col_own_total": "Own optimum: total deviation",
+        "pack_col_robust_total": "Robust: total deviation",
+        "pack_col_regret_total": "Regret: total",
+        "pack_col_rules_hold": "Rules hold",
+        "pack_robust_area_title": "Customer-service HTV by area: the robust allocation and "
+                                  "each scenario's own optimum",
+        "pack_col_robust": "Robust",
+        "pack_col_own": "Own: {name}",
+        "pack_cap_robust": "Above zero, the robust allocation gives the area more than that "
+                           "scenario alone would.",
+        "pack_s6": "Reproducibility",
+        "pack_s6_intro": "Everything needed to produce this pack again: the command, the "
+                         "software versions, the solver settings and a fingerprint (SHA-256) of "
+                         "every scenario file and of its validated content.",
+        "pack_command": "Command",
+        "pack_generated": "Generated",
+        "pack_versions_title": "Software",
+        "pack_col_package": "Package",
+        "pack_col_version": "Version",
+        "pack_manifest_title": "Scenario manifests",
+        "pack_col_file": "File; SHA-256 of the file; SHA-256 of the validated scenario",
+        "pack_col_result": "Result",
+        "pack_col_solver": "Solver settings",
+        "pack_solver_settings": "deterministic time limit {limit} s, seed {seed}, {workers} "
+                                "worker(s); objective stages {stages}",
+        "pack_solver_all": "Every scenario: {settings}.",
+        "pack_analyses_title": "Analysis settings",
+        "pack_analysis_tornado": "Tornado: every numeric input ±{pct} %, line shares "
+                                 "rebalanced.",
+        "pack_analysis_mc": "Monte Carlo: {runs} runs, caseload ~ {model}, seed {seed}; moved "
+                            "means more than {threshold} HTV.",
+        "pack_analysis_sweep": "Sweep: {param} = {values}.",
+        "pack_analysis_exec": "Each analysis solve used one CP-SAT worker under the "
+                              "'{executor}' executor; the results do not depend on it.",
+        "pack_footer": "Produced by allocator {version}. Every chart carries its own "
+                       "reproducibility line.",
+    },
+    "fi": {
+        "pack_kicker": "Lautakunnan aineisto · henkilöstön jako asiakasmäärien mukaan",
+        "pack_title": "{title}",
+        "pack_subtitle": "{total} henkilötyövuotta (HTV) · {n} skenaariota · laadittu {when}",
+        "pack_contents": "Sisällys",
+        "pack_status_ok": "Jokaiselle skenaariolle löytyi jako, jonka riippumaton tarkistus "
+                          "hyväksyi.",
+        "pack_status_bad": "{n}/{total} skenaariolle ei löytynyt tarkistettua jakoa: {names}. "
+                           "Syy kerrotaan skenaarioiden vertailussa.",
+        "pack_solver": "Ratkaisija",
+        "pack_verifier": "Tarkistus",
+        "pack_proof_OPTIMAL": "todistetusti optimaalinen",
+        "pack_proof_FEASIBLE": "sallittu, optimaalisuutta ei todistettu (aikaraja)",
+        "pack_proof_INFEASIBLE": "ei jakoa: säännöt eivät voi olla voimassa yhtä aikaa",
+        "pack_proof_INVALID": "virheellinen skenaario",
+        "pack_proof_UNKNOWN": "ei jakoa aikarajan puitteissa",
+        "pack_verified_yes": "hyväksytty: jokainen sääntö tarkistettu ratkaisijasta riippumatta",
+        "pack_verified_no": "HYLÄTTY",
+        "pack_passed": "hyväksytty",
+        "pack_verified_none": "ei tehty (ei jakoa)",
+        "pack_yes": "kyllä",
+        "pack_no": "ei",
+        "pack_fix": "korjaus",
+        "pack_s1": "Suositeltu jako",
+        "pack_s1_intro": "{title}. {total} henkilötyövuodesta (HTV) {customer} HTV kohdistetaan "
+                         "asiakaspalveluun {areas} vastuualueelle asiakasmäärien suhteessa ja "
+                         "{central} HTV keskitettyihin palveluihin vastuukuntaan ({lead}).",
+        "pack_s1_ratio": "Tunnusluku: koko työllisyysalueella on {ratio} työtöntä työnhakijaa "
+                         "asiakaspalvelun henkilötyövuotta kohden, vastuualueittain {low} "
+                         "({low_area}) – {high} ({high_area}).",
+        "pack_s1_none": "Perusskenaariolle ei löytynyt jakoa, joten suositusta ei vielä voi "
+                        "antaa. Ristiriitaiset säännöt ja mikä ristiriidan poistaisi:",
+        "pack_by_area_title": "Henkilötyövuodet vastuualueittain ja palvelulinjoittain [HTV]",
+        "pack_ratio_title": "Asiakasmäärä vastuualueittain: työttömiä työnhakijoita "
+                            "asiakaspalvelun henkilötyövuotta kohden sekä asiakasmäärän mukainen "
+                            "tavoite [HTV]",
+        "pack_col_difference": "Jako − tavoite",
+        "pack_detail_title": "Toimipisteet ja niiden palvelemat kunnat [HTV]",
+        "pack_central_title": "Keskitetyt palvelut vastuukunnassa [HTV]",
+        "pack_col_area": "Vastuualue",
+        "pack_col_customer": "Asiakaspalvelu",
+        "pack_col_central": "Keskitetyt palvelut",
+        "pack_col_total": "Yhteensä",
+        "pack_col_target": "Asiakasmäärän mukainen tavoite",
+        "pack_col_unemployed": "Työttömät",
+        "pack_col_ratio": "Työttömiä / HTV",
+        "pack_col_office": "Toimipiste",
+        "pack_col_municipality": "Palveltava kunta",
+        "pack_col_service": "Palvelu",
+        "pack_col_basis": "Mitoitusperuste",
+        "pack_fixed": "kiinteä koko",
+        "pack_col_htv": "HTV",
+        "pack_cap_allocation": "Vastuualueen henkilötyövuodet palvelulinjoittain päällekkäin; "
+                               "musta viiva on alueen asiakasmäärän mukainen tavoite.",
+        "pack_s2": "Miten jako muodostui",
+        "pack_s2_intro": "Jako noudattaa yhtä kirjattua oikeudenmukaisuuden määritelmää, jota "
+                         "sovelletaan samoin jokaiseen skenaarioon: kukin kunta ja palvelulinja "
+                         "saa niin lähelle asiakasmääriensä mukaista osuutta kuin säännöt "
+                         "sallivat.",
+        "pack_fair_title": "Oikeudenmukaisuuden määritelmä",
+        "pack_fair_budget": "Asiakaspalvelun resurssi: {total} HTV, josta vähennetään "
+                            "keskitettyjen palvelujen {central} HTV, jolloin jää {customer} HTV.",
+        "pack_fair_lines": "Palvelulinjat: {shares} asiakaspalvelusta.",
+        "pack_fair_targets": "Tavoitteet: kunkin palvelulinjan henkilötyövuodet jaetaan "
+                             "kunnille niiden asiakasmäärätietojen suhteessa, joita linja "
+                             "painottaa (taulukko alla); mitään ei pyöristetä ennen mallia.",
+        "pack_fair_rules": "Aina voimassa olevat säännöt: resurssi täsmää tarkalleen; "
+                           "jokaisessa toimipisteessä on vähintään vähimmäishenkilöstö; "
+                           "jokaisella vastuualueella on miehitetty toimipiste; keskitetyt "
+                           "palvelut sijaitsevat vastuukunnassa; kukin palvelulinja pysyy "
+                           "osuutensa rajoissa.",
+        "pack_fair_objective": "Sääntöjen sallimista jaoista valitaan se, jossa (1) kunnan ja "
+                               "palvelulinjan suurin poikkeama tavoitteesta on pienin, sitten "
+                               "(2) poikkeamien summa on pienin ja sitten (3) poikkeamat "
+                               "jakautuvat tavoitteiden suhteessa; (4) kiinteä ratkaisusääntö "
+                               "tasatilanteisiin takaa, että samat lähtötiedot antavat aina "
+                               "saman jaon. Poikkeamat mitataan henkilötyövuosina: "
+                               "henkilötyövuosi painaa yhtä paljon joka kunnassa.",
+        "pack_fair_result": "Perusjaossa kunnan ja palvelulinjan suurin poikkeama "
+                            "tavoitteesta on {max} HTV, ja poikkeamien summa on {total} HTV.",
+        "pack_line_share": "{line} {share} % ± {tol} %-yks.",
+        "pack_weights_title": "Mitä kunkin palvelulinjan tavoite painottaa",
+        "pack_col_line": "Palvelulinja",
+        "pack_col_share": "Osuus",
+        "pack_col_weights": "Asiakasmäärätiedot ja niiden painot",
+        "pack_why_title": "Miksi kukin vastuualue sai osuutensa [HTV]",
+        "pack_why_intro": "Tarkasta asiakasmäärän mukaisesta tavoitteesta pyöristyksen ({g} "
+                          "HTV) kautta lopulliseen arvoon; oma sarake jokaiselle säännölle, "
+                          "joka muuttaa jotakin.",
+        "pack_col_target_exact": "Tavoite",
+        "pack_col_rounding": "Pyöristys",
+        "pack_col_final": "Lopullinen",
+        "pack_rules_title": "Säännöt optimissa",
+        "pack_rules_note": "Tiukka: optimissa ei jää liikkumavaraa. Sitoo: kun sääntö yksin "
+                           "höllennetään ja malli ratkaistaan uudelleen, jako lähenee "
+                           "tavoitteita; hinta kertoo kuinka paljon [HTV].",
+        "pack_no_binding": "Mikään sääntö ei sido: jokainen kunta ja palvelulinja saa tarkan "
+                           "asiakasmäärän mukaisen kiintiönsä pyöristettynä {g} HTV:n "
+                           "tarkkuuteen, eikä minkään yksittäisen säännön höllentäminen toisi "
+                           "jakoa lähemmäs tavoitteita.",
+        "pack_binding_one": "Yksi sääntö sitoo: sen höllentäminen toisi jaon lähemmäs "
+                            "asiakasmäärien mukaisia tavoitteita. {rule} kasvattaa suurinta "
+                            "poikkeamaa {cost_max} HTV ja poikkeamien summaa {cost_total} HTV.",
+        "pack_binding": "{n} sääntöä sitoo: minkä tahansa niistä höllentäminen yksinään toisi "
+                        "jaon lähemmäs asiakasmäärien mukaisia tavoitteita. Kallein, {rule}, "
+                        "kasvattaa suurinta poikkeamaa {cost_max} HTV ja poikkeamien summaa "
+                        "{cost_total} HTV.",
+        "pack_col_rule": "Sääntö",
+        "pack_col_tight": "Tiukka",
+        "pack_col_binds": "Sitoo",
+        "pack_col_cost_max": "Hinta: suurin poikkeama",
+        "pack_col_cost_total": "Hinta: poikkeamien summa",
+        "pack_tie_none": "Tasatilanteet: ei yhtään. Mikään muu jako ei ole kuntien ja "
+                         "palvelulinjojen osalta täsmälleen yhtä hyvä.",
+        "pack_tie": "Tasatilanne ratkaistu: {what}.",
+        "pack_s2_none": "Selitettävää jakoa ei ole.",
+        "pack_s3": "Skenaarioiden vertailu",
+        "pack_s3_intro": "Kukin skenaario muuttaa yhtä perusskenaarion oletusta, ja se jaetaan "
+                         "samoilla säännöillä. Taulukossa on kunkin vastuualueen "
+                         "asiakaspalvelun henkilötyövuodet ja niiden alla muutos "
+                         "perusskenaarioon.",
+        "pack_scenarios_title": "Skenaariot ja niiden tulokset",
+        "pack_col_scenario": "Skenaario",
+        "pack_col_question": "Oletus",
+        "pack_side_title": "Asiakaspalvelun HTV vastuualueittain eri skenaarioissa (alla "
+                           "muutos perusskenaarioon)",
+        "pack_cap_htv": "Kunkin vastuualueen asiakaspalvelun henkilötyövuodet skenaarioittain; "
+                        "harmaa viivoitettu: keskitetyt palvelut.",
+        "pack_cap_delta": "Mitä kukin vastuualue saa lisää (oikealle) tai menettää "
+                          "(vasemmalle) perusskenaarioon verrattuna.",
+        "pack_cap_shares": "Palvelulinjojen osuudet asiakaspalvelusta; mustat viivat ovat "
+                           "tavoiteosuudet.",
+        "pack_cap_caseload": "Työttömiä työnhakijoita asiakaspalvelun henkilötyövuotta kohden; "
+                             "musta viiva on koko työllisyysalue.",
+        "pack_conflicts_title": "Skenaariot ilman jakoa",
+        "pack_s4": "Herkkyys",
+        "pack_s4_intro": "Kuinka paljon perusjako muuttuisi, jos sen taustaluvut olisivat "
+                         "hieman toiset? Kolme tarkastelua: yksi lähtötieto kerrallaan, "
+                         "asiakasmäärien satunnaisvaihtelu ja henkilöstöresurssin koko.",
+        "pack_s4_none": "Ei saatavilla: perusskenaariolla ei ole jakoa.",
+        "pack_tornado_title": "Yksi lähtötieto kerrallaan (tornado)",
+        "pack_tornado_intro": "Jokaista perusskenaarion numeerista lähtötietoa ({n} kpl) "
+                              "muutettiin {pct} % alas ja ylös yksi kerrallaan. Kunkin "
+                              "vastuualueen kuvassa ovat sitä eniten muuttavat lähtötiedot, "
+                              "suurin ylimpänä.",
+        "pack_tornado_table": "Kutakin vastuualuetta eniten muuttavat {n} lähtötietoa",
+        "pack_col_input": "Lähtötieto",
+        "pack_col_base_htv": "Perusjako [HTV]",
+        "pack_col_down": "Lähtötieto −{pct} %",
+        "pack_col_up": "Lähtötieto +{pct} %",
+        "pack_cap_tornado": "Vastuualueen {area} asiakaspalvelun HTV:n muutos, kun yksi "
+                            "lähtötieto laskee (viivoitettu) tai nousee (yhtenäinen) {pct} %.",
+        "pack_mc_title": "Asiakasmäärien satunnaisvaihtelu (Monte Carlo)",
+        "pack_mc_intro": "Asiakasmäärät arvottiin satunnaisesti {runs} kertaa ({model}, "
+                         "siemenluku {seed}), ja jokainen arvonta jaettiin uudelleen. Alue on "
+                         "vakaa, jos sen osuus muuttuu harvoin yli {threshold} HTV perusjaosta.",
+        "pack_col_mean": "Keskiarvo",
+        "pack_col_sd": "Keskihajonta",
+        "pack_col_median": "Mediaani",
+        "pack_col_moved": "Muuttui > {threshold} HTV",
+        "pack_col_failed": "Ei jakoa",
+        "pack_cap_mc": "Laatikot: arvontojen keskimmäinen puolikas; viikset: tavanomainen "
+                       "vaihteluväli; harmaa vyöhyke: ±{threshold} HTV perusjaon ympärillä.",
+        "pack_sweep_title": "Henkilöstöresurssin koko",
+        "pack_sweep_intro": "{param} välillä {start}–{stop} askelin {step}, muut tiedot kuten "
+                            "perusskenaariossa: miten kunkin vastuualueen asiakaspalvelun "
+                            "henkilötyövuodet seuraavat.",
+        "pack_col_value": "Arvo",
+        "pack_col_status": "Tila",
+        "pack_cap_sweep": "Kunkin vastuualueen asiakaspalvelun henkilötyövuodet, kun {param} "
+                          "muuttuu; pisteviiva on perusarvo.",
+        "pack_s5": "Skenaarioiden yhteinen vakaa jako",
+        "pack_s5_intro": "Yksi henkilöstön jako, jonka kaikkien mukaan otettujen skenaarioiden "
+                         "säännöt hyväksyvät ja jossa suurin poikkeama minkä tahansa niiden "
+                         "asiakasmäärien mukaisesta tavoitteesta on mahdollisimman pieni. "
+                         "Katumus kertoo, kuinka paljon kauempana skenaarion omista "
+                         "tavoitteista vakaa jako on kuin skenaarion oma optimi.",
+        "pack_robust_included": "Mukana: {names}.",
+        "pack_robust_skipped": "Vakaa jako edellyttää skenaarioita, joilla on perusskenaarion "
+                               "rakenne (kunnat, vastuualueet, toimipisteet, palvelulinjat, "
+                               "total_htv, keskitettyjen palvelujen koot) ja joiden säännöt "
+                               "voivat olla voimassa yhtä aikaa. Järjestyksessä läpi käyden "
+                               "nämä jätettiin pois:",
+        "pack_skip_structure": "{name}: eri {field}: {value} (perusskenaariossa {base})",
+        "pack_skip_rules": "{name}: sen säännöt eivät voi olla voimassa yhtä aikaa jo mukana "
+                           "olevien kanssa ({why})",
+        "pack_skip_no_allocation": "{name}: sillä ei ole omaa jakoa",
+        "pack_robust_alone": "Mikään muu skenaario ei voi liittyä perusskenaarioon, joten vakaa "
+                             "jako on perusskenaarion oma jako.",
+        "pack_skip_broken": "{name}: vakaan jaon malli ei huomioi kaikkia sen sääntöjä, ja "
+                            "vakaa jako rikkoisi säännöt {rules}",
+        "pack_robust_verdict": "Vakaa jako: {proof}; tarkistus hyväksyi sen jokaisessa mukana "
+                               "olevassa skenaariossa. Suurin poikkeama niissä kaikissa: {worst} "
+                               "HTV.",
+        "pack_robust_verdict_bad": "Vakaa jako: {proof}, mutta tarkistus EI hyväksynyt sitä "
+                                   "kaikissa mukana olevissa skenaarioissa (ks. 'Säännöt "
+                                   "voimassa'). Suurin poikkeama niissä kaikissa: {worst} HTV.",
+        "pack_robust_none": "Vakaata jakoa ei löytynyt: {why}",
+        "pack_regret_title": "Katumus: vakaa jako verrattuna kunkin skenaarion omaan optimiin "
+                             "[HTV]",
+        "pack_col_own_max": "Oma optimi: suurin poikkeama",
+        "pack_col_robust_max": "Vakaa jako: suurin poikkeama",
+        "pack_col_regret_max": "Katumus: suurin",
+        "pack_col_own_total": "Oma optimi: poikkeamien summa",
+        "pack_col_robust_total": "Vakaa jako: poikkeamien summa",
+        "pack_col_regret_total": "Katumus: summa",
+        "pack_col_rules_hold": "Säännöt voimassa",
+        "pack_robust_area_title": "Asiakaspalvelun HTV vastuualueittain: vakaa jako ja kunkin "
+                                  "skenaarion oma optimi",
+        "pack_col_robust": "Vakaa jako",
+        "pack_col_own": "Oma: {name}",
+        "pack_cap_robust": "Nollan yläpuolella vakaa jako antaa alueelle enemmän kuin "
+                           "skenaario yksinään antaisi.",
+        "pack_s6": "Toistettavuus",
+        "pack_s6_intro": "Kaikki, mitä tämän aineiston tuottaminen uudelleen vaatii: komento, "
+                         "ohjelmistoversiot, ratkaisijan asetukset sekä jokaisen "
+                         "skenaariotiedoston ja sen tarkistetun sisällön tunniste (SHA-256).",
+        "pack_command": "Komento",
+        "pack_generated": "Laadittu",
+        "pack_versions_title": "Ohjelmistot",
+        "pack_col_package": "Ohjelmisto",
+        "pack_col_version": "Versio",
+        "pack_manifest_title": "Skenaarioiden tunnistetiedot",
+        "pack_col_file": "Tiedosto; tiedoston SHA-256; tarkistetun skenaarion SHA-256",
+        "pack_col_result": "Tulos",
+        "pack_col_solver": "Ratkaisijan asetukset",
+        "pack_solver_settings": "deterministinen aikaraja {limit} s, siemenluku {seed}, "
+                                "{workers} säie(ttä); tavoitteen vaiheet {stages}",
+        "pack_solver_all": "Kaikki skenaariot: {settings}.",
+        "pack_analyses_title": "Analyysien asetukset",
+        "pack_analysis_tornado": "Tornado: jokainen numeerinen lähtötieto ±{pct} %, "
+                                 "palvelulinjojen osuudet skaalattu summaamaan yhteen.",
+        "pack_analysis_mc": "Monte Carlo: {runs} arvontaa, asiakasmäärät ~ {model}, siemenluku "
+                            "{seed}; muuttunut tarkoittaa yli {threshold} HTV.",
+        "pack_analysis_sweep": "Herkkyysajo: {param} = {values}.",
+        "pack_analysis_exec": "Jokainen analyysin ratkaisu käytti yhtä CP-SAT-säiettä "
+                              "('{executor}'-suoritus); tulokset eivät riipu siitä.",
+        "pack_footer": "Tuotettu allocator-ohjelman versiolla {version}. Jokaisen kuvan "
+                       "alareunassa ovat sen toistettavuustiedot.",
+    },
+}
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """The pack's text ``key`` in ``lang`` ('en' or 'fi'), with ``values`` filled in.
+
+    A key the pack does not define is a chart text (allocator.charts.text.TEXT).
+    """
+    if key not in PACK_TEXT["en"]:
+        return chart_text(key, lang, **values)
+    table = PACK_TEXT.get(lang, PACK_TEXT["en"])
+    return table.get(key, PACK_TEXT["en"][key]).format(**values)
