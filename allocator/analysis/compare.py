@@ -20,12 +20,12 @@ import math
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from allocator.engine.result import Result, decimal_places
+import pandas as pd
 
-if TYPE_CHECKING:
-    import pandas as pd
+from allocator.engine.manifest import manifest_line, scenario_sha256
+from allocator.engine.result import Result
 
 #: ``service_line`` of the rows that hold central services (not a valid line identifier,
 #: so it never collides with a line's name).
@@ -69,7 +69,7 @@ def _order(groups: list[Sequence[str]]) -> list[str]:
 
 def _digits(results: Sequence[Result]) -> int:
     """Decimal places that write every result's HTV exactly (0.01 -> 2)."""
-    return max(decimal_places(r.data.granularity) for r in results)
+    return max(r.digits for r in results)
 
 
 def _with_attrs(frame: pd.DataFrame, results: Sequence[Result], labels: list[str]) -> pd.DataFrame:
@@ -94,12 +94,10 @@ def compare(results: Sequence[Result], labels: Sequence[str] | None = None) -> p
     an allocation (infeasible, or no solution in time) has NaN in both value columns.
     ``attrs`` holds ``base``, ``digits`` and the reproducibility ``footer``.
     """
-    import pandas as pd
-
     _check(results)
     names = list(labels) if labels is not None else scenario_labels(results)
-    areas = _order([r.data.areas for r in results])
-    lines = [*_order([r.data.lines for r in results]), CENTRAL]
+    areas = _order([r.areas for r in results])
+    lines = [*_order([r.lines for r in results]), CENTRAL]
     digits = _digits(results)
     tables = [_area_line_htv(r) for r in results]
     base = tables[0]
@@ -121,7 +119,7 @@ def _area_line_htv(result: Result) -> dict[tuple[str, str], float] | None:
     frame = result.by_area()
     out: dict[tuple[str, str], float] = {}
     for _, row in frame[frame["area"] != "Total"].iterrows():
-        for line in result.data.lines:
+        for line in result.lines:
             out[(str(row["area"]), line)] = float(row[line])
         out[(str(row["area"]), CENTRAL)] = float(row["central_htv"])
     return out
@@ -136,23 +134,17 @@ def scenarios_frame(results: Sequence[Result],
     without an allocation], scenario_sha256 (of the validated, merged scenario) and
     conflicts (why the rules cannot all hold, when they cannot).
     """
-    import pandas as pd
-
-    from allocator.engine.manifest import scenario_sha256
-
     _check(results)
     names = list(labels) if labels is not None else scenario_labels(results)
     rows = []
     for name, r in zip(names, results, strict=True):
-        d = r.data
         v = r.verification
-        central_units = sum(c.units for c in d.central)
         rows.append({
             "scenario": name, "title": r.scenario.title or "", "file": r.source or "",
             "status": str(r.status), "verified": r.verified,
-            "total_htv": float(r.htv(d.total_units)),
-            "customer_htv": float(r.htv(max(d.customer_units, 0))),
-            "central_htv": float(r.htv(central_units)),
+            "total_htv": float(r.total_htv),
+            "customer_htv": float(r.customer_htv),
+            "central_htv": float(r.central_htv),
             "max_deviation_htv": math.nan if v is None else round(float(v.max_deviation), 6),
             "total_deviation_htv": math.nan if v is None else round(float(v.total_deviation), 6),
             "scenario_sha256": scenario_sha256(r.scenario),
@@ -168,8 +160,6 @@ def line_shares(results: Sequence[Result], labels: Sequence[str] | None = None) 
     customer-service HTV], tolerance [0-1], delta_htv [HTV against the first scenario; a
     line the base lacks counts as 0]. No allocation: htv, share and delta_htv are NaN.
     """
-    import pandas as pd
-
     _check(results)
     names = list(labels) if labels is not None else scenario_labels(results)
     digits = _digits(results)
@@ -198,11 +188,9 @@ def caseload_per_htv(results: Sequence[Result],
     delta_unemployed_per_htv [persons/HTV against the first scenario]. NaN where a scenario
     has no allocation or no ``unemployed`` feature.
     """
-    import pandas as pd
-
     _check(results)
     names = list(labels) if labels is not None else scenario_labels(results)
-    areas = [*_order([r.data.areas for r in results]), ALL_AREAS]
+    areas = [*_order([r.areas for r in results]), ALL_AREAS]
     tables = [_by_area(r) for r in results]
     base = tables[0] if results[0].allocation is not None else {}
     rows = []
@@ -237,8 +225,6 @@ def comparison_footer(results: Sequence[Result], labels: Sequence[str] | None = 
     Each hash is the first 12 hex digits of the SHA-256 of the validated, merged scenario
     (the full hashes are in scenarios.csv).
     """
-    from allocator.engine.manifest import manifest_line, scenario_sha256
-
     names = list(labels) if labels is not None else scenario_labels(results)
     hashes = " · ".join(f"{name} {scenario_sha256(r.scenario)[:12]}"
                         for name, r in zip(names, results, strict=True))

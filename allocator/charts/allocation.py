@@ -25,18 +25,17 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
 
     A black tick marks each area's caseload-proportional customer-service target [HTV].
     """
-    d = result.data
     frame = result.by_area()
     frame = frame[frame["area"] != "Total"].reset_index(drop=True)
     own = ax is None
     fig, ax = figure_and_axes(ax)
     positions = list(range(len(frame)))
     bottom = [0.0] * len(frame)
-    for i, ln in enumerate(d.lines):
+    for i, ln in enumerate(result.lines):
         values = frame[ln].tolist()
         bars = ax.bar(positions, values, bottom=bottom, width=0.62,
                       **line_style(i), edgecolor="white",
-                      linewidth=0.6, label=line_name(ln, d.line_labels[ln], lang))
+                      linewidth=0.6, label=line_name(ln, result.line_labels[ln], lang))
         for bar, v, b in zip(bars, values, bottom, strict=True):
             if v >= 0.6:
                 ax.text(bar.get_x() + bar.get_width() / 2, b + v / 2, f"{v:.2f}",
@@ -61,7 +60,7 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
     top = max(frame["total_htv"].max(), frame["target_htv"].max())
     ax.set_ylim(0, top * 1.12 + 0.5)
     ax.set_title(f"{result.scenario.title or result.scenario.name}\n"
-                 + text("allocation_title", lang, total=f"{float(result.htv(d.total_units)):.2f}"),
+                 + text("allocation_title", lang, total=f"{float(result.total_htv):.2f}"),
                  fontsize=10)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)

@@ -50,7 +50,7 @@ def verifier_text(result: Result) -> str:
 def result_repr(result: Result) -> str:
     """``<Result 'base': OPTIMAL, verified, 32.66 HTV>``: enough to tell results apart."""
     verdict = "verified" if result.verified else "NOT verified"
-    total = result.htv(result.data.total_units)
+    total = result.total_htv
     return f"<Result {result.scenario.name!r}: {result.status}, {verdict}, {total} HTV>"
 
 
@@ -64,14 +64,12 @@ def result_html(result: Result) -> str:
     Without an allocation the table is replaced by the conflicting rules and their fixes.
     """
     r = result
-    d = r.data
     s = r.scenario
-    digits = r._digits()
-    central = sum(c.units for c in d.central)
+    digits = r.digits
     title = escape(s.title or s.name)
     head = (f"<p style='margin:0 0 .3em 0'><strong>{title}</strong> · scenario "
-            f"<code>{escape(s.name)}</code> · {r.htv(d.total_units)} HTV "
-            f"({r.htv(max(d.customer_units, 0))} customer service + {r.htv(central)} central)"
+            f"<code>{escape(s.name)}</code> · {r.total_htv} HTV "
+            f"({r.customer_htv} customer service + {r.central_htv} central)"
             "</p>")
     proof_ok = {Status.OPTIMAL: True, Status.FEASIBLE: None}.get(r.status, False)
     verdicts = (f"<p style='margin:0 0 .5em 0'>Solver: <span style='color:{_colour(proof_ok)}'>"
@@ -105,9 +103,8 @@ def _conflicts_html(r: Result) -> str:
 def _area_table_html(r: Result, digits: int) -> str:
     """HTV by area: per service line, customer service against its caseload target, central
     services, total, and unemployed jobseekers per customer-service HTV."""
-    d = r.data
     frame = r.by_area()
-    headers = ["Area", *(d.line_labels[ln] for ln in d.lines), "Customer service",
+    headers = ["Area", *(r.line_labels[ln] for ln in r.lines), "Customer service",
                "Caseload target", "Central services", "Total [HTV]", "Unemployed per HTV"]
     cell = "style='text-align:right;padding:2px 8px'"
     left = "style='text-align:left;padding:2px 8px'"
@@ -117,7 +114,7 @@ def _area_table_html(r: Result, digits: int) -> str:
     for row in frame.to_dict(orient="records"):
         total_row = row["area"] == "Total"
         ratio = float(row["unemployed_per_htv"])
-        values = [*(f"{float(row[ln]):.{digits}f}" for ln in d.lines),
+        values = [*(f"{float(row[ln]):.{digits}f}" for ln in r.lines),
                   f"{float(row['customer_htv']):.{digits}f}",
                   f"{float(row['target_htv']):.3f}",
                   f"{float(row['central_htv']):.{digits}f}",

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from allocator.engine.caseload import CentralNeed, ModelData
+from allocator.engine.caseload import DEV_SCALE, CentralNeed, ModelData
 from allocator.engine.display import result_html, result_repr
 from allocator.engine.types import (
     Allocation,
@@ -26,7 +26,7 @@ from allocator.engine.types import (
 )
 from allocator.scenario.schema import Scenario
 
-__all__ = ["Allocation", "Conflict", "Result", "SolverFacts", "Status", "decimal_places",
+__all__ = ["Allocation", "Conflict", "Moves", "Result", "SolverFacts", "Status", "decimal_places",
            "to_decimal"]
 
 
@@ -69,6 +69,91 @@ class Result:
     def htv(self, units: int | Fraction) -> Decimal:
         """Units -> HTV as an exact decimal at the scenario's granularity."""
         return to_decimal(units * self.data.granularity, self.data.granularity)
+
+    # --- the scenario as every report names it ---------------------------------------------
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """Responsibility areas in file order."""
+        return self.data.areas
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Service-line identifiers in file order."""
+        return self.data.lines
+
+    @property
+    def line_labels(self) -> dict[str, str]:
+        """Service-line identifier -> its label for reports."""
+        return self.data.line_labels
+
+    @property
+    def lead_municipality(self) -> str:
+        """The lead municipality (vastuukunta), host of the central services."""
+        return self.data.lead_municipality
+
+    @property
+    def granularity(self) -> Fraction:
+        """The smallest step of any allocated amount [HTV]."""
+        return self.data.granularity
+
+    @property
+    def digits(self) -> int:
+        """Decimal places that write every amount of this result exactly (0.01 -> 2)."""
+        return decimal_places(self.data.granularity)
+
+    @property
+    def total_htv(self) -> Decimal:
+        """Person-years to allocate, central services included [HTV]."""
+        return self.htv(self.data.total_units)
+
+    @property
+    def customer_htv(self) -> Decimal:
+        """What is left for customer service after the central services [HTV] (0 when the
+        central services alone exceed the budget)."""
+        return self.htv(max(self.data.customer_units, 0))
+
+    @property
+    def central_htv(self) -> Decimal:
+        """All central services together [HTV]."""
+        return self.htv(self.data.central_units)
+
+    @property
+    def line_shares(self) -> dict[str, tuple[Fraction, Fraction]]:
+        """Service line -> (target share, tolerance) of customer service [0-1], exact."""
+        return {ln: (self.data.line_share[ln], self.data.line_tolerance[ln]) for ln in self.lines}
+
+    def office_area(self, office: str) -> str:
+        """The responsibility area ``office`` is in."""
+        return self.data.office(office).area
+
+    def objective_htv(self, term: str) -> float | None:
+        """An objective term's value at the allocation [HTV]: ``max_deviation`` or
+        ``total_deviation``; None when the solve did not reach it."""
+        value = self.values.get(term)
+        return None if value is None else _scaled_htv(self.data, value)
+
+    def stage_bound_htv(self, stage: str) -> float | None:
+        """The solver's bound on a deviation stage [HTV]; None when the stage did not run
+        or reached no bound."""
+        facts = next((st for st in self.solver.stages if st.name == stage), None)
+        if facts is None or facts.bound is None:
+            return None
+        return _scaled_htv(self.data, facts.bound)
+
+    def moves(self) -> Moves | None:
+        """Today's staffing against the allocation per office, when the scenario gives it."""
+        c = self.data.continuity
+        if c is None:
+            return None
+        offices = self.office_frame()
+        today = [float(self.htv(c.current.get(str(o), 0))) for o in offices["office"]]
+        frame = pd.DataFrame({"office": offices["office"], "today_htv": today,
+                              "htv": offices["customer_htv"]})
+        frame["change_htv"] = frame["htv"] - frame["today_htv"]
+        return Moves(frame, c.illustrative,
+                     None if c.max_change_units is None else self.htv(c.max_change_units),
+                     c.move_weight, bool(c.current_lines),
+                     None if self.verification is None else self.verification.moved)
 
     # --- tables ----------------------------------------------------------------------------
     def allocation_frame(self) -> pd.DataFrame:
@@ -133,7 +218,7 @@ class Result:
         g = t.groupby(["area", "service_line"], sort=False)[["target_htv", "htv"]].sum()
         g = g.reset_index()
         g["difference_htv"] = g["htv"] - g["target_htv"]
-        g["htv"] = g["htv"].round(self._digits())
+        g["htv"] = g["htv"].round(self.digits)
         return g
 
     def by_area(self) -> pd.DataFrame:
@@ -224,6 +309,33 @@ class Result:
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def caseload_frame(self) -> pd.DataFrame:
+        """The inputs per municipality: its area and every caseload feature, derived ones
+        included [persons, or a share for rates]."""
+        d = self.data
+        return pd.DataFrame([{"municipality": m, "area": d.area_of[m],
+                              **{f: float(d.features[f][m]) for f in d.features}}
+                             for m in d.municipalities])
+
+    def weights_frame(self) -> pd.DataFrame:
+        """Per service line: the relative demand weight of every caseload feature (0 where the
+        line does not weigh it); each line's weights are normalised to 1 in the targets."""
+        d = self.data
+        return pd.DataFrame([{"service_line": ln, **{f: float(d.weights[ln].get(f, 0))
+                                                      for f in d.features}} for ln in d.lines])
+
+    def office_limits_frame(self) -> pd.DataFrame:
+        """Per office: where it is, whom it serves and its limits. Columns: office,
+        municipality, area, kind, serves (names joined by ', '), min_htv, max_htv [HTV, NaN
+        when none], optional."""
+        d = self.data
+        return pd.DataFrame([{"office": o.name, "municipality": o.municipality, "area": o.area,
+                              "kind": o.kind, "serves": ", ".join(o.serves),
+                              "min_htv": float(d.htv(o.min_units)),
+                              "max_htv": (float("nan") if o.max_units is None
+                                          else float(d.htv(o.max_units))),
+                              "optional": o.optional} for o in d.offices])
+
     def allocation_wide(self) -> pd.DataFrame:
         """The allocation as a table to read: one row per area × office × municipality served.
 
@@ -264,13 +376,33 @@ class Result:
     def _cell_units(self) -> dict[tuple[str, str], int]:
         return self.allocation.cell_units() if self.allocation is not None else {}
 
-    def _digits(self) -> int:
-        return decimal_places(self.data.granularity)
-
     def _htv_column(self, units: pd.Series) -> pd.Series:
         g = self.data.granularity
         return units.map(lambda u: float(to_decimal(u * g, g)))
 
+
+
+@dataclass(frozen=True)
+class Moves:
+    """Today's customer-service staffing against the allocation, and the continuity terms.
+
+    ``frame``: office, today_htv, htv, change_htv [HTV]; ``cap_htv`` the largest change
+    allowed per office [HTV] (None: no cap); ``move_weight`` the price of 1 HTV moved [HTV
+    of total deviation]; ``by_line`` whether today's split by line is known somewhere;
+    ``moved_htv`` the verifier's HTV moved [HTV] (None without an allocation).
+    """
+
+    frame: pd.DataFrame
+    illustrative: bool
+    cap_htv: Decimal | None
+    move_weight: Fraction
+    by_line: bool
+    moved_htv: Fraction | None
+
+
+def _scaled_htv(d: ModelData, value: int) -> float:
+    """A deviation in the model's scale (1/DEV_SCALE units) in HTV."""
+    return float(d.htv(value)) / DEV_SCALE
 
 
 def _central_basis(c: CentralNeed) -> str:

@@ -57,7 +57,7 @@ def summary_bytes(summary: dict[str, Any]) -> bytes:
 def csv_bytes(result: Result) -> bytes:
     """allocation.csv: long format, one row per municipality × office × service line."""
     frame = result.allocation_frame()[["area", "municipality", "office", "service_line", "htv"]]
-    digits = result._digits()
+    digits = result.digits
     return frame.to_csv(index=False, float_format=f"%.{digits}f", lineterminator="\n").encode()
 
 

@@ -60,27 +60,22 @@ def build_summary(result: Result, source: str | Path | None = None,
                   end_to_end: float | None = None,
                   explanation: Explanation | None = None) -> dict[str, Any]:
     """The summary of ``result`` as plain JSON-ready data."""
-    d = result.data
-    digits = result._digits()
+    digits = result.digits
     has = result.allocation is not None
     verification = result.verification
     facts = result.solver
     stages = {st.name: st for st in facts.stages}
-    from allocator.engine.caseload import DEV_SCALE
-
-    def stage_htv(value: int | None) -> float | None:
-        return None if value is None else float(d.htv(value)) / DEV_SCALE
-
+    moves = result.moves()
     summary: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "scenario": result.scenario.name,
         "title": result.scenario.title,
         "status": str(result.status),
         "verified": result.verified,
-        "granularity": float(d.granularity),
-        "total_htv": float(result.htv(d.total_units)),
-        "customer_service_htv": float(result.htv(max(d.customer_units, 0))),
-        "central_services_htv": float(result.htv(sum(c.units for c in d.central))),
+        "granularity": float(result.granularity),
+        "total_htv": float(result.total_htv),
+        "customer_service_htv": float(result.customer_htv),
+        "central_services_htv": float(result.central_htv),
         "allocations": [],
         "central_services": [],
         "by_area": [],
@@ -128,20 +123,19 @@ def build_summary(result: Result, source: str | Path | None = None,
         summary["by_line"] = _clean(result.by_line().to_dict("records"), digits + 4)
         summary["targets"] = _clean(result.targets_frame().to_dict("records"))
     if has and "max_deviation" in stages:
-        priced = d.continuity is not None and d.continuity.move_weight > 0
         total = stages.get("total_deviation")
         summary["objective"] = {
             "deviation": "absolute, in HTV, per municipality × service line",
             "order": [st.name for st in facts.stages],
-            "max_deviation_htv": stage_htv(result.values.get("max_deviation")),
-            "max_deviation_bound_htv": stage_htv(stages["max_deviation"].bound),
-            "total_deviation_htv": stage_htv(result.values.get("total_deviation")),
+            "max_deviation_htv": result.objective_htv("max_deviation"),
+            "max_deviation_bound_htv": result.stage_bound_htv("max_deviation"),
+            "total_deviation_htv": result.objective_htv("total_deviation"),
             # With priced moves the stage's bound covers deviation plus moves together.
-            "total_deviation_bound_htv": (None if priced or total is None
-                                          else stage_htv(total.bound)),
-            "moved_htv": (None if verification is None or d.continuity is None
+            "total_deviation_bound_htv": (None if total is None or total.term is not None
+                                          else result.stage_bound_htv("total_deviation")),
+            "moved_htv": (None if verification is None or moves is None
                           else float(verification.moved)),
-            "move_weight": None if d.continuity is None else float(d.continuity.move_weight),
+            "move_weight": None if moves is None else float(moves.move_weight),
             "proven_optimal": result.status == Status.OPTIMAL,
         }
     if verification is not None:

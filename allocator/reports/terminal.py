@@ -13,8 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from allocator.engine.caseload import DEV_SCALE
-from allocator.engine.result import Result, Status
+from allocator.engine.result import Moves, Result, Status
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -33,8 +32,7 @@ def _signed(value: float, digits: int) -> str:
 
 def allocation_table(r: Result) -> Table:
     """HTV by area -> office -> municipality served, per line; central services on own rows."""
-    d = r.data
-    digits = r._digits()
+    digits = r.digits
     alloc = r.allocation_frame()
     central = r.central_frame()
     by_area = r.by_area().set_index("area")
@@ -43,37 +41,37 @@ def allocation_table(r: Result) -> Table:
     t.add_column("Area")
     t.add_column("Office")
     t.add_column("Serves / service", min_width=22)
-    for ln in d.lines:
-        t.add_column(d.line_labels[ln], justify="right", max_width=15, overflow="fold")
+    for ln in r.lines:
+        t.add_column(r.line_labels[ln], justify="right", max_width=15, overflow="fold")
     t.add_column("Total", justify="right", style="bold")
-    for area in d.areas:
+    for area in r.areas:
         in_area = alloc[alloc["area"] == area]
         first = True
         for office in dict.fromkeys(in_area["office"]):
             rows = in_area[in_area["office"] == office]
             for muni in dict.fromkeys(rows["municipality"]):
                 mr = rows[rows["municipality"] == muni]
-                values = [float(mr[mr["service_line"] == ln]["htv"].sum()) for ln in d.lines]
+                values = [float(mr[mr["service_line"] == ln]["htv"].sum()) for ln in r.lines]
                 t.add_row(area if first else "", office, muni,
                           *(_fmt(v, digits) for v in values), _fmt(sum(values), digits))
                 first = False
             for _, c in central[central["office"] == office].iterrows():
                 t.add_row("", office, Text(f"central: {c['label']}", style="italic"),
-                          *("" for _ in d.lines), _fmt(c["htv"], digits))
+                          *("" for _ in r.lines), _fmt(c["htv"], digits))
         area_total = by_area.loc[area]
         t.add_row("", "", Text(f"{area} total", style="bold"),
-                  *(Text(_fmt(area_total[ln], digits), style="bold") for ln in d.lines),
+                  *(Text(_fmt(area_total[ln], digits), style="bold") for ln in r.lines),
                   _fmt(area_total["total_htv"], digits), end_section=True)
     total = by_area.loc["Total"]
     t.add_row(Text("All areas", style="bold"), "", Text("customer service + central", style="bold"),
-              *(Text(_fmt(total[ln], digits), style="bold") for ln in d.lines),
+              *(Text(_fmt(total[ln], digits), style="bold") for ln in r.lines),
               Text(_fmt(total["total_htv"], digits), style="bold reverse"))
     return t
 
 
 def lines_table(r: Result) -> Table:
     """Service-line totals and shares against their targets."""
-    digits = r._digits()
+    digits = r.digits
     t = Table(title="Service lines: share of customer service against target",
               box=box.SIMPLE_HEAVY, title_justify="left")
     for col in ("Service line", "HTV", "Share", "Target", "Allowed [HTV]"):
@@ -87,7 +85,7 @@ def lines_table(r: Result) -> Table:
 
 def caseload_table(r: Result) -> Table:
     """Per area: unemployed jobseekers per customer-service HTV, and target vs allocation."""
-    digits = r._digits()
+    digits = r.digits
     t = Table(title="Caseload per area: unemployed jobseekers per customer-service HTV",
               box=box.SIMPLE_HEAVY, title_justify="left")
     for col in ("Area", "Unemployed", "Customer HTV", "Unemployed / HTV", "Target HTV",
@@ -106,17 +104,16 @@ def caseload_table(r: Result) -> Table:
 
 def targets_table(r: Result) -> Table:
     """Per area and line: caseload-proportional target, allocation, difference."""
-    d = r.data
-    digits = r._digits()
+    digits = r.digits
     t = Table(title="Caseload-proportional targets by area and service line [HTV]",
               box=box.SIMPLE_HEAVY, title_justify="left")
     t.add_column("Area")
-    for ln in d.lines:
-        t.add_column(f"{d.line_labels[ln]}\ntarget → got (diff)", justify="right")
+    for ln in r.lines:
+        t.add_column(f"{r.line_labels[ln]}\ntarget → got (diff)", justify="right")
     frame = r.area_line_frame()
-    for area in d.areas:
+    for area in r.areas:
         cells = []
-        for ln in d.lines:
+        for ln in r.lines:
             row = frame[(frame["area"] == area) & (frame["service_line"] == ln)].iloc[0]
             cells.append(f"{row['target_htv']:.3f} → {_fmt(row['htv'], digits)} "
                          f"({_signed(row['difference_htv'], 3)})")
@@ -137,10 +134,10 @@ def verdict(r: Result, end_to_end: float | None = None) -> Text:
     for name, what in (("max_deviation", "largest cell deviation"),
                        ("total_deviation", "total deviation")):
         st = stages.get(name)
-        if st is not None and name in r.values:
-            value = float(r.data.htv(r.values[name])) / DEV_SCALE
+        value = r.objective_htv(name)
+        if st is not None and value is not None:
             gap = "" if st.objective == st.bound or st.bound is None else (
-                f", stage bound {float(r.data.htv(st.bound)) / DEV_SCALE:.4f}")
+                f", stage bound {r.stage_bound_htv(name):.4f}")
             text.append(f" · {what} {value:.4f} HTV{gap}")
     text.append(f" · solve {r.solver.solve_time:.2f} s, build {r.solver.build_time:.2f} s")
     text.append("\n")
@@ -174,8 +171,7 @@ def tie_text(r: Result) -> Text:
 
 def explanation_tables(r: Result, e: Explanation) -> Group:
     """The waterfall by area and line, each cell's story, and what each rule costs."""
-    digits = r._digits()
-    d = r.data
+    digits = r.digits
     area = Table(title="Why each area got its share [HTV]: target → rounding → rules → final "
                        "(rule columns shown where they change something)",
                  box=box.SIMPLE_HEAVY, title_justify="left")
@@ -187,18 +183,18 @@ def explanation_tables(r: Result, e: Explanation) -> Group:
     for _, row in frame.iterrows():
         name = "" if row["area"] == last_area else str(row["area"])
         last_area = row["area"]
-        area.add_row(name, d.line_labels[row["service_line"]], f"{row['target_htv']:.3f}",
+        area.add_row(name, r.line_labels[row["service_line"]], f"{row['target_htv']:.3f}",
                      _fmt(row["rounded_htv"], digits),
                      *(_signed(row[step], digits) for step in steps),
                      _fmt(row["final_htv"], digits))
     cells = Text()
     cells.append("Every municipality × line: caseload × weights → demand share → target → "
                  "rounding → rule adjustments → final [HTV]\n", style="italic")
-    area_rank = {a: i for i, a in enumerate(d.areas)}
+    area_rank = {a: i for i, a in enumerate(r.areas)}
     for c in sorted(e.cells, key=lambda c: area_rank[c.area]):
         inputs = " + ".join(f"{f} {float(v):g} of {float(total):g} × {float(w):.2f}"
                             for f, v, total, w in c.inputs)
-        cells.append(f"{c.municipality} · {d.line_labels[c.line]}", style="bold")
+        cells.append(f"{c.municipality} · {r.line_labels[c.line]}", style="bold")
         cells.append(f"  (area {c.area})\n")
         cells.append(f"    {inputs} → demand share {float(c.demand_share):.2%} of "
                      f"{float(c.line_htv):.3f} HTV\n")
@@ -239,43 +235,39 @@ def render(r: Result, end_to_end: float | None = None,
            explanation: Explanation | None = None) -> RenderableType:
     """Everything the terminal shows for ``r`` (with the explanation, when given)."""
     title = Text(f"{r.scenario.title or r.scenario.name}", style="bold")
-    title.append(f"  (scenario '{r.scenario.name}', total {r.htv(r.data.total_units)} HTV)",
+    title.append(f"  (scenario '{r.scenario.name}', total {r.total_htv} HTV)",
                  style="dim")
     if r.allocation is None:
         return Group(title, conflicts_text(r) if r.status == Status.INFEASIBLE else Text(""),
                      verdict(r, end_to_end))
     parts: list[RenderableType] = [title, allocation_table(r), lines_table(r),
                                    caseload_table(r), targets_table(r)]
-    if r.data.continuity is not None:
-        parts.append(moves_table(r))
+    moves = r.moves()
+    if moves is not None:
+        parts.append(moves_table(r, moves))
     if explanation is not None:
         parts.append(explanation_tables(r, explanation))
     parts += [tie_text(r), verdict(r, end_to_end)]
     return Group(*parts)
 
 
-def moves_table(r: Result) -> Table:
+def moves_table(r: Result, moves: Moves) -> Table:
     """Per office: today's customer-service HTV, the allocation and the change."""
-    digits = r._digits()
-    c = r.data.continuity
-    assert c is not None
-    note = " (today's staffing is illustrative)" if c.illustrative else ""
+    digits = r.digits
+    note = " (today's staffing is illustrative)" if moves.illustrative else ""
     t = Table(title=f"Moves from today's staffing per office [HTV]{note}", box=box.SIMPLE_HEAVY,
               title_justify="left")
     for col in ("Office", "Today", "Allocated", "Change"):
         t.add_column(col, justify="left" if col == "Office" else "right")
-    offices = r.office_frame()
-    for _, row in offices.iterrows():
-        today = float(r.htv(c.current.get(str(row["office"]), 0)))
-        change = row["customer_htv"] - today
-        t.add_row(str(row["office"]), _fmt(today, digits), _fmt(row["customer_htv"], digits),
-                  _signed(change, digits))
-    cap = ("" if c.max_change_units is None
-           else f"; cap {_fmt(float(r.htv(c.max_change_units)), digits)} per office")
-    moved = float(r.verification.moved) if r.verification else 0.0
+    for _, row in moves.frame.iterrows():
+        t.add_row(str(row["office"]), _fmt(row["today_htv"], digits), _fmt(row["htv"], digits),
+                  _signed(row["change_htv"], digits))
+    cap = ("" if moves.cap_htv is None
+           else f"; cap {_fmt(float(moves.cap_htv), digits)} per office")
+    moved = float(moves.moved_htv) if moves.moved_htv is not None else 0.0
     t.caption = (f"HTV moved: {moved:.2f} "
-                 f"(half the sum of changes{', by line where known' if c.current_lines else ''})"
-                 f"; price per HTV moved {float(c.move_weight):g}{cap}")
+                 f"(half the sum of changes{', by line where known' if moves.by_line else ''})"
+                 f"; price per HTV moved {float(moves.move_weight):g}{cap}")
     return t
 
 

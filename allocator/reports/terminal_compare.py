@@ -79,8 +79,8 @@ def _rows(results: Sequence[Result], labels: list[str]) -> list[_Row]:
     digits = int(frame.attrs["digits"])
     line_labels: dict[str, str] = {}
     for r in results:
-        for ln in r.data.lines:
-            line_labels.setdefault(ln, r.data.line_labels[ln])
+        for ln in r.lines:
+            line_labels.setdefault(ln, r.line_labels[ln])
     line_labels[CENTRAL] = "Central services"
     htv = {(str(s), str(a), str(ln)): float(v) for s, a, ln, v in zip(
         frame["scenario"], frame["area"], frame["service_line"], frame["htv"], strict=True)}

@@ -8,15 +8,16 @@ wide, the header row repeated on every printed page and the scenario in the page
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 if TYPE_CHECKING:
-    import pandas as pd
     from openpyxl.worksheet.worksheet import Worksheet
 
     from allocator.engine.explain import Explanation
@@ -73,10 +74,7 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
 
     With an explanation, sheets 'why by area', 'why by cell' and 'rules' are added.
     """
-    import pandas as pd
-
-    d = result.data
-    digits = result._digits()
+    digits = result.digits
     htv = "0." + "0" * digits if digits else "0"
     name = result.scenario.name
     wb = Workbook()
@@ -90,7 +88,7 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
     alloc = result.allocation_frame()[["area", "municipality", "office", "service_line", "htv"]]
     central = result.central_frame()
     central_rows = pd.DataFrame({
-        "area": [d.office(o).area for o in central["office"]],
+        "area": [result.office_area(o) for o in central["office"]],
         "municipality": "(whole area)",
         "office": central["office"],
         "service_line": "central: " + central["label"],
@@ -106,10 +104,10 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
 
     by_area = result.by_area()
     _sheet(wb, "by area", by_area,
-           {**{ln: htv for ln in d.lines}, "customer_htv": htv, "central_htv": htv,
+           {**{ln: htv for ln in result.lines}, "customer_htv": htv, "central_htv": htv,
             "total_htv": htv, "target_htv": "0.000", "unemployed": "0",
             "unemployed_per_htv": "0.0"}, name,
-           {**d.line_labels, "area": "Area", "customer_htv": "Customer service HTV",
+           {**result.line_labels, "area": "Area", "customer_htv": "Customer service HTV",
             "central_htv": "Central services HTV", "total_htv": "Total HTV",
             "target_htv": "Caseload target HTV", "unemployed": "Unemployed",
             "unemployed_per_htv": "Unemployed per customer HTV"})
@@ -121,24 +119,18 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
             "target_share": "Target share", "tolerance": "Tolerance", "min_htv": "Allowed min HTV",
             "max_htv": "Allowed max HTV"})
 
-    features = list(d.features)
-    inputs = pd.DataFrame([{"municipality": m, "area": d.area_of[m],
-                            **{f: float(d.features[f][m]) for f in features}}
-                           for m in d.municipalities])
-    ws = _sheet(wb, "inputs", inputs, {}, name)
+    ws = _sheet(wb, "inputs", result.caseload_frame(), {}, name)
+    weights = result.weights_frame()
     _append_block(ws, "Demand weights (relative; each line normalised to 1)",
-                  ["service_line", *features],
-                  [[ln, *(float(d.weights[ln].get(f, 0)) for f in features)] for ln in d.lines])
-    _append_block(ws, "Offices", ["office", "municipality", "area", "kind", "serves",
-                                  "min_htv", "max_htv", "optional"],
-                  [[o.name, o.municipality, o.area, o.kind, ", ".join(o.serves),
-                    float(d.htv(o.min_units)),
-                    None if o.max_units is None else float(d.htv(o.max_units)), o.optional]
-                   for o in d.offices])
+                  list(weights.columns), weights.values.tolist())
+    offices = result.office_limits_frame()
+    _append_block(ws, "Offices", list(offices.columns),
+                  [[None if isinstance(v, float) and math.isnan(v) else v for v in row]
+                   for row in offices.values.tolist()])
     _append_block(ws, "Central services", ["service", "label", "htv", "basis"],
                   [[r.service, r.label, r.htv, r.basis] for r in central.itertuples()])
     _append_block(ws, "Budget", ["total_htv", "granularity", "lead_municipality"],
-                  [[float(d.htv(d.total_units)), float(d.granularity), d.lead_municipality]])
+                  [[float(result.total_htv), float(result.granularity), result.lead_municipality]])
 
     _sheet(wb, "targets", result.targets_frame(),
            {"demand_share": "0.0000", "target_htv": "0.0000", "htv": htv,

@@ -101,7 +101,7 @@ class _Builder(Tables):
         from allocator.charts.allocation import plot_allocation
 
         r, t, dg = self.base, self.t, self.digits
-        s, d = r.scenario, r.data
+        s = r.scenario
         heading = t("pack_s1")
         if r.allocation is None:
             return Section("allocation", heading, (t("pack_s1_none"),),
@@ -109,10 +109,9 @@ class _Builder(Tables):
         by = r.by_area()
         areas = by[by["area"] != "Total"]
         total = by[by["area"] == "Total"].iloc[0]
-        central = sum(c.units for c in d.central)
-        intro = [t("pack_s1_intro", title=s.title or s.name, total=r.htv(d.total_units),
-                   customer=r.htv(d.customer_units), areas=len(d.areas),
-                   central=r.htv(central), lead=d.lead_municipality)]
+        intro = [t("pack_s1_intro", title=s.title or s.name, total=r.total_htv,
+                   customer=r.customer_htv, areas=len(r.areas), central=r.central_htv,
+                   lead=r.lead_municipality)]
         ratios = areas.dropna(subset=["unemployed_per_htv"])
         if len(ratios) and not isnan(total["unemployed_per_htv"]):
             ordered = ratios.sort_values("unemployed_per_htv", kind="stable")
@@ -120,7 +119,7 @@ class _Builder(Tables):
             intro.append(t("pack_s1_ratio", ratio=num(total["unemployed_per_htv"], 1),
                            low=num(low["unemployed_per_htv"], 1), low_area=low["area"],
                            high=num(high["unemployed_per_htv"], 1), high_area=high["area"]))
-        header = head(t("pack_col_area"), *(self.line(r, ln) for ln in d.lines),
+        header = head(t("pack_col_area"), *(self.line(r, ln) for ln in r.lines),
                       t("pack_col_customer"), t("pack_col_central"), t("pack_col_total"))
         rows = []
         ratio_rows = []
@@ -129,7 +128,7 @@ class _Builder(Tables):
             name = Cell(t("all_areas") if is_total else str(row["area"]))
             css = "total" if is_total else ""
             rows.append(Row((
-                name, *(num_cell(row[ln], dg) for ln in d.lines),
+                name, *(num_cell(row[ln], dg) for ln in r.lines),
                 num_cell(row["customer_htv"], dg), num_cell(row["central_htv"], dg),
                 Cell(num(row["total_htv"], dg), "num strong")), css))
             difference = row["customer_htv"] - row["target_htv"]
@@ -145,7 +144,7 @@ class _Builder(Tables):
                                   t("pack_col_target"), t("pack_col_difference")),
                              tuple(ratio_rows), css="compact")
         chart = self.chart(plot_allocation(r, lang=self.lang),
-                           t("allocation_title", total=r.htv(d.total_units)),
+                           t("allocation_title", total=r.total_htv),
                            t("pack_cap_allocation"))
         return Section("allocation", heading, tuple(intro),
                        (self.verdict_facts(r), by_area, self.central_table(r), chart,
@@ -155,16 +154,15 @@ class _Builder(Tables):
     def decision(self) -> Section:
         """Section 2: the fairness definition, why each area got its share, the rules."""
         r, t, explanation = self.base, self.t, self.analysis.explanation
-        d = r.data
         heading = t("pack_s2")
         if r.allocation is None or explanation is None:
             return Section("decision", heading, (t("pack_s2_none"),), ())
-        central = sum(c.units for c in d.central)
-        shares = ", ".join(t("pack_line_share", line=self.line(r, ln), share=percent(float(d.line_share[ln])),
-                             tol=percent(float(d.line_tolerance[ln]))) for ln in d.lines)
+        shares = ", ".join(t("pack_line_share", line=self.line(r, ln), share=percent(float(share)),
+                             tol=percent(float(tol)))
+                           for ln, (share, tol) in r.line_shares.items())
         definition = Bullets((
-            t("pack_fair_budget", total=r.htv(d.total_units), central=r.htv(central),
-              customer=r.htv(d.customer_units)),
+            t("pack_fair_budget", total=r.total_htv, central=r.central_htv,
+              customer=r.customer_htv),
             t("pack_fair_lines", shares=shares),
             t("pack_fair_targets"),
             t("pack_fair_rules"),
@@ -183,11 +181,11 @@ class _Builder(Tables):
                                       max=num(float(r.verification.max_deviation), 4),
                                       total=num(float(r.verification.total_deviation), 4))))
         blocks += [Heading(t("pack_why_title")),
-                   Paragraph(t("pack_why_intro", g=plain(float(d.granularity)))),
+                   Paragraph(t("pack_why_intro", g=plain(float(r.granularity)))),
                    self.waterfall_table(explanation),
                    Heading(t("pack_rules_title"))]
         binding = explanation.binding
-        g = plain(float(d.granularity))
+        g = plain(float(r.granularity))
         if not binding:
             blocks.append(Paragraph(t("pack_no_binding", g=g), "good"))
         else:
@@ -227,7 +225,7 @@ class _Builder(Tables):
         if c.footer is not None and c.shares is not None:
             footer = c.footer
             others = len(results) - 1
-            delta_height = min(max(4.8, 1.6 + 0.16 * (len(self.base.data.areas) + 2) * others),
+            delta_height = min(max(4.8, 1.6 + 0.16 * (len(self.base.areas) + 2) * others),
                                8.5)
             charts = [
                 (plot_area_htv, frame, 5.2, "compare_htv_title", "pack_cap_htv"),
@@ -264,7 +262,7 @@ class _Builder(Tables):
                    Paragraph(t("pack_tornado_intro", n=inputs, pct=pct)),
                    self.tornado_table(frame, pct)]
         shown = min(o.top, max(int((frame["swing_htv"] > 0).groupby(frame["area"]).sum().max()), 1))
-        for area in self.base.data.areas:
+        for area in self.base.areas:
             fig = new_figure(8.0, 1.4 + 0.3 * shown)
             plot_tornado(frame, fig.add_subplot(), lang, area, o.top)
             blocks.append(self.chart(fig, t("tornado_title", area=area, pct=pct)
@@ -453,14 +451,13 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
     timings = dict(analysis.timings)
     timings["tables and charts"] = time.perf_counter() - begin - sum(timings.values())
     t, results, base = b.t, analysis.results, analysis.base
-    d = base.data
     bad = [label for label, r in zip(b.labels, results, strict=True) if not r.verified]
     status = (t("pack_status_ok") if not bad else
               t("pack_status_bad", n=len(bad), total=len(results), names=", ".join(bad)))
     return BoardPack(
         lang=analysis.options.lang, kicker=t("pack_kicker"),
         title=t("pack_title", title=base.scenario.title or base.scenario.name),
-        subtitle=t("pack_subtitle", total=base.htv(d.total_units), n=len(results), when=when),
+        subtitle=t("pack_subtitle", total=base.total_htv, n=len(results), when=when),
         status=status, contents=t("pack_contents"), sections=sections, generated_at=when,
         results=results, timings=timings)
 

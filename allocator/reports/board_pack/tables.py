@@ -40,7 +40,7 @@ class Tables:
         self.lang = analysis.options.lang
         self.labels = analysis.labels
         self.base = analysis.base
-        self.digits = self.base._digits()
+        self.digits = self.base.digits
 
     def t(self, key: str, **values: object) -> str:
         """The pack's text ``key`` in the pack's language, with ``values`` filled in."""
@@ -48,7 +48,7 @@ class Tables:
 
     def line(self, result: Result, name: str) -> str:
         """The service line ``name`` as the pack's language calls it."""
-        return line_name(name, result.data.line_labels[name], self.lang)
+        return line_name(name, result.line_labels[name], self.lang)
 
     def proof(self, status: Status | str) -> str:
         """What the solver proved, in words."""
@@ -74,7 +74,7 @@ class Tables:
         t, dg = self.t, self.digits
         wide = r.allocation_wide()
         header = head(t("pack_col_area"), t("pack_col_office"), t("pack_col_municipality"),
-                      *(self.line(r, ln) for ln in r.data.lines), t("pack_col_customer"),
+                      *(self.line(r, ln) for ln in r.lines), t("pack_col_customer"),
                       left=3)
         rows = []
         last_area = None
@@ -82,7 +82,7 @@ class Tables:
             area = "" if row["area"] == last_area else str(row["area"])
             last_area = row["area"]
             rows.append(Row((Cell(area), Cell(str(row["office"])), Cell(str(row["municipality"])),
-                             *(num_cell(row[ln], dg) for ln in r.data.lines),
+                             *(num_cell(row[ln], dg) for ln in r.lines),
                              Cell(num(row["customer_htv"], dg), "num strong"))))
         return Table(t("pack_detail_title"), header, tuple(rows), css="compact")
 
@@ -104,7 +104,7 @@ class Tables:
         """Each area and line from its exact target to its final value, by rule [HTV]."""
         r, t, dg = self.base, self.t, self.digits
         frame = e.area_frame()
-        order = {a: k for k, a in enumerate(r.data.areas)}
+        order = {a: k for k, a in enumerate(r.areas)}
         frame = frame.sort_values("area", key=lambda c: c.map(order), kind="stable")
         steps = [step for step in e.steps if (frame[step].abs() > 1e-9).any()]
         header = head(t("pack_col_area"), t("pack_col_line"), t("pack_col_target_exact"),
@@ -193,7 +193,7 @@ class Tables:
         """The ``per_area`` inputs that move each area most, with both changes [HTV]."""
         t, dg = self.t, self.digits
         rows = []
-        for area in self.base.data.areas:
+        for area in self.base.areas:
             part = frame[(frame["area"] == area) & (frame["swing_htv"] > 0)]
             part = part.sort_values("rank").head(per_area)
             base = frame[frame["area"] == area]["base_htv"].iloc[0]
@@ -235,7 +235,7 @@ class Tables:
     def sweep_table(self, points: pd.DataFrame, path: str) -> Table:
         """Each area's customer service at every value of the swept input [HTV]."""
         t, dg = self.t, self.digits
-        areas = list(self.base.data.areas)
+        areas = list(self.base.areas)
         header = (*head(path, *areas, t("pack_col_customer")), Cell(t("pack_col_status")))
         rows = []
         for value in dict.fromkeys(points["value"]):
