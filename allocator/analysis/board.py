@@ -14,6 +14,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal, TypeVar
 
+from allocator.analysis.compare import (
+    caseload_per_htv,
+    compare,
+    comparison_footer,
+    line_shares,
+    scenario_labels,
+)
+from allocator.analysis.robust import robust_allocate, structure_differences, structure_values
+from allocator.analysis.sensitivity import (
+    RunOptions,
+    input_at,
+    monte_carlo,
+    parse_param,
+    parse_uncertainty,
+    stability,
+    sweep,
+    tornado,
+)
+from allocator.engine.explain import explain
+from allocator.engine.pipeline import allocate, settings_for
+from allocator.errors import Problem, ScenarioError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -85,8 +107,6 @@ def default_sweep(s: Scenario) -> str:
 
 def sweep_param(s: Scenario, options: PackOptions) -> tuple[str, list[float]]:
     """The pack's sweep as (path, values); ScenarioError naming ``--sweep`` if it is not valid."""
-    from allocator.analysis.sensitivity import input_at, parse_param
-
     spec = options.sweep or default_sweep(s)
     path, values = parse_param(spec)
     input_at(s, path, "--sweep", need_value=False)
@@ -95,9 +115,6 @@ def sweep_param(s: Scenario, options: PackOptions) -> tuple[str, list[float]]:
 
 def check_options(s: Scenario, options: PackOptions) -> None:
     """Raise ScenarioError for options that cannot work on the base ``s`` (before solving)."""
-    from allocator.analysis.sensitivity import parse_uncertainty
-    from allocator.errors import Problem, ScenarioError
-
     if options.lang not in LANGUAGES:
         raise ScenarioError([Problem("", f"unknown language '{options.lang}' (known: "
                                          f"{', '.join(LANGUAGES)})", "--lang")])
@@ -164,8 +181,6 @@ def robust_choice(results: Sequence[Result], labels: Sequence[str]) -> RobustCho
     rules that can hold together with those already included; each one left out is
     named with the reason. Taking them in order keeps the choice deterministic.
     """
-    from allocator.analysis.robust import robust_allocate, structure_differences, structure_values
-
     base = results[0]
     if base.allocation is None:
         return RobustChoice(None, (), ())
@@ -270,17 +285,6 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
     "allocate", "explain" (when the base has an allocation), "robust", "tornado",
     "monte_carlo" and "sweep" [s].
     """
-    from allocator.analysis.compare import (
-        caseload_per_htv,
-        compare,
-        comparison_footer,
-        line_shares,
-        scenario_labels,
-    )
-    from allocator.analysis.sensitivity import RunOptions, monte_carlo, stability, sweep, tornado
-    from allocator.engine.explain import explain
-    from allocator.engine.pipeline import allocate, settings_for
-
     if not scenarios:
         raise ValueError("the board pack needs at least one scenario (the first is the base)")
     o = options or PackOptions()

@@ -2,8 +2,8 @@
 
 Every chart function takes the library's result objects (or their DataFrames), an
 optional Axes and a language, and returns a Figure, so the CLI, the board pack and
-notebooks draw the same pictures. Importing this package does not import matplotlib;
-each function does when it draws.
+notebooks draw the same pictures. The package imports matplotlib (not pyplot), so the
+command line imports it only when it writes a chart.
 """
 
 from allocator.charts.allocation import plot_allocation

@@ -13,6 +13,7 @@ from allocator.charts.style import (
     reserve_footer,
 )
 from allocator.charts.text import line_name, text
+from allocator.engine.manifest import manifest_line
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -67,7 +68,6 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(fontsize=7.5, frameon=False, loc="upper right")
-    from allocator.engine.manifest import manifest_line
 
     footer = manifest_line(result)
     if own:

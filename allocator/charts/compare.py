@@ -14,6 +14,9 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from allocator.analysis.compare import ALL_AREAS, CENTRAL, caseload_per_htv, compare, line_shares
 from allocator.charts.style import (
     CENTRAL_COLOUR,
     CENTRAL_HATCH,
@@ -38,8 +41,6 @@ EDGE = "#333333"
 
 
 def _frame(data: Sequence[Result] | pd.DataFrame, build: Any) -> pd.DataFrame:
-    import pandas as pd
-
     return data if isinstance(data, pd.DataFrame) else build(data)
 
 
@@ -80,8 +81,6 @@ def _area_totals(frame: pd.DataFrame) -> tuple[list[str], list[str], pd.Series, 
 
     Sums keep NaN where a scenario has no allocation, so it never shows as 0.
     """
-    from allocator.analysis.compare import CENTRAL
-
     scenarios = list(dict.fromkeys(frame["scenario"]))
     areas = list(dict.fromkeys(frame["area"]))
     central = frame["service_line"] == CENTRAL
@@ -97,8 +96,6 @@ def plot_area_htv(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = None,
     One group per scenario (the base first), one bar per responsibility area in the area's
     colour, and a grey hatched bar for the central services [HTV].
     """
-    from allocator.analysis.compare import compare
-
     frame = _frame(data, compare)
     scenarios, areas, customer, hosted = _area_totals(frame)
     has_central = bool((hosted.fillna(0) != 0).any())
@@ -147,8 +144,6 @@ def plot_area_deltas(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
     (its customer service) in the area's colour, and a grey hatched bar for the central
     services when any scenario changes them [HTV].
     """
-    from allocator.analysis.compare import CENTRAL, compare
-
     frame = _frame(data, compare)
     scenarios, areas, _, _ = _area_totals(frame)
     base = frame.attrs.get("base", scenarios[0])
@@ -207,8 +202,6 @@ def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
     Segments in the lines' colours and hatches, labelled with their share [%]; a black
     tick marks where each line's target share would end.
     """
-    from allocator.analysis.compare import line_shares
-
     frame = _frame(data, line_shares)
     scenarios = list(dict.fromkeys(frame["scenario"]))
     lines = list(dict.fromkeys(frame["service_line"]))
@@ -257,8 +250,6 @@ def plot_caseload(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = None,
     One bar per responsibility area in its colour [persons/HTV]; a black tick over each
     group marks the whole employment area's ratio.
     """
-    from allocator.analysis.compare import ALL_AREAS, caseload_per_htv
-
     frame = _frame(data, caseload_per_htv)
     scenarios = list(dict.fromkeys(frame["scenario"]))
     areas = [a for a in dict.fromkeys(frame["area"]) if a != ALL_AREAS]

@@ -11,6 +11,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
 from allocator.charts.style import (
     add_footer,
     area_line_style,
@@ -67,8 +71,6 @@ def _tidy_axes(ax: Axes, grid: str = "y") -> None:
 
 def _finish(fig: Figure, frame: pd.DataFrame) -> Figure:
     """The reproducibility footer, with room kept for it below the panels."""
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
     footer = str(frame.attrs.get("footer", ""))
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
@@ -160,8 +162,6 @@ def plot_tipping(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
     found within the scanned range a dotted outline runs to the range's end. One panel per
     area unless ``area`` is given.
     """
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
-
     areas = [area] if area is not None else _areas(frame)
     fig, axes = _panels(len(areas), ax, "area")
     limit = float(frame.attrs.get("max_change", 0.5)) * 100
@@ -264,8 +264,6 @@ def plot_robust(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en") -
     one hatch per scenario); above zero the robust allocation gives the area more than that
     scenario alone would. The robust HTV is written under each area's name.
     """
-    from matplotlib.patches import Patch
-
     fig, ax = figure_and_axes(ax)
     areas = _areas(frame)
     scenarios = list(dict.fromkeys(frame["scenario"]))

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -50,8 +53,6 @@ def area_line_style(index: int) -> dict[str, Any]:
 
 def new_figure(width: float = 8.0, height: float = 4.8) -> Figure:
     """An empty Figure with the project's size and layout (no pyplot)."""
-    from matplotlib.figure import Figure
-
     return Figure(figsize=(width, height), dpi=120, layout="constrained")
 
 
@@ -64,8 +65,6 @@ def reserve_footer(fig: Figure, note: str) -> None:
 
     Without it the constrained layout places the axis label where the footer goes.
     """
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
     lines = note.count("\n") + 1
     bottom = min(0.3, (lines * FOOTER_LINE_HEIGHT + 0.05) / fig.get_figheight())
     engine = fig.get_layout_engine()

@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
 from allocator.engine.caseload import DEV_SCALE, ModelData
 from allocator.engine.objectives import priced, spread_steps, tie_break_weights
 from allocator.engine.rules import RULES
@@ -48,8 +51,6 @@ class _Network:
     hosted: dict[tuple[str, str], int]
 
     def __post_init__(self) -> None:
-        import numpy as np
-
         d = self.data
         self.big = max(d.customer_units, 0)
         lines = list(d.lines)
@@ -100,8 +101,6 @@ class _Network:
         With ``unit_steps`` each cell's range above its lower bound is one arc per unit, so
         that convex costs per unit can be put on them. Returns None if some cell has no room.
         """
-        import numpy as np
-
         scale = DEV_SCALE
         low = np.maximum(0, -((z - self.targets) // scale))  # ceil((t - z) / S)
         high = (self.targets + z) // scale
@@ -131,8 +130,6 @@ class _Network:
 
     def feasible(self, z: int) -> bool:
         """Whether an allocation exists with every cell within ``z`` of its target."""
-        import numpy as np
-
         arrays = self._arrays(z, unit_steps=False)
         if arrays is None:
             return False
@@ -148,8 +145,6 @@ class _Network:
         Returns the allocation and each stage's objective value, stage 2 in 1/DEV_SCALE
         units including each cell's deviation at its lower bound.
         """
-        import numpy as np
-
         arrays = self._arrays(z, unit_steps=True)
         if arrays is None:
             return None
@@ -187,9 +182,6 @@ class _Network:
 
 def _min_cost_flow(tails: Any, heads: Any, caps: Any, costs: Any, supply: Any) -> Any | None:
     """Flows of an optimal min-cost flow (numpy array), or None if the supplies cannot flow."""
-    import numpy as np
-    from ortools.graph.python import min_cost_flow
-
     flow = min_cost_flow.SimpleMinCostFlow()
     if len(tails):
         flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
@@ -206,8 +198,6 @@ def _potentials(tails: Any, heads: Any, caps: Any, costs: Any, flows: Any, nodes
     Shortest distances in the residual network from a virtual node joined to every node
     (Bellman-Ford, vectorised); an optimal flow has no negative cycle, so they exist.
     """
-    import numpy as np
-
     forward = flows < caps
     backward = flows > 0
     eu = np.concatenate([tails[forward], heads[backward]])
@@ -231,8 +221,6 @@ def _lexicographic_flow(tails: Any, heads: Any, caps: Any, supply: Any,
     arcs with a negative one are saturated in every optimum (complementary slackness), so
     they are fixed, and the next stage optimises over what remains free.
     """
-    import numpy as np
-
     total = len(tails)
     active = np.ones(total, dtype=bool)
     fixed_flow = np.zeros(total, dtype=np.int64)

@@ -16,6 +16,7 @@ import platform
 import time
 from collections.abc import Sequence
 from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from allocator._version import __version__
@@ -30,6 +31,11 @@ from allocator.analysis.board import (
     default_sweep,
     sweep_param,
 )
+from allocator.charts.allocation import plot_allocation
+from allocator.charts.compare import plot_area_deltas, plot_area_htv, plot_caseload, plot_line_shares
+from allocator.charts.sensitivity import plot_monte_carlo, plot_robust, plot_sweep, plot_tornado
+from allocator.charts.style import new_figure
+from allocator.engine.manifest import manifest
 from allocator.engine.result import Result, Status
 from allocator.reports.board_pack.blocks import (
     Block,
@@ -98,8 +104,6 @@ class _Builder(Tables):
     # --- 1 the recommended allocation ------------------------------------------------------
     def allocation(self) -> Section:
         """Section 1: the base's allocation by area, line and office, and its key ratio."""
-        from allocator.charts.allocation import plot_allocation
-
         r, t, dg = self.base, self.t, self.digits
         s = r.scenario
         heading = t("pack_s1")
@@ -203,13 +207,6 @@ class _Builder(Tables):
     # --- 3 the scenario comparison ---------------------------------------------------------
     def comparison(self) -> Section:
         """Section 3: the scenarios side by side, their charts and their conflicts."""
-        from allocator.charts.compare import (
-            plot_area_deltas,
-            plot_area_htv,
-            plot_caseload,
-            plot_line_shares,
-        )
-
         t, lang, labels = self.t, self.lang, self.labels
         results, c = self.results, self.analysis.comparison
         blocks: list[Block] = [self.scenarios_table()]
@@ -244,9 +241,6 @@ class _Builder(Tables):
     # --- 4 sensitivity ---------------------------------------------------------------------
     def sensitivity(self) -> Section:
         """Section 4: the base's tornado, Monte Carlo and sweep, as tables and charts."""
-        from allocator.charts.sensitivity import plot_monte_carlo, plot_sweep, plot_tornado
-        from allocator.charts.style import new_figure
-
         t, lang, o, done = self.t, self.lang, self.options, self.analysis.sensitivity
         heading = t("pack_s4")
         if done is None:
@@ -307,8 +301,6 @@ class _Builder(Tables):
 
     def robust(self) -> Section:
         """Section 5: the robust allocation, who joined it and who was left out, the regret."""
-        from allocator.charts.sensitivity import plot_robust
-
         t, dg = self.t, self.digits
         heading = t("pack_s5")
         choice = self.analysis.robust
@@ -367,8 +359,6 @@ class _Builder(Tables):
     # --- 6 reproducibility -----------------------------------------------------------------
     def reproducibility(self) -> Section:
         """Section 6: the command, versions, hashes and settings that reproduce the pack."""
-        from allocator.engine.manifest import manifest
-
         t, o = self.t, self.options
         blocks: list[Block] = [
             Facts(((t("pack_generated"), self.generated_at, ""),)),
@@ -420,8 +410,6 @@ class _Builder(Tables):
 
     def versions(self) -> list[tuple[str, str]]:
         """(package, version) of the software that built the pack."""
-        from importlib.metadata import PackageNotFoundError, version
-
         out = [("allocator", __version__), ("OR-Tools", self.base.solver.ortools_version),
                ("Python", platform.python_version())]
         for name in ("numpy", "pandas", "matplotlib", "pydantic", "jinja2", "PyYAML"):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from allocator.charts.style import add_footer, new_figure, reserve_footer
 from allocator.reports.board_pack.blocks import Cell, Chart
 
 if TYPE_CHECKING:
@@ -87,8 +88,6 @@ def on_page(plot: Callable[..., Figure], data: Any, lang: str, height: float,
     other charts, the bars get thinner and the text keeps its size. The chart leaves the
     foot of a figure it did not create to its caller, so the footer is added here.
     """
-    from allocator.charts.style import add_footer, new_figure, reserve_footer
-
     fig = new_figure(8.0, height)
     plot(data, ax=fig.add_subplot(), lang=lang)
     reserve_footer(fig, footer)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
 if TYPE_CHECKING:
     from jinja2 import Environment
 
@@ -18,8 +20,6 @@ if TYPE_CHECKING:
 
 def environment() -> Environment:
     """The Jinja environment of the pack's templates: strict, autoescaped, trimmed."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
     return Environment(loader=PackageLoader("allocator.reports.board_pack", "templates"),
                        autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                        lstrip_blocks=True, keep_trailing_newline=True)

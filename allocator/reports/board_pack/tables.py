@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from allocator.analysis.compare import ALL_AREAS, CENTRAL
 from allocator.charts.text import line_name
 from allocator.engine.result import Result, Status
 from allocator.reports.board_pack.blocks import Cell, Row, Table
@@ -152,8 +153,6 @@ class Tables:
 
     def side_by_side(self, frame: pd.DataFrame, per_htv: pd.DataFrame) -> Table:
         """Rows: scenarios; columns: each area's customer service, central, total, ratio."""
-        from allocator.analysis.compare import ALL_AREAS, CENTRAL
-
         t, dg = self.t, self.digits
         areas = list(dict.fromkeys(frame["area"]))
         customer = frame[frame["service_line"] != CENTRAL]
