@@ -22,10 +22,11 @@ OPTIMAL True
   problem as ``file:line: field.path: message``).
 
 ``explain_result`` and ``compare_results`` are the functions ``explain`` and ``compare``
-of the modules :mod:`allocator.engine.explain` and :mod:`allocator.analysis.compare`; the package cannot
-give them the modules' own names, because importing a submodule sets the package
-attribute of that name to the module. Every other submodule (``allocator.analysis.compare``,
-``allocator.scenario.variants``, ...) is also loaded on first attribute access.
+of :mod:`allocator.engine.explain` and :mod:`allocator.analysis.compare`. The layers are
+the subpackages ``scenario``, ``engine``, ``analysis``, ``charts``, ``reports`` and
+``cli`` (see the README's layout), each loaded on first attribute access; so are the
+module names of the earlier flat layout (``allocator.compare``, ``allocator.sensitivity``,
+...), for one release.
 """
 
 from __future__ import annotations

@@ -2,11 +2,12 @@
 
 The waterfall starts from the caseload figures and weights, gives the demand share and the
 exact target, then the *rounding* (the optimum with only the budget and the central
-services in force), then one step per rule group added in a fixed order (line shares,
-office minimums, office maximums, one staffed office per area, continuity). The change of
-a cell at each step is attributed to the rule group added there, so the steps add up to
-the final value. CP-SAT gives no dual values, so each rule's cost is measured by
-re-solving with that one rule relaxed.
+services in force), then one step per rule group added in the registry's order
+(allocator.engine.rules: line shares, office minimums, office maximums, one staffed office
+per area, continuity). The change of a cell at each step is attributed to the rule group
+added there, so the steps add up to the final value. Each rule says which of its labels
+concern a cell and how much room each has left. CP-SAT gives no dual values, so each
+rule's cost is measured by re-solving with that one rule relaxed.
 """
 
 from __future__ import annotations

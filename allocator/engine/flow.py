@@ -7,7 +7,9 @@ continuity band) and a total equal to the customer-service budget. Such networks
 integral optima, so the smallest largest deviation is found exactly by bisection over
 feasibility checks, and the smallest total deviation by one min-cost flow with the
 piecewise-linear cost of each cell. The result seeds CP-SAT with a complete hint and
-bounds every cell's domain; CP-SAT still proves optimality itself.
+bounds every cell's domain; CP-SAT still proves optimality itself. Each rule narrows the
+offices' bounds itself (``Rule.office_band``); a rule the network does not represent
+(``Rule.in_flow`` false) switches the flow start off wherever it applies.
 """
 
 from __future__ import annotations

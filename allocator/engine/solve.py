@@ -1,8 +1,9 @@
 """BuiltModel -> solution: lexicographic stages under a deterministic time limit.
 
-Stage 1 minimises the largest cell deviation, stage 2 the total deviation with stage 1's
-optimum held, stage 3 breaks remaining ties canonically with a single worker, so the same
-input gives the same allocation whatever the number of workers of the earlier stages.
+The stages and their order are allocator.engine.objectives': the largest cell deviation,
+then the total deviation with the first held, then the spread, then the tie-break with a
+single worker, so the same input gives the same allocation whatever the number of workers
+of the earlier stages. A feasibility-only solve decides whether the rules can hold at all.
 """
 
 from __future__ import annotations
