@@ -482,3 +482,29 @@ def test_printed_tables_fit_the_page_width(browser: Any, which: str,
     assert errors == []
     assert too_wide == []
     assert scroll <= A4_CONTENT_PX
+
+
+def test_the_pack_renders_and_never_solves() -> None:
+    """The pack's modules format what allocator.analysis.board computed; none of them
+    imports a module that solves or runs an analysis."""
+    import ast
+
+    solving = {"allocator.engine.pipeline", "allocator.engine.solve", "allocator.engine.explain",
+               "allocator.engine.model", "allocator.analysis.robust", "allocator.analysis.points",
+               "allocator.analysis.sweep", "allocator.analysis.tornado",
+               "allocator.analysis.tipping", "allocator.analysis.monte_carlo",
+               "allocator.analysis.sensitivity", "allocator.analysis.compare"}
+    folder = Path(__file__).parents[1] / "allocator" / "reports" / "board_pack"
+    for module in folder.glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):  # imports for type annotations only do not run
+            if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+                node.body = []
+        imports = [node for node in ast.walk(tree)
+                   if isinstance(node, ast.ImportFrom) and node.module]
+        # Constants of the comparison frames are names, not computations.
+        names = {alias.name for node in imports if node.module == "allocator.analysis.compare"
+                 for alias in node.names}
+        assert names <= {"ALL_AREAS", "CENTRAL"}, module.name
+        imported = {node.module for node in imports}
+        assert not (imported & solving - {"allocator.analysis.compare"}), module.name
