@@ -175,14 +175,14 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     for stage in order:
         stage_workers = 1 if stage == "tie_break" else workers
         remaining = settings.time_limit - used
+        minimised = stage if custom else stage_term(built.data, stage)
+        term = None if minimised == stage else minimised
         if stage == "spread":
             objective = add_spread_term(model, built, held["max_deviation"])
         elif stage == "total_deviation" and "max_deviation" in held and not custom:
             objective = add_total_deviation_term(model, built, held["max_deviation"])
         else:
-            objective = built.objectives[stage if custom else stage_term(built.data, stage)]
-        term = None if custom or stage_term(built.data, stage) == stage else stage_term(
-            built.data, stage)
+            objective = built.objectives[minimised]
         claim = _start_value(start, stage, held)
         if claim is not None:
             proven, spent = _prove_bound(model, objective, claim, settings, stage_workers,

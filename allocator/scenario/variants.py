@@ -1,13 +1,8 @@
-"""Scenario variants without touching files: changed copies and scaled caseloads.
+"""Scenario variants without touching files: scaled caseloads and plain scenario data.
 
-Every variant is validated exactly like a scenario file; see also
-:meth:`allocator.scenario.schema.Scenario.with_changes` for dotted-path changes.
-
->>> from allocator.scenario.loading import load_scenario
->>> base = load_scenario("scenarios/base.yaml")
->>> fewer = with_changes(base, {"total_htv": 30.0, "service_lines.skills.share": 0.2})
->>> fewer.total_htv
-30.0
+Every variant is validated exactly like a scenario file. Dotted-path changes are
+:meth:`allocator.scenario.schema.Scenario.with_changes`; the merges and paths on plain data
+are re-exported here from :mod:`allocator.scenario.paths`.
 """
 
 from __future__ import annotations
@@ -20,17 +15,12 @@ from allocator.scenario.paths import get_path, merge_data, merge_traced, set_pat
 from allocator.scenario.schema import CHANGES, Scenario
 
 __all__ = ["get_path", "merge_data", "merge_traced", "scale_caseload", "scenario_data",
-           "set_path", "with_changes"]
+           "set_path"]
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
     """A scenario as plain data, as it would be written in YAML (defaults included)."""
     return scenario.model_dump(mode="python")
-
-
-def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
-    """``scenario.with_changes(changes)``: a validated copy with dotted paths set."""
-    return scenario.with_changes(changes)
 
 
 def scale_caseload(scenario: Scenario, factors: Mapping[str, float],
@@ -76,4 +66,4 @@ def scale_caseload(scenario: Scenario, factors: Mapping[str, float],
         i = known.index(name)
         for f in chosen:
             changes[f"municipalities[{i}].caseload.{f}"] = round(values[f][name] * factor, 6)
-    return with_changes(scenario, changes)
+    return scenario.with_changes(changes)

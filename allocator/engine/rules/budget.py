@@ -71,7 +71,7 @@ class Budget(Rule):
         b.add(label(NAME), b.model.add(total == b.data.total_units))
 
     def check(self, s: Scenario, t: Tally) -> list[Violation]:
-        g = to_fraction(s.granularity)
+        g = t.granularity
         out = []
         for (m, o, ln), units in t.allocation.cells.items():
             htv = units * t.allocation.granularity

@@ -36,14 +36,12 @@ class ServesOwnArea(Rule):
 
     def check(self, s: Scenario, t: Tally) -> list[Violation]:
         area_of = s.area_of()
-        offices = {o.name: o for o in s.offices}
+        allowed = {o.name: {m for m in s.office_serves(o) if area_of[m] == area_of[o.municipality]}
+                   for o in s.offices}
         out = [Violation(label(NAME), f"unknown row {m}/{o}/{ln}") for m, o, ln in t.unknown]
         unknown = set(t.unknown)
         for m, o, ln in t.allocation.cells:
-            if (m, o, ln) in unknown:
-                continue
-            office = offices[o]
-            if m not in s.office_serves(office) or area_of[m] != area_of[office.municipality]:
+            if (m, o, ln) not in unknown and m not in allowed[o]:
                 out.append(Violation(label(NAME, o), f"{o} serves {m}, which it may not serve"))
         return out
 
