@@ -269,10 +269,16 @@ def test_each_repair_lever_relaxes_its_rule(rule: Rule) -> None:
     assert mended == violated
 
 
-def test_prechecks_come_from_the_rules() -> None:
-    for edit in (c for c in CONFLICTS.values() if c is not None):
+def test_prechecks_come_from_the_rules_structure_first() -> None:
+    def placed_away(d: dict[str, Any]) -> None:  # a structural and a capacity conflict at once
+        d["total_htv"] = 4.0
+        d["central_services"] = [{"name": "admin", "htv": 1.0, "office": "B office"}]
+
+    for edit in [*(c for c in CONFLICTS.values() if c is not None), placed_away]:
         d = prepare(tiny_with(edit))
-        assert prechecks(d) == [c for rule in RULES for c in rule.precheck(d)]
+        found = prechecks(d)
+        assert sorted(map(repr, found)) == sorted(repr(c) for r in RULES for c in r.precheck(d))
+    assert [c.rules[0] for c in found] == ["central_at_lead[admin]", "budget"]
 
 
 def test_verifier_imports_no_solver_and_no_model_data() -> None:

@@ -16,8 +16,11 @@ from allocator.engine.types import Conflict
 
 
 def prechecks(d: ModelData) -> list[Conflict]:
-    """Conflicts that arithmetic alone shows, each with the numbers and a fix, rule by rule."""
-    return [c for rule in RULES for c in rule.precheck(d)]
+    """Conflicts that arithmetic alone shows, each with the numbers and a fix, rule by rule:
+    those of the scenario's structure (the budget, an office per area, the central
+    services) first, then those of its capacities (office minimums and maximums)."""
+    ordered = [r for r in RULES if r.structural] + [r for r in RULES if not r.structural]
+    return [c for rule in ordered for c in rule.precheck(d)]
 
 
 def describe(d: ModelData, name: str) -> str:
