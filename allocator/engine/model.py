@@ -153,8 +153,16 @@ def add_increments(model: cp_model.CpModel, y: Any, lo: int, steps: list[int],
     return sum(cost * v for cost, v in parts)
 
 
-def add_total_deviation_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) -> Any:
-    """Total absolute deviation [1/DEV_SCALE units] in increment form, within ``max_deviation``.
+def ranges(d: ModelData, max_deviation: int) -> dict[Cell, tuple[int, int]]:
+    """Each cell's units when no cell deviates more than ``max_deviation`` [1/DEV_SCALE
+    units] from its scaled target."""
+    return {cell: cell_range(d, cell, max_deviation) for cell in d.cells}
+
+
+def add_total_deviation_term(model: cp_model.CpModel, b: BuiltModel,
+                             bounds: dict[Cell, tuple[int, int]]) -> Any:
+    """Total absolute deviation [1/DEV_SCALE units] in increment form, each cell within its
+    ``bounds`` [units].
 
     Equal to the sum of |DEV_SCALE * y - target| at any minimiser, and never below it.
     """
@@ -162,7 +170,7 @@ def add_total_deviation_term(model: cp_model.CpModel, b: BuiltModel, max_deviati
     terms: list[Any] = []
     for cell, y in b.y.items():
         t = d.target_scaled(cell)
-        lo, hi = cell_range(d, cell, max_deviation)
+        lo, hi = bounds[cell]
         model.add_linear_constraint(y, lo, hi)
         steps = [abs(DEV_SCALE * (k + 1) - t) - abs(DEV_SCALE * k - t) for k in range(lo, hi)]
         terms.append(abs(DEV_SCALE * lo - t))
@@ -170,18 +178,20 @@ def add_total_deviation_term(model: cp_model.CpModel, b: BuiltModel, max_deviati
     return sum(terms)
 
 
-def add_spread_term(model: cp_model.CpModel, b: BuiltModel, max_deviation: int) -> Any:
+def add_spread_term(model: cp_model.CpModel, b: BuiltModel,
+                    bounds: dict[Cell, tuple[int, int]]) -> Any:
     """The 'spread' objective on ``model`` (a working copy): sum of (y - q)^2 / q over cells.
 
     Among allocations with equal largest and total deviation, this one spreads what a
     binding rule forces away from some cells over the others in proportion to their
     targets (minimising a chi-square distance scales the free cells proportionally).
-    ``max_deviation`` [1/DEV_SCALE units] bounds every cell, which keeps the ranges small.
+    ``bounds`` [units] hold every cell to the largest deviation found, which keeps the
+    ranges small.
     """
     d = b.data
     terms = []
     for cell, y in b.y.items():
-        lo, hi = cell_range(d, cell, max_deviation)
+        lo, hi = bounds[cell]
         model.add_linear_constraint(y, lo, hi)
         steps = spread_steps(d, cell, lo, hi)
         terms.append(add_increments(model, y, lo, steps, f"spread_step[{cell[0]},{cell[1]}]"))

@@ -17,11 +17,14 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from allocator.engine.caseload import DEV_SCALE
+from allocator.engine.exact import Bounds, certify_max_deviation, exact_max_deviation, within
 from allocator.engine.flow import FlowStart, flow_start
-from allocator.engine.model import BuiltModel, add_spread_term, add_total_deviation_term
+from allocator.engine.model import BuiltModel, add_spread_term, add_total_deviation_term, ranges
 from allocator.engine.objectives import STAGES, priced, stage_term, stages_for
 from allocator.engine.types import Allocation, StageFacts, Status, Tie
 
+#: The stages made exact by allocator.engine.exact in the default order.
+EXACT_STAGES = ("max_deviation",)
 #: Models with more allocation variables than this search with several workers.
 PARALLEL_ABOVE = 3000
 #: Deterministic time for the assumption-based first guess at a conflict; the deletion
@@ -172,18 +175,23 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     outcome = SolveOutcome(Status.OPTIMAL, None)
     order = stages if stages is not None else stages_for(built.data)
     held: dict[str, int] = {}
+    # In the default order stage 1 is made exact (allocator.engine.exact) and held as exact
+    # bounds per cell; the later stages hold their scaled values.
+    exact = not custom and order == STAGES
+    bounds: Bounds | None = None
+    flow_kept = True  # the flow start's allocation survived every exact check so far
     for stage in order:
         stage_workers = 1 if stage == "tie_break" else workers
         remaining = settings.time_limit - used
         minimised = stage if custom else stage_term(built.data, stage)
         term = None if minimised == stage else minimised
-        if stage == "spread":
-            objective = add_spread_term(model, built, held["max_deviation"])
-        elif stage == "total_deviation" and "max_deviation" in held and not custom:
-            objective = add_total_deviation_term(model, built, held["max_deviation"])
+        if stage in ("spread", "total_deviation") and "max_deviation" in held and not custom:
+            cells = bounds if bounds is not None else ranges(built.data, held["max_deviation"])
+            add_term = add_spread_term if stage == "spread" else add_total_deviation_term
+            objective = add_term(model, built, cells)
         else:
             objective = built.objectives[minimised]
-        claim = _start_value(start, stage, held)
+        claim = _start_value(start, stage, held) if flow_kept else None
         if claim is not None:
             proven, spent = _prove_bound(model, objective, claim, settings, stage_workers,
                                          remaining)
@@ -193,16 +201,19 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                 outcome.stages.append(StageFacts(stage, "OPTIMAL", claim, claim, spent.wall_time,
                                                  spent.deterministic_time, stage_workers, term))
                 held[stage] = claim
-                model.add(objective <= claim)
-                outcome.allocation = Allocation(built.data.granularity, dict(start.cells),
-                                                dict(start.central))
+                flow = Allocation(built.data.granularity, dict(start.cells), dict(start.central))
+                outcome.allocation = flow
+                if exact and stage in EXACT_STAGES:
+                    bounds, used, flow_kept = _hold_exactly(model, built, outcome, settings, used)
+                else:
+                    model.add(objective <= claim)
                 outcome.values = _values(built, outcome.allocation, None)
                 if stage == last_stage:
                     break
-                if (stage == "total_deviation" and start.spread is not None
+                if (stage == "total_deviation" and flow_kept and start.spread is not None
                         and start.tie_break is not None and not built.explain
                         and order == STAGES):
-                    _finish_from_flow(model, built, start, outcome, settings, held)
+                    _finish_from_flow(model, built, start, outcome, settings, bounds)
                     break
                 continue
         solver = _solver(settings, stage_workers, remaining)
@@ -233,8 +244,12 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         # Hold this stage's value while the next stage optimises, starting from here.
         value = round(solver.objective_value)
         held[stage] = value
-        model.add(objective <= value)
         outcome.allocation = _allocation(built, solver)
+        flow_kept = False
+        if exact and stage in EXACT_STAGES and code == cp_model.OPTIMAL:
+            bounds, used, _ = _hold_exactly(model, built, outcome, settings, used)
+        else:
+            model.add(objective <= value)
         outcome.values = _values(built, outcome.allocation, solver)
         _hint(model, built, outcome.allocation)
         if stage == "spread" and _check_ties(built, settings):
@@ -247,6 +262,29 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
             break
     outcome.solve_time = time.perf_counter() - begin
     return outcome
+
+
+def _hold_exactly(model: cp_model.CpModel, built: BuiltModel, outcome: SolveOutcome,
+                  settings: SolveSettings, used: float) -> tuple[Bounds, float, bool]:
+    """Make the largest-deviation stage exact and hold it as each cell's exact bounds.
+
+    An exact check that does not finish in time leaves the result FEASIBLE, not proven
+    optimal. Returns the cells' bounds, the deterministic time used so far [s], and
+    whether the allocation was kept.
+    """
+    assert outcome.allocation is not None
+    d = built.data
+    cert = certify_max_deviation(model, built, outcome.allocation, settings,
+                                 settings.time_limit - used)
+    kept = cert.allocation == outcome.allocation
+    outcome.allocation = cert.allocation
+    bounds = within(d, exact_max_deviation(d, cert.allocation.cell_units()))
+    assert bounds is not None, "an allocation lies within its own largest deviation"
+    for cell, (lo, hi) in bounds.items():
+        model.add_linear_constraint(built.y[cell], lo, hi)
+    if not cert.proven:
+        outcome.status = Status.FEASIBLE
+    return bounds, used + cert.deterministic_time, kept
 
 
 def _check_ties(built: BuiltModel, settings: SolveSettings) -> bool:
@@ -275,7 +313,7 @@ def _start_value(start: FlowStart | None, stage: str, held: dict[str, int]) -> i
 
 def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowStart,
                       outcome: SolveOutcome, settings: SolveSettings,
-                      held: dict[str, int]) -> None:
+                      bounds: Bounds | None) -> None:
     """Take stages 3 and 4 from the flow start, whose network is the whole model.
 
     The lexicographic min-cost flows optimise spread and tie-break exactly over the
@@ -289,7 +327,8 @@ def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowSta
     outcome.allocation = allocation
     outcome.values = _values(built, allocation, None)
     if _check_ties(built, settings):
-        spread = add_spread_term(model, built, held["max_deviation"])
+        assert bounds is not None
+        spread = add_spread_term(model, built, bounds)
         model.add(spread <= start.spread)
         outcome.tie, outcome.tie_checked = find_tie(model, built, allocation, settings)
     spent = time.perf_counter() - begin
