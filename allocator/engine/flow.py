@@ -106,6 +106,10 @@ class _Network:
         scale = DEV_SCALE
         low = np.maximum(0, -((z - self.targets) // scale))  # ceil((t - z) / S)
         high = (self.targets + z) // scale
+        return self._arrays_within(low, high, unit_steps)
+
+    def _arrays_within(self, low: Any, high: Any, unit_steps: bool) -> tuple[Any, ...] | None:
+        """Arcs and supplies with each cell between ``low`` and ``high`` [units]."""
         if (high < low).any():
             return None
         if unit_steps:
@@ -129,6 +133,18 @@ class _Network:
         np.subtract.at(supply, self.cell_line, low)
         np.add.at(supply, self.cell_node, low)
         return tails, heads, caps, supply, low, reps, level
+
+    def feasible_within(self, bounds: dict[tuple[str, str], tuple[int, int]]) -> bool:
+        """Whether an allocation exists with each cell within its ``bounds`` [units]."""
+        cells = self.data.cells
+        low = np.array([bounds[c][0] for c in cells], dtype=np.int64)
+        high = np.array([bounds[c][1] for c in cells], dtype=np.int64)
+        arrays = self._arrays_within(low, high, unit_steps=False)
+        if arrays is None:
+            return False
+        tails, heads, caps, supply = arrays[:4]
+        return _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64),
+                              supply) is not None
 
     def feasible(self, z: int) -> bool:
         """Whether an allocation exists with every cell within ``z`` of its target."""
@@ -324,6 +340,16 @@ def flow_start(d: ModelData) -> FlowStart | None:
     assert sum(devs) == values[0], "the flow's total deviation must match the allocation's"
     return FlowStart({k: u for k, u in cells.items() if u}, dict(net.hosted), max(devs),
                      sum(devs), values[1] if exact else None, values[2] if exact else None)
+
+
+def none_within(d: ModelData, bounds: dict[tuple[str, str], tuple[int, int]]) -> bool:
+    """True when the network is the whole model and no allocation has each cell within its
+    ``bounds`` [units]; False when that is not shown (some allocation may, or the network
+    is not the whole model)."""
+    if d.customer_units < 0 or not _exact(d):
+        return False
+    net = _network(d)
+    return net is not None and not net.feasible_within(bounds)
 
 
 def _exact(d: ModelData) -> bool:
