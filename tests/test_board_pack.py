@@ -206,10 +206,13 @@ def test_robust_section_says_which_scenarios_were_left_out_and_why(
         full_run: tuple[Invocation, Path, str]) -> None:
     _, _, html = full_run
     text = " ".join(html.split())
-    assert "Included: base, continuity, youth-emphasis." in text
+    assert ("Included: base, continuity, figures-2022, pirkanmaa-rate, unemployment-up, "
+            "youth-emphasis.") in text
     assert "htv-30: different total_htv: 30 (base: 32.66)" in text
-    assert ("figures-2022: different central_services.integration_services.size: 1.18 "
-            "(base: 2.14)") in text
+    # Caseload scenarios join: the integration services are staffed for the busiest one.
+    assert ("integration_services at 2.58 HTV (the scenarios&#39; own sizes: base 2.14, "
+            "continuity 2.14, figures-2022 1.18, pirkanmaa-rate 2.56, unemployment-up 2.58, "
+            "youth-emphasis 2.14)") in text
     assert "split-35-45-20: its rules cannot hold together with those already included" in text
     # The robust model keeps the continuity scenario's caps, so it can join.
     assert "continuity: the robust model does not enforce" not in text

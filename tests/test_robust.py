@@ -232,3 +232,27 @@ def test_continuity_caps_hold_in_the_robust_allocation() -> None:
     assert result.allocation is not None
     verdict = check(capped, result.allocation)
     assert verdict.passed, verdict.violations
+
+
+def test_caseload_scenarios_join_with_the_driven_service_staffed_for_the_busiest() -> None:
+    # The integration services follow the foreign nationals: 2.14 HTV in 2023, 1.18 in 2022.
+    folder = BASE_FILE.parent
+    files = [BASE_FILE, folder / "continuity.yaml", folder / "figures-2022.yaml"]
+    result = robust_allocate([load_scenario(f) for f in files], [str(f) for f in files])
+    assert result.allocation is not None and result.verified
+    assert result.central_sizes == {"integration_services": Fraction("2.14")}
+    assert [g["integration_services"] for g in result.given_sizes] == [
+        Fraction("2.14"), Fraction("2.14"), Fraction("1.18")]
+    # Every scenario is judged with the service at the robust size, own optimum included.
+    for s, own in zip(result.scenarios, result.own, strict=True):
+        assert own.central_frame().set_index("service").loc["integration_services", "htv"] == 2.14
+        assert check(s, result.allocation).passed
+    regret = result.regret_frame()
+    assert (regret["regret_max_htv"] >= 0).all() and (regret["regret_total_htv"] >= 0).all()
+    assert "integration_services at 2.14 HTV" in result.sizing_note()
+
+
+def test_a_fixed_central_size_still_has_to_match() -> None:
+    other = load_scenario(BASE_FILE).with_changes({"central_services.communications_ict.htv": 2.0})
+    with pytest.raises(ScenarioError, match=r"communications_ict\.size"):
+        robust_allocate([load_scenario(BASE_FILE), other])

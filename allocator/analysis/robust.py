@@ -14,8 +14,12 @@ lexicographic order:
 
 Scenarios must share their structure: municipalities, areas, lead municipality, offices
 (names, places, the municipalities they serve), service lines (names), granularity,
-total_htv and central service sizes. Regret, per scenario, compares the robust allocation
-with that scenario's own optimum: regret = robust deviation − own optimum's deviation.
+total_htv, the sizes of fixed central services and how driven ones are driven. A central
+service sized by the caseload (``driven_by``) may differ in size between caseload
+scenarios: the robust allocation staffs it for the busiest of them, at the largest size,
+and every scenario is then judged with the service at that size (its targets, rules, own
+optimum and regret). Regret, per scenario, compares the robust allocation with that
+scenario's own optimum: regret = robust deviation − own optimum's deviation.
 """
 
 from __future__ import annotations
@@ -68,9 +72,38 @@ def _structure(s: Scenario) -> dict[str, Any]:
         out[f"offices.{o.name}.serves"] = tuple(s.office_serves(o))
     sizes = central_sizes(s)
     for c in s.central_services:
-        out[f"central_services.{c.name}.size"] = sizes[c.name]
+        if c.driven_by is None:
+            out[f"central_services.{c.name}.size"] = sizes[c.name]
+        else:  # the size follows the caseload; how it follows it is structure
+            out[f"central_services.{c.name}.driven_by"] = (
+                f"{c.driven_by.feature} / {c.driven_by.persons_per_htv:g} per HTV")
         out[f"central_services.{c.name}.office"] = c.office
     return out
+
+
+def sized_for_all(scenarios: Sequence[Scenario]) -> tuple[list[Scenario], dict[str, Fraction]]:
+    """The scenarios with every caseload-driven central service whose size differs between
+    them fixed at the largest of those sizes [HTV], and those sizes by service.
+
+    One allocation has one size per service; staffing it for the busiest caseload keeps the
+    service whole in every scenario, and each scenario is then measured with that size.
+    """
+    per = [central_sizes(s) for s in scenarios]
+    chosen: dict[str, Fraction] = {}
+    for c in scenarios[0].central_services:
+        if c.driven_by is not None and len({sizes[c.name] for sizes in per}) > 1:
+            chosen[c.name] = max(sizes[c.name] for sizes in per)
+    if not chosen:
+        return list(scenarios), chosen
+    out = []
+    for s in scenarios:
+        index = {c.name: i for i, c in enumerate(s.central_services)}
+        changes: dict[str, Any] = {}
+        for name, size in chosen.items():
+            changes[f"central_services[{index[name]}].driven_by"] = None
+            changes[f"central_services[{index[name]}].htv"] = float(size)
+        out.append(s.with_changes(changes))
+    return out, chosen
 
 
 def _shown(value: Any) -> str:
@@ -184,6 +217,25 @@ class RobustResult:
     conflicts: list[Conflict] = field(default_factory=list)
     stages: list[StageFacts] = field(default_factory=list)
     solve_time: float = 0.0
+    central_sizes: dict[str, Fraction] = field(default_factory=dict)
+    """Caseload-driven central services sized for all scenarios at once [HTV]: each at the
+    largest of the scenarios' sizes. ``scenarios`` hold them at that size."""
+    given_sizes: list[dict[str, Fraction]] = field(default_factory=list)
+    """Each scenario's own size of those services, before sizing for all [HTV]."""
+
+    def sizing_note(self) -> str:
+        """In words: which central services were sized for all scenarios, and how."""
+        if not self.central_sizes:
+            return ""
+        parts = []
+        for name, size in self.central_sizes.items():
+            own = ", ".join(f"{n} {float(sizes[name]):g}"
+                            for n, sizes in zip(self.names, self.given_sizes, strict=True))
+            parts.append(f"{name} at {float(size):g} HTV, the largest of the scenarios' own "
+                         f"sizes ({own})")
+        return ("Central services driven by the caseload are staffed for the busiest "
+                "scenario: " + "; ".join(parts) + ". Every scenario is measured with them "
+                "at that size.")
 
     @property
     def verified(self) -> bool:
@@ -326,10 +378,14 @@ def robust_allocate(scenarios: Sequence[Scenario], sources: Sequence[str | Path]
     problems = structure_differences(scenarios, names)
     if problems:
         raise ScenarioError(problems)
+    given = [central_sizes(s) for s in scenarios]
+    scenarios, chosen = sized_for_all(scenarios)
     files: list[str | Path | None] = list(sources) if sources is not None else [None] * len(scenarios)
     own = [allocate(s, settings_for(s, time_limit), source=src)
            for s, src in zip(scenarios, files, strict=True)]
-    result = RobustResult(list(scenarios), names, Status.INFEASIBLE, None, own)
+    result = RobustResult(list(scenarios), names, Status.INFEASIBLE, None, own,
+                          central_sizes=chosen,
+                          given_sizes=[{n: g[n] for n in chosen} for g in given])
     for name, r in zip(names, own, strict=True):
         if r.status == Status.INFEASIBLE:
             result.conflicts += [replace(c, message=f"{name}: {c.message}") for c in r.conflicts] \

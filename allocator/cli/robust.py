@@ -36,7 +36,8 @@ def robust(scenarios: tuple[Path, ...], out_dir: Path | None, time_limit: float 
     """One allocation for all SCENARIOS: the least worst cell deviation across them.
 
     The scenarios must share municipalities, areas, offices, service lines, granularity,
-    total_htv and central service sizes; every scenario's rules must hold. Writes
+    total_htv and the sizes of fixed central services; a caseload-driven central service
+    is staffed at the largest of the scenarios' sizes. Every scenario's rules must hold. Writes
     robust.csv (regret per scenario), robust_cross.csv (each scenario's own optimum and the
     robust allocation, checked in every scenario), robust_by_area.csv,
     robust_allocation.csv and robust.png.

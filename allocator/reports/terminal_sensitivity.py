@@ -114,6 +114,8 @@ def print_robust(result: RobustResult, regret: pd.DataFrame, cross: pd.DataFrame
     for name in ("Scenario", "Own max", "Robust max", "Regret max", "Own total", "Robust total",
                  "Regret total", "Rules hold"):
         t.add_column(name, justify="left" if name == "Scenario" else "right")
+    if result.central_sizes:
+        t.caption = result.sizing_note()
     for _, r in regret.iterrows():
         t.add_row(str(r["scenario"]), htv(r["own_max_deviation_htv"], 4),
                   htv(r["robust_max_deviation_htv"], 4), signed(r["regret_max_htv"], 4),

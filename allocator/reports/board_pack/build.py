@@ -315,6 +315,13 @@ class _Builder(Tables):
                        Bullets(tuple(self.skip_reason(skip) for skip in skipped))]
         if len(included) == 1:
             blocks.append(Paragraph(t("pack_robust_alone"), "note"))
+        if result.central_sizes:
+            services = "; ".join(
+                t("pack_robust_size", name=name, size=plain(float(size)),
+                  sizes=", ".join(f"{self.labels[i]} {plain(float(given[name]))}"
+                                  for i, given in zip(included, result.given_sizes, strict=True)))
+                for name, size in result.central_sizes.items())
+            blocks.append(Paragraph(t("pack_robust_sized", services=services), "note"))
         if result.allocation is None:
             why = "; ".join(c.message for c in result.conflicts) or self.proof(result.status)
             blocks.append(Paragraph(t("pack_robust_none", why=why), "bad"))

@@ -186,8 +186,12 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_robust_included": "Included: {names}.",
         "pack_robust_skipped": "A robust allocation needs scenarios with the base's structure "
                                "(municipalities, areas, offices, service lines, total_htv, "
-                               "central service sizes) whose rules can hold at once. Taken in "
-                               "order, these were left out:",
+                               "fixed central service sizes) whose rules can hold at once. "
+                               "Taken in order, these were left out:",
+        "pack_robust_sized": "Central services driven by the caseload are staffed for the "
+                             "busiest included scenario: {services}. Every scenario is measured "
+                             "with them at that size.",
+        "pack_robust_size": "{name} at {size} HTV (the scenarios' own sizes: {sizes})",
         "pack_skip_structure": "{name}: different {field}: {value} (base: {base})",
         "pack_skip_rules": "{name}: its rules cannot hold together with those already "
                            "included ({why})",
@@ -425,9 +429,13 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_robust_included": "Mukana: {names}.",
         "pack_robust_skipped": "Vakaa jako edellyttää skenaarioita, joilla on perusskenaarion "
                                "rakenne (kunnat, vastuualueet, toimipisteet, palvelulinjat, "
-                               "total_htv, keskitettyjen palvelujen koot) ja joiden säännöt "
-                               "voivat olla voimassa yhtä aikaa. Järjestyksessä läpi käyden "
-                               "nämä jätettiin pois:",
+                               "total_htv, kiinteät keskitettyjen palvelujen koot) ja joiden "
+                               "säännöt voivat olla voimassa yhtä aikaa. Järjestyksessä läpi "
+                               "käyden nämä jätettiin pois:",
+        "pack_robust_sized": "Asiakasmäärien mukaan mitoitetut keskitetyt palvelut miehitetään "
+                             "kiireisimmän mukana olevan skenaarion mukaan: {services}. Jokaista "
+                             "skenaariota arvioidaan näillä koilla.",
+        "pack_robust_size": "{name} {size} htv (skenaarioiden omat koot: {sizes})",
         "pack_skip_structure": "{name}: eri {field}: {value} (perusskenaariossa {base})",
         "pack_skip_rules": "{name}: sen säännöt eivät voi olla voimassa yhtä aikaa jo mukana "
                            "olevien kanssa ({why})",
