@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from builders import tiny, tiny_data
+from builders import tiny, tiny_data, tiny_with
 from click.testing import CliRunner
 
 from allocator.analysis.monte_carlo import monte_carlo_with_paradoxes, paradox_counts
@@ -21,11 +21,13 @@ from allocator.analysis.paradox import (
     COLUMNS,
     kind_of,
     pair_events,
+    scenario_events,
     summarise,
 )
 from allocator.analysis.points import RunOptions, evaluate
 from allocator.analysis.sweep import sweep, sweep_paradoxes, sweep_with_paradoxes
 from allocator.cli import main
+from allocator.engine.pipeline import allocate, settings_for
 from allocator.scenario.loading import load_scenario
 
 BASE_FILE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
@@ -120,6 +122,46 @@ def test_the_sweep_command_writes_a_header_when_there_is_none(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "No Alabama or population paradox in the 1 steps of total_htv." in result.output
     assert (out / "paradoxes.csv").read_text() == ",".join(COLUMNS) + "\n"
+
+
+# --- compare --------------------------------------------------------------------------------
+
+def _budget(tmp_path: Path, name: str, total: float) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"extends: {BASE_FILE}\nname: {name}\ntotal_htv: {total}\n", encoding="utf-8")
+    return path
+
+
+def test_compare_names_the_alabama_event_between_two_budgets(tmp_path: Path) -> None:
+    low, high = _budget(tmp_path, "low", 30.13), _budget(tmp_path, "high", 30.14)
+    split = Path(__file__).parents[1] / "scenarios" / "split-35-45-20.yaml"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["compare", str(low), str(high), str(split),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert ("Alabama paradox between low and high: HTV fell while the budget rose: Kihniö "
+            "(municipality) 0.80 -> 0.79 HTV, Parkano (area) 4.03 -> 4.02 HTV.") in text
+    written = pd.read_csv(out / "paradoxes.csv")
+    assert list(written.columns) == ["scenario", *COLUMNS]
+    assert written[["scenario", "level", "name"]].values.tolist() == [
+        ["high", "municipality", "Kihniö"], ["high", "area", "Parkano"]]
+    assert set(written["kind"]) == {"alabama"}  # the split differs in more than the budget
+
+
+def test_compare_finds_a_population_event_only_where_caseload_alone_differs() -> None:
+    def a2(value: int) -> object:
+        def edit(data: dict[str, object]) -> None:
+            data["municipalities"][1]["caseload"]["unemployed"] = value  # type: ignore[index]
+            data["name"] = f"a2-{value}"
+        return edit
+
+    low, high = tiny_with(a2(91)), tiny_with(a2(92))
+    results = [allocate(s, settings_for(s)) for s in (low, high, tiny(total_htv=11.0))]
+    events = scenario_events(results, ["low", "high", "budget"])
+    assert events.attrs["compared"] == ["high"]  # the budget scenario also moves the caseload
+    assert events[["kind", "level", "name"]].values.tolist() == [["population", "area", "A"]]
+    assert (events.iloc[0]["htv_before"], events.iloc[0]["htv_after"]) == pytest.approx((5.8, 5.7))
 
 
 # --- Monte Carlo ----------------------------------------------------------------------------
