@@ -8,6 +8,7 @@ takes 0.1 HTV from area A although its target rises.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -16,9 +17,11 @@ import yaml
 from builders import tiny, tiny_data, tiny_with
 from click.testing import CliRunner
 
+from allocator.analysis.board import PackAnalysis, PackOptions, SweepParadoxes, analyse_pack
 from allocator.analysis.monte_carlo import monte_carlo_with_paradoxes, paradox_counts
 from allocator.analysis.paradox import (
     COLUMNS,
+    frame_of,
     kind_of,
     pair_events,
     scenario_events,
@@ -28,6 +31,8 @@ from allocator.analysis.points import RunOptions, evaluate
 from allocator.analysis.sweep import sweep, sweep_paradoxes, sweep_with_paradoxes
 from allocator.cli import main
 from allocator.engine.pipeline import allocate, settings_for
+from allocator.reports.board_pack.blocks import Paragraph
+from allocator.reports.board_pack.build import _Builder
 from allocator.scenario.loading import load_scenario
 
 BASE_FILE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
@@ -162,6 +167,46 @@ def test_compare_finds_a_population_event_only_where_caseload_alone_differs() ->
     assert events.attrs["compared"] == ["high"]  # the budget scenario also moves the caseload
     assert events[["kind", "level", "name"]].values.tolist() == [["population", "area", "A"]]
     assert (events.iloc[0]["htv_before"], events.iloc[0]["htv_after"]) == pytest.approx((5.8, 5.7))
+
+
+# --- the board pack -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pack_analysis() -> PackAnalysis:
+    options = PackOptions(runs=2, sweep="total_htv=30.12:30.14:0.01", executor="sequential")
+    return analyse_pack([(str(BASE_FILE), BASE)], options)
+
+
+def _sentences(analysis: PackAnalysis, lang: str, found: SweepParadoxes | None = None) -> str:
+    b = _Builder(replace(analysis, options=replace(analysis.options, lang=lang)), "", "now")
+    assert analysis.sensitivity is not None
+    blocks = b.sweep_paradoxes(found or analysis.sensitivity.paradoxes)
+    return " ".join(block.text for block in blocks if isinstance(block, Paragraph))
+
+
+def test_the_pack_counts_the_sweeps_paradoxes(pack_analysis: PackAnalysis) -> None:
+    assert pack_analysis.sensitivity is not None
+    found = pack_analysis.sensitivity.paradoxes
+    assert found is not None and found.kind == "alabama" and found.steps == 2
+    assert found.counts == {"cell": 1, "municipality": 1, "area": 1}
+    assert _sentences(pack_analysis, "en") == (
+        "Rounding to whole units cannot avoid every paradox: although the budget rose, a "
+        "municipality's service line lost person-years in 1 of the 2 steps, a municipality in "
+        "1 and an area in 1 (an Alabama paradox). The largest: Parkano 4.03 → 4.02 HTV at "
+        "total_htv 30.13 → 30.14.")
+    fi = _sentences(pack_analysis, "fi")
+    assert "Alabaman paradoksi" in fi and "Parkano 4.03 → 4.02 HTV" in fi
+
+
+def test_the_pack_says_when_the_sweep_showed_none(pack_analysis: PackAnalysis) -> None:
+    none = SweepParadoxes("alabama", 4, {"cell": 0, "municipality": 0, "area": 0}, None,
+                          frame_of([]))
+    assert _sentences(pack_analysis, "en", none) == (
+        "No paradox of rounding in the 4 steps: no area, municipality or municipality's "
+        "service line lost person-years while the budget rose.")
+    assert "Ei pyöristyksen paradokseja 4 askeleella" in _sentences(pack_analysis, "fi", none)
+    other = SweepParadoxes(None, 4, none.counts, None, frame_of([]))
+    assert _sentences(pack_analysis, "en", other) == ""
 
 
 # --- Monte Carlo ----------------------------------------------------------------------------
