@@ -9,6 +9,7 @@ takes 0.1 HTV from area A although its target rises.
 from __future__ import annotations
 
 from dataclasses import replace
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ import pytest
 import yaml
 from builders import tiny, tiny_data, tiny_with
 from click.testing import CliRunner
+from rich.console import Console
 
 from allocator.analysis.board import PackAnalysis, PackOptions, SweepParadoxes, analyse_pack
 from allocator.analysis.monte_carlo import monte_carlo_with_paradoxes, paradox_counts
@@ -33,6 +35,7 @@ from allocator.cli import main
 from allocator.engine.pipeline import allocate, settings_for
 from allocator.reports.board_pack.blocks import Paragraph
 from allocator.reports.board_pack.build import _Builder
+from allocator.reports.terminal_sensitivity import print_sweep_paradoxes
 from allocator.scenario.loading import load_scenario
 
 BASE_FILE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
@@ -237,3 +240,12 @@ def test_monte_carlo_reports_runs_where_a_rising_caseload_lost_htv(tmp_path: Pat
     written = pd.read_csv(out / "paradoxes.csv")
     assert list(written.columns) == ["run", *COLUMNS] and len(written) == 1
     assert list(pd.read_csv(out / "montecarlo.csv").columns) == list(frame.columns)
+
+
+def test_no_paradox_line_for_an_input_that_cannot_show_one() -> None:
+    params = [("service_lines.youth.share", [0.4, 0.45]), ("total_htv", [10.0, 10.1])]
+    events = sweep_paradoxes(tiny(), params, options=SEQUENTIAL)
+    console = Console(file=StringIO(), width=200)
+    print_sweep_paradoxes(events, console)
+    assert console.file.getvalue() == (  # type: ignore[attr-defined]
+        "No Alabama or population paradox in the 1 steps of total_htv.\n")

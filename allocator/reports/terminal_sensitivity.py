@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from allocator.analysis.monte_carlo import paradox_counts
-from allocator.analysis.paradox import ALABAMA, Summary, summarise
+from allocator.analysis.paradox import ALABAMA, Summary, kind_of, summarise
 from allocator.analysis.robust import RobustResult
 
 
@@ -66,9 +66,12 @@ def paradox_line(s: Summary, pair: str, why: str, at: str) -> str:
 
 
 def print_sweep_paradoxes(events: pd.DataFrame, console: Console) -> None:
-    """Per swept parameter, one line per paradox kind and level seen, or that none was."""
+    """Per swept parameter that can show a paradox (total_htv, a caseload figure), one line
+    per paradox kind and level seen, or that none was."""
     steps: dict[str, int] = events.attrs.get("steps", {})
     for param, of in steps.items():
+        if kind_of(param) is None:
+            continue
         part = events[events["parameter"] == param]
         found = summarise(part, of)
         for s in found:
