@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from allocator.analysis.compare import (
     caseload_per_htv,
@@ -21,6 +21,7 @@ from allocator.analysis.compare import (
     line_shares,
     scenario_labels,
 )
+from allocator.analysis.paradox import LEVELS, kind_of, summarise
 from allocator.analysis.robust import robust_allocate, structure_differences, structure_values
 from allocator.analysis.sensitivity import (
     RunOptions,
@@ -29,9 +30,9 @@ from allocator.analysis.sensitivity import (
     parse_param,
     parse_uncertainty,
     stability,
-    sweep,
     tornado,
 )
+from allocator.analysis.sweep import sweep_with_paradoxes
 from allocator.engine.explain import explain
 from allocator.engine.pipeline import allocate, settings_for
 from allocator.errors import Problem, ScenarioError
@@ -236,11 +237,42 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class SweepParadoxes:
+    """The Alabama or population paradoxes of the pack's sweep, counted for the board.
+
+    ``kind`` is ``alabama`` (a total_htv sweep), ``population`` (a caseload figure's) or
+    None (an input that shows neither); ``steps`` the consecutive pairs of points compared;
+    ``counts`` the steps with an event per level (cell, municipality, area); ``largest``
+    the event with the largest fall of HTV at the coarsest level with one (a row of
+    allocator.analysis.paradox.COLUMNS), None without events; ``events`` every event.
+    """
+
+    kind: str | None
+    steps: int
+    counts: dict[str, int]
+    largest: dict[str, Any] | None
+    events: pd.DataFrame
+
+
+def sweep_paradoxes(path: str, events: pd.DataFrame) -> SweepParadoxes:
+    """The counts and largest example of one sweep's paradox events."""
+    steps = int(events.attrs.get("steps", {}).get(path, 0))
+    found = summarise(events, steps)
+    counts = {level: 0 for level in LEVELS}
+    for s in found:
+        counts[s.level] = max(counts[s.level], s.steps)
+    coarsest = sorted(found, key=lambda s: LEVELS.index(s.level))
+    largest = dict(coarsest[-1].largest) if coarsest else None
+    return SweepParadoxes(kind_of(path), steps, counts, largest, events)
+
+
+@dataclass(frozen=True)
 class Sensitivity:
     """The base's sensitivity analyses (allocator.analysis.sensitivity's frames).
 
     ``stability`` summarises ``draws`` at the options' threshold [HTV]; ``sweep`` is the
-    sweep of ``sweep_path`` over ``sweep_values``.
+    sweep of ``sweep_path`` over ``sweep_values``; ``paradoxes`` counts its Alabama or
+    population paradoxes.
     """
 
     tornado: pd.DataFrame
@@ -249,6 +281,7 @@ class Sensitivity:
     sweep_path: str
     sweep_values: tuple[float, ...]
     sweep: pd.DataFrame
+    paradoxes: SweepParadoxes | None = None
 
 
 @dataclass(frozen=True)
@@ -322,12 +355,15 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
         draws = run("monte_carlo", lambda: monte_carlo(s, o.runs, o.model, o.seed, solve))
         summary = stability(draws, o.threshold)
         path, values = sweep_param(s, o)
-        points = run("sweep", lambda: sweep(s, [(path, values)], True, solve))
-        sensitivity = Sensitivity(spread, draws, summary, path, tuple(values), points)
+        points, events = run("sweep", lambda: sweep_with_paradoxes(s, [(path, values)], True,
+                                                                   solve))
+        sensitivity = Sensitivity(spread, draws, summary, path, tuple(values), points,
+                                  sweep_paradoxes(path, events))
     return PackAnalysis(o, results, labels, explanation, choice, comparison, sensitivity,
                         timings)
 
 
 __all__ = ["DEFAULT_RUNS", "LANGUAGES", "Comparison", "PackAnalysis", "PackOptions",
            "RobustChoice", "Sensitivity", "SkipKind", "Skipped", "StructureDifference",
-           "analyse_pack", "check_options", "default_sweep", "robust_choice", "sweep_param"]
+           "SweepParadoxes", "analyse_pack", "check_options", "default_sweep", "robust_choice",
+           "sweep_paradoxes", "sweep_param"]

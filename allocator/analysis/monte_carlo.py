@@ -10,6 +10,7 @@ import pandas as pd
 
 from allocator.analysis.executor import map_jobs
 from allocator.analysis.inputs import tidy
+from allocator.analysis.paradox import COLUMNS, POPULATION, pair_events
 from allocator.analysis.points import (
     Point,
     RunOptions,
@@ -110,6 +111,24 @@ def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", see
     status, verified. The same seed gives the same frame whatever the executor.
     Raises InfeasibleError when the unchanged scenario has no allocation.
     """
+    return monte_carlo_with_paradoxes(scenario, runs, model, seed, options)[0]
+
+
+#: Columns of the Monte Carlo's paradox events: the run, then allocator.analysis.paradox's.
+PARADOX_COLUMNS = ["run", *COLUMNS]
+
+
+def monte_carlo_with_paradoxes(scenario: Scenario, runs: int = 100, model: str = "poisson",
+                               seed: int = 0, options: RunOptions | None = None
+                               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`monte_carlo`'s frame and its population paradoxes, from one set of solves.
+
+    A draw moves every caseload at once, so an event is a run in which an item's (cell's,
+    municipality's or area's) own weighted caseload rose against the base, its target did
+    not fall, and its HTV fell. Columns :data:`PARADOX_COLUMNS`; parameter ``caseload``,
+    from_value/to_value the item's weighted caseload in the base and the run [weighted
+    persons]; ``attrs["runs"]`` the runs with an allocation.
+    """
     options = resolved(options, "monte_carlo")
     parse_uncertainty(model)
     if runs < 1:
@@ -123,8 +142,13 @@ def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", see
     done = map_jobs(_run_draws, jobs, options.executor, options.processes, on_done,
                     scheduler=options.scheduler)
     rows = []
+    events: list[dict[str, object]] = []
+    solved = 0
     for job, points in zip(jobs, done, strict=True):
         for run, p in zip(job.runs, points, strict=True):
+            solved += p.cells is not None
+            events += [{"run": run, **e} for e in pair_events(base, p, POPULATION, "caseload",
+                                                              rising_only=True)]
             for area, before in base.area_htv.items():
                 htv = as_float(p.area_htv.get(area))
                 rows.append({"run": run, "area": area, "htv": htv, "base_htv": float(before),
@@ -135,7 +159,25 @@ def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", see
                        seed=seed, areas=[a.name for a in scenario.areas],
                        footer=footer(scenario, f"Monte Carlo {runs} runs, caseload ~ {model}, "
                                       f"seed {seed}", options.time_limit))
-    return frame
+    paradoxes = pd.DataFrame(events, columns=PARADOX_COLUMNS)
+    paradoxes.attrs["runs"] = solved
+    return frame, paradoxes
+
+
+def paradox_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Per level and item, the runs with a population paradox and the largest fall [HTV].
+
+    Columns: level, name, runs, largest_fall_htv; municipalities first, most runs first.
+    """
+    if events.empty:
+        return pd.DataFrame(columns=["level", "name", "runs", "largest_fall_htv"])
+    fall = (events["htv_before"] - events["htv_after"]).round(9)
+    g = events.assign(fall=fall).groupby(["level", "name"], sort=False)
+    out = g.agg(runs=("run", "nunique"), largest_fall_htv=("fall", "max")).reset_index()
+    order = {"municipality": 0, "area": 1, "cell": 2}
+    out = out.assign(_o=out["level"].map(order)).sort_values(["_o", "runs", "name"],
+                                                             ascending=[True, False, True])
+    return out.drop(columns="_o").reset_index(drop=True)
 
 
 def stability(frame: pd.DataFrame, threshold: float = 0.1) -> pd.DataFrame:

@@ -67,7 +67,9 @@ class Point:
     """One changed scenario, solved: status and each area's customer-service HTV.
 
     ``area_htv`` [HTV, exact] is empty without an allocation; deviations [HTV] are the
-    independent verifier's; ``allocation`` travels along for hints.
+    independent verifier's; ``allocation`` travels along for hints. ``cells`` holds what
+    paradox detection (allocator.analysis.paradox) compares between points: per
+    (municipality, line) cell its HTV, exact target [HTV] and demand [weighted persons].
     """
 
     status: str
@@ -77,6 +79,7 @@ class Point:
     verified: bool = False
     message: str = ""
     allocation: Allocation | None = None
+    cells: Cells | None = None
 
     @property
     def ok(self) -> bool:
@@ -96,7 +99,38 @@ class Point:
         s = r.scenario
         return cls(str(r.status), r.allocation.area_htv(s.area_of(), (a.name for a in s.areas)),
                    v.max_deviation, v.total_deviation, v.passed,
-                   "; ".join(str(x) for x in v.violations), r.allocation)
+                   "; ".join(str(x) for x in v.violations), r.allocation, Cells.of(r))
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Per (municipality, line) cell of one allocated variant: HTV, target and demand.
+
+    ``htv`` and ``target`` [HTV, exact] are customer service only (central services are set
+    by the scenario); ``demand`` is the line's weighted caseload of the municipality
+    [weighted persons]; ``area_of`` names each municipality's area; ``total_htv`` [HTV] is
+    the variant's budget. Small enough to travel between processes with each point.
+    """
+
+    htv: dict[tuple[str, str], Fraction]
+    target: dict[tuple[str, str], Fraction]
+    demand: dict[tuple[str, str], float]
+    area_of: dict[str, str]
+    total_htv: Fraction
+
+    @classmethod
+    def of(cls, r: Result) -> Cells:
+        """The cells of an allocated result (zero HTV for a cell the allocation omits)."""
+        assert r.allocation is not None
+        d = r.data
+        units = r.allocation.cell_units()
+        demand = {(m, ln): float(sum((w * d.features.get(f, {}).get(m, Fraction(0))
+                                      for f, w in d.weights[ln].items()),
+                                     Fraction(0)))
+                  for m, ln in d.cells}
+        return cls({c: d.htv(units.get(c, 0)) for c in d.cells},
+                   {c: d.htv(d.target[c]) for c in d.cells}, demand, dict(d.area_of),
+                   d.total_units * d.granularity)
 
 
 def evaluate(scenario: Scenario, changes: Mapping[str, Any] | None = None,

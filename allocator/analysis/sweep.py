@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from allocator.analysis.inputs import changes_for, input_at
+from allocator.analysis.paradox import frame_of, sweep_events
 from allocator.analysis.points import RunOptions, as_float, footer, resolved, solve_all, solve_base
 from allocator.scenario.schema import Scenario
 
@@ -20,6 +21,23 @@ def sweep(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
     status, verified, max_deviation_htv, total_deviation_htv [HTV, largest and total cell
     deviation], message. Raises ScenarioError naming a path that is not a numeric input.
     """
+    return sweep_with_paradoxes(scenario, params, rebalance, options)[0]
+
+
+def sweep_paradoxes(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
+                    rebalance: bool = True, options: RunOptions | None = None) -> pd.DataFrame:
+    """The Alabama and population paradox events of the same sweeps as :func:`sweep`.
+
+    Columns of allocator.analysis.paradox.COLUMNS; ``attrs["steps"]`` maps each path to
+    the number of consecutive pairs of points compared.
+    """
+    return sweep_with_paradoxes(scenario, params, rebalance, options)[1]
+
+
+def sweep_with_paradoxes(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
+                         rebalance: bool = True, options: RunOptions | None = None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`sweep`'s frame and :func:`sweep_paradoxes`' events from one set of solves."""
     options = resolved(options, "sweep")
     inputs = {path: input_at(scenario, path, need_value=False) for path, _ in params}
     base = solve_base(scenario, options)
@@ -29,6 +47,8 @@ def sweep(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
     solved = solve_all(scenario, groups, base, options, chained=True)
     areas = [a.name for a in scenario.areas]
     rows = []
+    events = [sweep_events(path, values, points)
+              for (path, values), points in zip(params, solved, strict=True)]
     for (path, values), points in zip(params, solved, strict=True):
         for value, p in zip(values, points, strict=True):
             for area in areas:
@@ -49,4 +69,7 @@ def sweep(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
                        footer=footer(scenario, "one-at-a-time sweep"
                                       + (", line shares rebalanced" if rebalance else ""),
                                       options.time_limit))
-    return frame
+    paradoxes = frame_of([{str(k): v for k, v in r.items()}
+                          for e in events for r in e.to_dict(orient="records")])
+    paradoxes.attrs["steps"] = {k: v for e in events for k, v in e.attrs["steps"].items()}
+    return frame, paradoxes

@@ -47,10 +47,14 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
         sys.stdout.write(json.dumps(comparison_json(results), indent=2, ensure_ascii=False)
                          + "\n")
     else:
-        from allocator.reports.terminal_compare import comparison_table
+        from allocator.analysis.compare import scenario_labels
+        from allocator.reports.comparison_files import comparison_paradoxes
+        from allocator.reports.terminal_compare import comparison_table, paradox_lines
 
         console = stdout_console()
         console.print(comparison_table(results, width=console.width))
+        for line in paradox_lines(comparison_paradoxes(results), scenario_labels(results)[0]):
+            console.print(line)
         console.print(f"{len(results)} scenarios in {time.perf_counter() - start:.2f} s. "
                       f"Wrote {', '.join(str(p) for p in written)}", style="dim")
     failed = [r for r in results if not r.verified]

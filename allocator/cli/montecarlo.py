@@ -40,12 +40,14 @@ def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: floa
     """Allocate --runs random draws of SCENARIO's caseload counts: how stable is each area?
 
     Writes montecarlo.csv (one row per run and area), montecarlo_summary.csv (spread and
-    the share of runs each area moved) and montecarlo.png (box plot).
+    the share of runs each area moved), montecarlo.png (box plot) and paradoxes.csv (each
+    run's population paradoxes against the base).
     """
-    from allocator.analysis.sensitivity import monte_carlo, parse_uncertainty, stability
+    from allocator.analysis.monte_carlo import monte_carlo_with_paradoxes
+    from allocator.analysis.sensitivity import parse_uncertainty, stability
     from allocator.errors import ScenarioError
     from allocator.reports.analysis_files import montecarlo_files
-    from allocator.reports.terminal_sensitivity import print_stability
+    from allocator.reports.terminal_sensitivity import print_mc_paradoxes, print_stability
 
     s = load_or_exit(scenario)
     try:
@@ -53,9 +55,11 @@ def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: floa
     except ScenarioError as exc:
         invalid(exc)
     with progress(runs, "Monte Carlo", quiet) as advance:
-        frame = need_allocation(lambda: monte_carlo(
+        frame, paradoxes = need_allocation(lambda: monte_carlo_with_paradoxes(
             s, runs, model, seed, run_options(executor, processes, hints, time_limit, advance)))
     summary = stability(frame, threshold)
     console = stdout_console()
     print_stability(summary, console)
-    write_and_list(out_dir, "montecarlo", montecarlo_files(frame, summary, threshold, lang), console)
+    print_mc_paradoxes(paradoxes, console)
+    write_and_list(out_dir, "montecarlo",
+                   montecarlo_files(frame, summary, threshold, lang, paradoxes), console)

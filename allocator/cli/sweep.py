@@ -39,13 +39,14 @@ def sweep(scenario: Path, params: tuple[str, ...], rebalance: bool, out_dir: Pat
           lang: str, quiet: bool) -> None:
     """Allocate SCENARIO along one-at-a-time sweeps of its numeric inputs.
 
-    Writes sweep.csv (one row per parameter, value and area) and sweep.png.
+    Writes sweep.csv (one row per parameter, value and area), sweep.png and paradoxes.csv
+    (each Alabama or population paradox between consecutive points).
     """
     from allocator.analysis.sensitivity import input_at, parse_param
-    from allocator.analysis.sensitivity import sweep as run_sweep
+    from allocator.analysis.sweep import sweep_with_paradoxes
     from allocator.errors import ScenarioError
     from allocator.reports.analysis_files import sweep_files
-    from allocator.reports.terminal_sensitivity import print_sweep
+    from allocator.reports.terminal_sensitivity import print_sweep, print_sweep_paradoxes
 
     s = load_or_exit(scenario)
     try:
@@ -56,10 +57,11 @@ def sweep(scenario: Path, params: tuple[str, ...], rebalance: bool, out_dir: Pat
         invalid(exc)
     total = sum(len(v) for _, v in parsed)
     with progress(total, "sweep", quiet) as advance:
-        frame = run_sweep(s, parsed, rebalance,
-                          run_options(executor, processes, hints, time_limit, advance))
+        frame, paradoxes = sweep_with_paradoxes(
+            s, parsed, rebalance, run_options(executor, processes, hints, time_limit, advance))
     console = stdout_console()
     print_sweep(frame, console)
-    write_and_list(out_dir, "sweep", sweep_files(frame, lang), console)
+    print_sweep_paradoxes(paradoxes, console)
+    write_and_list(out_dir, "sweep", sweep_files(frame, lang, paradoxes), console)
     if frame["htv"].isna().all():
         fail(EXIT_INFEASIBLE, ["error: no point of the sweep has an allocation"])

@@ -45,10 +45,14 @@ def write_files(target: Path, files: Files) -> list[Path]:
     return written
 
 
-def sweep_files(frame: pd.DataFrame, lang: str) -> Files:
-    """sweep.csv (one row per parameter, value and area) and sweep.png."""
-    return {"sweep.csv": lambda: csv_bytes(frame),
-            "sweep.png": lambda: png_bytes(plot_sweep(frame, lang=lang))}
+def sweep_files(frame: pd.DataFrame, lang: str, paradoxes: pd.DataFrame | None = None) -> Files:
+    """sweep.csv (one row per parameter, value and area), sweep.png and, given the sweep's
+    paradox events, paradoxes.csv (one row per event; header only when there is none)."""
+    files: Files = {"sweep.csv": lambda: csv_bytes(frame),
+                    "sweep.png": lambda: png_bytes(plot_sweep(frame, lang=lang))}
+    if paradoxes is not None:
+        files["paradoxes.csv"] = lambda: csv_bytes(paradoxes)
+    return files
 
 
 def tornado_files(frame: pd.DataFrame, areas: Sequence[str], top: int, lang: str) -> Files:
@@ -74,13 +78,17 @@ def tipping_files(frame: pd.DataFrame, areas: Sequence[str], lang: str) -> Files
 
 
 def montecarlo_files(frame: pd.DataFrame, summary: pd.DataFrame, threshold: float,
-                     lang: str) -> Files:
-    """montecarlo.csv (one row per run and area), montecarlo_summary.csv and the box plot."""
-    return {
+                     lang: str, paradoxes: pd.DataFrame | None = None) -> Files:
+    """montecarlo.csv (one row per run and area), montecarlo_summary.csv, the box plot and,
+    given the runs' population paradoxes, paradoxes.csv (one row per run and event)."""
+    files: Files = {
         "montecarlo.csv": lambda: csv_bytes(frame),
         "montecarlo_summary.csv": lambda: csv_bytes(summary),
         "montecarlo.png": lambda: png_bytes(plot_monte_carlo(frame, lang=lang, threshold=threshold)),
     }
+    if paradoxes is not None:
+        files["paradoxes.csv"] = lambda: csv_bytes(paradoxes)
+    return files
 
 
 def robust_files(result: RobustResult, regret: pd.DataFrame, cross: pd.DataFrame,

@@ -14,13 +14,31 @@ from typing import Any
 
 import pandas as pd
 
-from allocator.analysis.compare import caseload_per_htv, compare, csv_bytes, line_shares, scenarios_frame
+from allocator.analysis.compare import (
+    caseload_per_htv,
+    compare,
+    csv_bytes,
+    line_shares,
+    scenario_labels,
+    scenarios_frame,
+)
+from allocator.analysis.paradox import scenario_events
 from allocator.charts.compare import CHARTS
 from allocator.engine.result import Result
 from allocator.reports.files import atomic_write
 
 #: Files the comparison writes, besides the charts of allocator.charts.compare.CHARTS.
-TABLES = ("comparison.csv", "scenarios.csv", "line_shares.csv", "unemployed_per_htv.csv")
+TABLES = ("comparison.csv", "scenarios.csv", "line_shares.csv", "unemployed_per_htv.csv",
+          "paradoxes.csv")
+
+
+def comparison_paradoxes(results: Sequence[Result]) -> pd.DataFrame:
+    """The Alabama and population events between the base and each scenario that differs
+    from it only in total_htv or caseload (allocator.analysis.paradox.scenario_events),
+    written at the comparison's decimals."""
+    frame = scenario_events(results, scenario_labels(results))
+    frame.attrs["digits"] = max(r.digits for r in results)
+    return frame
 
 
 def write_comparison(results: Sequence[Result], out_dir: Path, lang: str = "en") -> list[Path]:
@@ -30,7 +48,8 @@ def write_comparison(results: Sequence[Result], out_dir: Path, lang: str = "en")
     stale copy of it from an earlier run is removed.
     """
     frames = dict(zip(TABLES, (compare(results), scenarios_frame(results), line_shares(results),
-                               caseload_per_htv(results)), strict=True))
+                               caseload_per_htv(results), comparison_paradoxes(results)),
+                      strict=True))
     written = []
     for name, frame in frames.items():
         atomic_write(out_dir / name, csv_bytes(frame))

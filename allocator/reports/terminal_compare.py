@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -195,3 +196,26 @@ def comparison_text(results: Sequence[Result], labels: Sequence[str] | None = No
     console.print(comparison_table(results, labels, width))
     lines = console.export_text(styles=False).splitlines()
     return "".join(f"{line.rstrip()}\n" for line in lines)
+
+
+def paradox_lines(events: pd.DataFrame, base: str) -> list[str]:
+    """Plain-words lines of the comparison's paradox events: one per scenario with events,
+    or one saying that the scenarios compared (those differing from the base only in
+    total_htv or caseload) showed none. No line when no scenario was compared."""
+    compared: list[str] = list(events.attrs.get("compared", []))
+    lines = []
+    for label in compared:
+        part = events[events["scenario"] == label]
+        if part.empty:
+            continue
+        kind = str(part["kind"].iloc[0])
+        what = ("Alabama paradox" if kind == "alabama" else "Population paradox")
+        why = ("the budget rose" if kind == "alabama" else "its own caseload rose")
+        items = ", ".join(f"{r.name} ({r.level}) {r.htv_before:.2f} -> {r.htv_after:.2f} HTV"
+                          for r in part.itertuples())
+        lines.append(f"{what} between {base} and {label}: HTV fell while {why}: {items}.")
+    quiet = [c for c in compared if c not in set(events["scenario"])]
+    if quiet:
+        lines.append(f"No Alabama or population paradox between {base} and "
+                     f"{', '.join(quiet)} (by area and municipality).")
+    return lines

@@ -11,6 +11,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from allocator.analysis.monte_carlo import paradox_counts
+from allocator.analysis.paradox import ALABAMA, Summary, kind_of, summarise
 from allocator.analysis.robust import RobustResult
 
 
@@ -45,6 +47,57 @@ def print_sweep(frame: pd.DataFrame, console: Console) -> None:
             shown = status if status in ("OPTIMAL",) else f"[red]{status}[/red]: {note}"
             t.add_row(f"{value:g}", *(htv(float(rows.loc[a, "htv"])) for a in areas), shown)
         console.print(t)
+
+
+#: How each level is named in the paradox lines.
+LEVEL_WORDS = {"cell": "a municipality × line cell's", "municipality": "a municipality's",
+               "area": "an area's"}
+
+
+def paradox_line(s: Summary, pair: str, why: str, at: str) -> str:
+    """One plain-words line of a paradox summary, e.g. "Alabama paradox: in 32 of 500 steps
+    an area's HTV fell while total_htv rose, e.g. Parkano 4.03 -> 4.02 HTV at total_htv
+    30.13 -> 30.14"."""
+    e = s.largest
+    name = "Alabama paradox" if s.kind == ALABAMA else "Population paradox"
+    return (f"{name}: in {s.steps} of {s.of} {pair} {LEVEL_WORDS[s.level]} HTV fell while "
+            f"{why}, e.g. {e['name']} {float(e['htv_before']):.2f} -> "  # type: ignore[arg-type]
+            f"{float(e['htv_after']):.2f} HTV {at.format(**e)}")  # type: ignore[arg-type]
+
+
+def print_sweep_paradoxes(events: pd.DataFrame, console: Console) -> None:
+    """Per swept parameter that can show a paradox (total_htv, a caseload figure), one line
+    per paradox kind and level seen, or that none was."""
+    steps: dict[str, int] = events.attrs.get("steps", {})
+    for param, of in steps.items():
+        if kind_of(param) is None:
+            continue
+        part = events[events["parameter"] == param]
+        found = summarise(part, of)
+        for s in found:
+            why = (f"{param} rose" if s.kind == ALABAMA
+                   else "its own caseload rose")
+            console.print(paradox_line(s, "steps", why,
+                                       f"at {param} {{from_value:g}} -> {{to_value:g}}"))
+        if not found:
+            console.print(f"No Alabama or population paradox in the {of} steps of {param}.")
+
+
+def print_mc_paradoxes(events: pd.DataFrame, console: Console) -> None:
+    """One line per level with population paradoxes in the Monte Carlo runs, naming the
+    items hit most often, or one line saying there were none."""
+    runs = int(events.attrs.get("runs", 0))
+    found = summarise(events, runs, keys=("run",))
+    counts = paradox_counts(events)
+    for s in found:
+        most = counts[counts["level"] == s.level].head(5)
+        often = ", ".join(f"{r.name} {r.runs}" for r in most.itertuples())
+        console.print(paradox_line(s, "runs", "its own caseload rose against the base",
+                                   "in run {run}") + f" (runs per item: {often})")
+    if not found:
+        console.print(f"No population paradox in the {runs} runs: no area, municipality or "
+                      "cell lost HTV while its own caseload rose against the base and its "
+                      "target did not fall.")
 
 
 def print_tornado(frame: pd.DataFrame, console: Console, top: int, change: float) -> None:

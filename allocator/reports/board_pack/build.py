@@ -26,6 +26,7 @@ from allocator.analysis.board import (
     PackAnalysis,
     PackOptions,
     Skipped,
+    SweepParadoxes,
     analyse_pack,
     check_options,
     default_sweep,
@@ -280,10 +281,30 @@ class _Builder(Tables):
                    Paragraph(t("pack_sweep_intro", param=path, start=plain(values[0]),
                                stop=plain(values[-1]), step=plain(round(step, 12)))),
                    self.sweep_table(points, path),
+                   *self.sweep_paradoxes(done.paradoxes),
                    self.chart(plot_sweep(points, lang=lang),
                               t("sweep_title", param=path),
                               t("pack_cap_sweep", param=path))]
         return Section("sensitivity", heading, (t("pack_s4_intro"),), tuple(blocks))
+
+    def sweep_paradoxes(self, found: SweepParadoxes | None) -> tuple[Block, ...]:
+        """The sentence on the sweep's Alabama or population paradoxes: how many steps
+        showed one at each level and the largest, or that none did; nothing for an input
+        that can show neither."""
+        t = self.t
+        if found is None or found.kind is None:
+            return ()
+        why = t(f"pack_paradox_why_{found.kind}")
+        e = found.largest
+        if e is None:
+            return (Paragraph(t("pack_sweep_paradox_none", steps=found.steps, why=why)),)
+        c = found.counts
+        return (Paragraph(t("pack_sweep_paradox", why=why, steps=found.steps, cells=c["cell"],
+                            municipalities=c["municipality"], areas=c["area"],
+                            kind=t(f"pack_paradox_{found.kind}"), name=e["name"],
+                            before=num(e["htv_before"], self.digits),
+                            after=num(e["htv_after"], self.digits), param=e["parameter"],
+                            start=plain(e["from_value"]), stop=plain(e["to_value"]))),)
 
     # --- 5 the robust allocation -----------------------------------------------------------
     def skip_reason(self, skip: Skipped) -> str:

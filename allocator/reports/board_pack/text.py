@@ -178,6 +178,18 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_col_status": "Status",
         "pack_cap_sweep": "Each area's customer-service person-years along {param}; the dotted "
                           "line is the base value.",
+        "pack_sweep_paradox": "Rounding to whole units cannot avoid every paradox: although "
+                              "{why}, a municipality's service line lost person-years in "
+                              "{cells} of the {steps} steps, a municipality in {municipalities} "
+                              "and an area in {areas} ({kind}). The largest: {name} {before} → "
+                              "{after} HTV at {param} {start} → {stop}.",
+        "pack_sweep_paradox_none": "No paradox of rounding in the {steps} steps: no area, "
+                                   "municipality or municipality's service line lost "
+                                   "person-years while {why}.",
+        "pack_paradox_why_alabama": "the budget rose",
+        "pack_paradox_why_population": "its own caseload rose",
+        "pack_paradox_alabama": "an Alabama paradox",
+        "pack_paradox_population": "a population paradox",
         "pack_s5": "A robust allocation across the scenarios",
         "pack_s5_intro": "One split of the staff that every included scenario's rules accept, "
                          "keeping the worst deviation from any of their caseload targets as "
@@ -420,6 +432,19 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_col_status": "Tila",
         "pack_cap_sweep": "Kunkin vastuualueen asiakaspalvelun henkilötyövuodet, kun {param} "
                           "muuttuu; pisteviiva on perusarvo.",
+        "pack_sweep_paradox": "Pyöristys kokonaisiin yksiköihin ei voi välttää kaikkia "
+                              "paradokseja: vaikka {why}, kunnan palvelulinja menetti "
+                              "henkilötyövuosia {cells} askeleella {steps}:stä, kunta "
+                              "{municipalities} ja vastuualue {areas} askeleella ({kind}). "
+                              "Suurin: {name} {before} → {after} HTV, kun {param} {start} → "
+                              "{stop}.",
+        "pack_sweep_paradox_none": "Ei pyöristyksen paradokseja {steps} askeleella: mikään "
+                                   "vastuualue, kunta tai kunnan palvelulinja ei menettänyt "
+                                   "henkilötyövuosia, kun {why}.",
+        "pack_paradox_why_alabama": "resurssi kasvoi",
+        "pack_paradox_why_population": "oma asiakasmäärä kasvoi",
+        "pack_paradox_alabama": "Alabaman paradoksi",
+        "pack_paradox_population": "väestöparadoksi",
         "pack_s5": "Skenaarioiden yhteinen vakaa jako",
         "pack_s5_intro": "Yksi henkilöstön jako, jonka kaikkien mukaan otettujen skenaarioiden "
                          "säännöt hyväksyvät ja jossa suurin poikkeama minkä tahansa niiden "
