@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from allocator._version import __version__
 from allocator.engine.manifest import file_sha256, manifest
-from allocator.engine.result import Result, Status
+from allocator.engine.result import Moves, Result, Status
 from allocator.errors import Problem
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ def build_summary(result: Result, source: str | Path | None = None,
         "targets": [],
         "objective": None,
         "verification": None,
+        "moves": _moves(moves),
         "tie_checked": result.tie_checked,
         "tie": None if result.tie is None else {
             "cells": [{"municipality": m, "service_line": ln} for m, ln in result.tie.cells],
@@ -158,6 +159,20 @@ def build_summary(result: Result, source: str | Path | None = None,
         "workers": {st.name: st.workers for st in facts.stages},
     }
     return summary
+
+
+def _moves(moves: Moves | None) -> dict[str, Any] | None:
+    """Today's staffing against the allocation per office, as summary.json's ``moves``."""
+    if moves is None:
+        return None
+    return {
+        "illustrative": moves.illustrative,
+        "max_change_htv": None if moves.cap_htv is None else float(moves.cap_htv),
+        "move_weight": float(moves.move_weight),
+        "by_line": moves.by_line,
+        "moved_htv": None if moves.moved_htv is None else float(moves.moved_htv),
+        "offices": moves.frame.to_dict("records"),
+    }
 
 
 def problems_data(problems: list[Problem]) -> list[dict[str, Any]]:

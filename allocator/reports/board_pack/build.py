@@ -151,9 +151,10 @@ class _Builder(Tables):
         chart = self.chart(plot_allocation(r, lang=self.lang),
                            t("allocation_title", total=r.total_htv),
                            t("pack_cap_allocation"))
+        moves = self.moves_table(r)
         return Section("allocation", heading, tuple(intro),
                        (self.verdict_facts(r), by_area, self.central_table(r), chart,
-                        ratios_table, self.detail_table(r)))
+                        ratios_table, self.detail_table(r), *((moves,) if moves else ())))
 
     # --- 2 how it was decided --------------------------------------------------------------
     def decision(self) -> Section:

@@ -87,6 +87,27 @@ class Tables:
                              Cell(num(row["customer_htv"], dg), "num strong"))))
         return Table(t("pack_detail_title"), header, tuple(rows), css="compact")
 
+    def moves_table(self, r: Result) -> Table | None:
+        """Today's customer-service staffing per office against the allocation [HTV]; None
+        when the scenario does not give today's staffing."""
+        moves = r.moves()
+        if moves is None:
+            return None
+        t, dg = self.t, self.digits
+        rows = tuple(Row((Cell(str(row["office"])), num_cell(row["today_htv"], dg),
+                          num_cell(row["htv"], dg),
+                          Cell(signed(row["change_htv"], dg),
+                               f"num {change_css(row['change_htv'], dg)}")))
+                     for _, row in moves.frame.iterrows())
+        header = head(t("pack_col_office"), t("pack_col_today"), t("pack_col_customer"),
+                      t("pack_col_change"))
+        note = t("pack_moves_note", moved=num(float(moves.moved_htv or 0), dg),
+                 weight=plain(float(moves.move_weight)),
+                 cap="–" if moves.cap_htv is None else num(float(moves.cap_htv), dg))
+        if moves.illustrative:
+            note += " " + t("pack_moves_illustrative")
+        return Table(t("pack_moves_title"), header, rows, note=note, css="compact")
+
     def central_table(self, r: Result) -> Table:
         """The centralised services, where they sit and what sets their size [HTV]."""
         t, dg = self.t, self.digits

@@ -51,6 +51,12 @@ PACK_TEXT: dict[str, dict[str, str]] = {
                             "and the caseload-proportional target [HTV]",
         "pack_col_difference": "Allocated − target",
         "pack_detail_title": "Offices and the municipalities they serve [HTV]",
+        "pack_moves_title": "Moves from today's customer-service staffing per office [HTV]",
+        "pack_col_today": "Today",
+        "pack_col_change": "Change",
+        "pack_moves_note": "HTV moved: {moved} (half the sum of the changes); price per HTV "
+                           "moved {weight}; largest change allowed per office {cap} HTV.",
+        "pack_moves_illustrative": "Today's staffing in this scenario is illustrative.",
         "pack_central_title": "Centralised services at the lead municipality [HTV]",
         "pack_col_area": "Responsibility area",
         "pack_col_customer": "Customer service",
@@ -299,6 +305,14 @@ PACK_TEXT: dict[str, dict[str, str]] = {
                             "tavoite [HTV]",
         "pack_col_difference": "Jako − tavoite",
         "pack_detail_title": "Toimipisteet ja niiden palvelemat kunnat [HTV]",
+        "pack_moves_title": "Siirrot nykyisestä asiakaspalvelun miehityksestä "
+                            "toimipisteittäin [htv]",
+        "pack_col_today": "Nyt",
+        "pack_col_change": "Muutos",
+        "pack_moves_note": "Siirretyt htv:t: {moved} (puolet muutosten summasta); siirretyn "
+                           "htv:n hinta {weight}; suurin sallittu muutos toimipistettä kohden "
+                           "{cap} htv.",
+        "pack_moves_illustrative": "Tämän skenaarion nykyinen miehitys on havainnollistava.",
         "pack_central_title": "Keskitetyt palvelut vastuukunnassa [HTV]",
         "pack_col_area": "Vastuualue",
         "pack_col_customer": "Asiakaspalvelu",
