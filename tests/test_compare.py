@@ -379,3 +379,32 @@ def test_the_command_line_starts_without_the_heavy_libraries() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=ROOT)
     assert done.stdout.strip() == "[]"
+
+
+def test_one_figure_one_label_across_terminal_csv_and_pack(tmp_path: Path) -> None:
+    """unemployment-up raises the integration services (central) and lowers Sastamala's
+    customer service: every output shows the same signed change under the same label."""
+    from allocator.engine.pipeline import allocate
+    from allocator.reports.terminal_compare import comparison_text
+
+    files = [ROOT / "scenarios" / "base.yaml", ROOT / "scenarios" / "unemployment-up.yaml"]
+    results = [allocate(f) for f in files]
+    frame = compare(results)
+    later = frame[(frame["scenario"] == "unemployment-up") & (frame["service_line"] != CENTRAL)]
+    csv_change = later.groupby("area", sort=False)["delta_htv"].sum().round(2)
+    text = comparison_text(results)
+    blocks = text.split("\n\n")
+    out = tmp_path / "pack"
+    done = CliRunner().invoke(main, ["report", *map(str, files), "--out", str(out), "--runs",
+                                     "1", "--executor", "sequential"])
+    assert done.exit_code == 0, done.output
+    pack = (out / "board_pack.html").read_text(encoding="utf-8")
+    side = pack[pack.index("Customer-service HTV by responsibility area in each scenario"):]
+    side = side[:side.index("</table>")]
+    for area, change in csv_change.items():
+        block = next(b for b in blocks if b.lstrip().startswith(f"{area} (incl. central)"))
+        customer = next(line for line in block.splitlines() if "Customer service" in line)
+        shown = f"{change:+.2f}"
+        assert customer.split()[-1] == shown, (area, customer)
+        assert shown.replace("-", "−") in side  # the pack writes a typographic minus
+    assert csv_change["Sastamala"] == -0.22

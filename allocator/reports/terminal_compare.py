@@ -99,9 +99,15 @@ def _rows(results: Sequence[Result], labels: list[str]) -> list[_Row]:
                        else round(sum(picked), digits))
         return out
 
+    customer_lines = [ln for ln in lines if ln != CENTRAL]
     for area in [*areas, None]:
         title = area if area is not None else "All areas"
-        rows.append(_Row(title, values(area, None), digits, style="bold"))
+        # An area's figure says whether it counts the central services it hosts.
+        rows.append(_Row(f"{title} (incl. central)", values(area, None), digits, style="bold"))
+        rows.append(_Row("  Customer service", [
+            math.nan if any(math.isnan(values(area, ln)[k]) for ln in customer_lines)
+            else round(sum(values(area, ln)[k] for ln in customer_lines), digits)
+            for k in range(len(labels))], digits))
         shown = [ln for ln in lines
                  if ln != CENTRAL or any(v for v in values(area, ln) if not math.isnan(v))]
         for i, line in enumerate(shown):
