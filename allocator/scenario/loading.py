@@ -342,6 +342,7 @@ def _read_chain(p: Path, source: str, data: Any, lines: dict[str, int],
     shown = show_name(parent_name)
     parent = p.parent / parent_name
     parent_source = os.path.normpath(Path(source).parent / parent_name)
+    named = shown if parent_name == parent_source else f"{shown} ({parent_source})"
     if len(chain) + 2 > MAX_EXTENDS:
         raise bad(f"the chain of files extending one another is longer than {MAX_EXTENDS}")
     try:
@@ -360,7 +361,7 @@ def _read_chain(p: Path, source: str, data: Any, lines: dict[str, int],
         raise bad(f"the file to extend, {shown}, does not exist (looked for "
                   f"{parent_source})")
     if reason is not None:
-        raise bad(f"{shown} ({parent_source}) {reason}")
+        raise bad(f"{named} {reason}")
     # The parent is reported in one line here until it has read as a scenario mapping, so
     # a wrong path never prints another file's content.
     try:
@@ -368,16 +369,19 @@ def _read_chain(p: Path, source: str, data: Any, lines: dict[str, int],
     except ScenarioError as exc:
         first = exc.problems[0]
         line = f" (its line {first.line})" if first.line is not None else ""
-        kind = ("is not valid YAML" if first.message.startswith("YAML")
-                else "cannot be read as a scenario")
-        raise bad(f"{shown} ({parent_source}) {kind}{line}; check it on its own") from None
+        if first.message.startswith(("YAML syntax", "YAML error")):
+            what = f"is not valid YAML{line}"
+        elif first.path or first.message.startswith(("YAML tag", "a value")):
+            what = f"cannot be read as a scenario{line}"
+        else:  # a fixed message about the file as a whole, which quotes none of it
+            what = f"cannot be read as a scenario: {first.message}{line}"
+        raise bad(f"{named} {what}; check it on its own") from None
     if not isinstance(parent_data, dict):
-        raise bad(f"{shown} ({parent_source}) is not a scenario file: not a mapping of keys "
-                  "to values")
+        raise bad(f"{named} is not a scenario file: not a mapping of keys to values")
     fields = {*Scenario.model_fields, EXTENDS}
     if not all(isinstance(k, str) and k in fields for k in parent_data):
-        raise bad(f"{shown} ({parent_source}) is not a scenario file: its top level has keys "
-                  "that are not scenario fields; check it on its own")
+        raise bad(f"{named} is not a scenario file: its top level has keys that are not "
+                  "scenario fields; check it on its own")
     base, base_origins = _read_chain(parent, parent_source, parent_data, parent_lines, seen)
     problems = _patched_twice(data, origins)
     if problems:
