@@ -67,6 +67,8 @@ YAML_CASES = {
                                  for p, c in zip("abcdefg", "bcdefgh", strict=True))
                        + "name: *h\n", "anchors and aliases", "a: &a"),
     "nested-500": (_deep(500), "nested more than", "title: [[["),
+    "too-many-values": ("name: x\njunk: [" + "1, " * 250_000 + "]\n", "more than 200,000 values",
+                        "junk:"),
 }
 
 
@@ -268,6 +270,13 @@ def test_yaml_12_numbers_are_numbers(tmp_path: Path, written: str, value: float)
     file.write_text(f"extends: {BASE}\ndescription: x\nsolver:\n  time_limit: {written}\n",
                     encoding="utf-8")
     assert load_scenario(file).solver.time_limit == value
+
+
+def test_yaml_11_booleans_are_text(tmp_path: Path) -> None:
+    file = tmp_path / "yes.yaml"
+    file.write_text(edit("    municipality: Parkano\n", "    municipality: Parkano\n    optional: yes\n"),
+                    encoding="utf-8")
+    check_invalid(run(file, "--no-files"), "optional: must be true or false, got 'yes'")
 
 
 def test_a_child_patching_one_name_twice_is_refused(tmp_path: Path) -> None:

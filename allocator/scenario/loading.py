@@ -55,6 +55,10 @@ Origins = dict[str, Origin]
 MAX_FILE_BYTES = 4 * 1024 * 1024
 #: Deepest nesting of mappings and lists in a file; a scenario needs about five levels.
 MAX_DEPTH = 50
+#: Most YAML nodes (keys, values, lists and mappings) in a file. The largest scenario
+#: ``allocate generate`` makes has about 130,000; the bound keeps parse time and memory
+#: of a file within seconds and a few hundred MB.
+MAX_NODES = 200_000
 #: Longest ``extends:`` chain (files, the first included); real chains have two or three.
 MAX_EXTENDS = 20
 
@@ -64,6 +68,8 @@ _YAML = "tag:yaml.org,2002:"
 _INT_12 = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT_12 = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
                        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+#: Booleans as YAML 1.2 reads them: yes, no, on and off are text, not true and false.
+_BOOL_12 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 #: A whole number with a leading zero: octal in YAML 1.1 (0107 = 71), decimal in 1.2.
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]+$")
 #: Characters YAML allows in a document (YAML 1.1 §5.1 c-printable), and the BOM.
@@ -90,7 +96,8 @@ def _line_of(event: yaml.Event) -> int | None:
 
 
 class _Loader(yaml.SafeLoader):
-    """The safe loader with YAML 1.2 numbers, no anchors or aliases, and bounded nesting.
+    """The safe loader with YAML 1.2 numbers and booleans, no anchors or aliases, and
+    bounded nesting and size.
 
     Anchors and aliases are refused outright: a scenario has no use for them, and an alias
     can expand a small file into billions of nodes or refer to itself.
@@ -99,6 +106,7 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -106,6 +114,10 @@ class _Loader(yaml.SafeLoader):
             raise _Refused(_line_of(event),
                            "YAML anchors and aliases (&name, *name) are not allowed: a scenario "
                            "writes every value out")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(_line_of(event), f"has more than {MAX_NODES:,} values; a scenario "
+                           "has far fewer")
         if isinstance(event, yaml.CollectionStartEvent):
             self._depth += 1
             if self._depth > MAX_DEPTH:
@@ -124,9 +136,10 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers
-            if tag not in {_YAML + t for t in ("int", "float", "merge", "value")}]
+            if tag not in {_YAML + t for t in ("bool", "int", "float", "merge", "value")}]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(_YAML + "bool", _BOOL_12, list("tTfF"))
 for _first in "-+0123456789":
     _Loader.add_implicit_resolver(_YAML + "int", _INT_12, [_first])
 for _first in "-+.0123456789":
