@@ -294,7 +294,8 @@ def test_a_child_patching_one_name_twice_is_refused(tmp_path: Path) -> None:
 
 # --- a seeded fuzz test ------------------------------------------------------------------
 
-SPECIAL = [".nan", "-1", "1e300", "-.inf", "&a", "*a", "\x00", "0107", "12:39", "~", "[]", "{}",
+FIGURES = ["0", "2", "0.5", "1e9", "100", "0.333", "32.6600001", "1e-2", "12:39", "0107"]
+SPECIAL = [".nan", "-1", "2", "1e300", "-.inf", "&a", "*a", "\x00", "0107", "12:39", "~", "[]", "{}",
            "'", '"', "!!python/object:os.system", "[" * 60, "- - - -", ": :", "\t", "\u200b",
            "<<: {}", "? [a]: 1", "yes", "1e-2", "extends: base.yaml", "extends: /dev/zero"]
 
@@ -302,9 +303,13 @@ SPECIAL = [".nan", "-1", "1e300", "-.inf", "&a", "*a", "\x00", "0107", "12:39", 
 def _mutate(text: str, rng: random.Random) -> str:
     lines = text.split("\n")
     for _ in range(rng.randint(1, 3)):
-        kind = rng.randrange(7)
+        kind = rng.randrange(8)
         i = rng.randrange(len(lines))
-        if kind == 0:
+        if kind == 7:  # a figure of the model: most such mutants stay valid YAML
+            numbered = [j for j, ln in enumerate(lines) if re.search(r": [0-9.]+", ln)]
+            i = rng.choice(numbered)
+            lines[i] = re.sub(r": [0-9.]+", ": " + rng.choice(FIGURES), lines[i], count=1)
+        elif kind == 0:
             del lines[i]
         elif kind == 1:
             lines.insert(i, lines[rng.randrange(len(lines))])
