@@ -7,13 +7,19 @@ from pathlib import Path
 
 import click
 
+#: Largest generated scenarios: well beyond a real employment area (Finland has about 300
+#: municipalities), yet a file of a few megabytes that validates in seconds.
+MAX_AREAS, MAX_MUNICIPALITIES = 1000, 5000
+#: Largest budget [HTV]: 10^6 HTV in 0.01 steps is 10^8 units, inside the schema's bound.
+MAX_HTV = 1e6
+
 
 @click.command()
-@click.option("--areas", type=click.IntRange(min=1), default=45, show_default=True,
-              help="Responsibility areas.")
-@click.option("--municipalities", type=click.IntRange(min=1), default=300, show_default=True,
-              help="Municipalities (at least one per area).")
-@click.option("--htv", type=click.FloatRange(min=0, min_open=True), default=4000.0,
+@click.option("--areas", type=click.IntRange(min=1, max=MAX_AREAS), default=45,
+              show_default=True, help="Responsibility areas.")
+@click.option("--municipalities", type=click.IntRange(min=1, max=MAX_MUNICIPALITIES),
+              default=300, show_default=True, help="Municipalities (at least one per area).")
+@click.option("--htv", type=click.FloatRange(min=0, min_open=True, max=MAX_HTV), default=4000.0,
               show_default=True, help="Person-years to allocate [HTV].")
 @click.option("--lines", type=click.IntRange(min=1, max=100), default=3, show_default=True,
               help="Service lines (3 gives the plan's 40/40/20).")
@@ -31,6 +37,7 @@ def generate(areas: int, municipalities: int, htv: float, lines: int, seed: int,
     """
     import yaml
 
+    from allocator.errors import ScenarioError
     from allocator.scenario.generate import generate as build
     from allocator.scenario.schema import Scenario
 
@@ -38,7 +45,11 @@ def generate(areas: int, municipalities: int, htv: float, lines: int, seed: int,
         data = build(areas, municipalities, htv, lines, seed)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    Scenario.model_validate(data)  # an ordinary, valid scenario file
+    try:
+        Scenario.from_data(data, "<generated>")  # an ordinary, valid scenario file
+    except ScenarioError as exc:
+        raise click.UsageError("these options make no valid scenario: "
+                               + "; ".join(str(p) for p in exc.problems[:3])) from None
     header = (f"# Synthetic scenario: allocate generate --areas {areas} --municipalities "
               f"{municipalities} --htv {htv:g} --lines {lines} --seed {seed}\n"
               "# Caseloads are random (lognormal sizes), not real figures.\n")

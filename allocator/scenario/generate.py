@@ -7,6 +7,7 @@ office in its largest municipality plus appointment-only service points in some 
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -29,12 +30,16 @@ def generate(areas: int = 45, municipalities: int = 300, htv: float = 4000.0, li
     """A valid scenario as plain data (dump it as YAML or validate it with Scenario).
 
     Raises ValueError when the sizes cannot make a scenario (fewer municipalities than
-    areas, or a budget too small for one office per area).
+    areas, or a budget that is not a positive number). The result is not validated here:
+    ``allocate generate`` validates it like any scenario file.
     """
     if areas < 1 or municipalities < areas:
         raise ValueError("need at least one area and at least as many municipalities as areas")
     if lines < 1 or lines > 100:
         raise ValueError("lines must be between 1 and 100")
+    if not (math.isfinite(htv) and htv > 0 and math.isfinite(granularity) and granularity > 0):
+        raise ValueError(f"htv and granularity must be positive numbers, got {htv!r} and "
+                         f"{granularity!r}")
     rng = random.Random(seed)
     # Every area gets one municipality, the rest are spread at random.
     owner = list(range(areas)) + [rng.randrange(areas) for _ in range(municipalities - areas)]

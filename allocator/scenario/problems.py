@@ -74,6 +74,8 @@ def _message(err: Mapping[str, Any], root: type[BaseModel], root_extra: Sequence
     if kind in {"float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"}:
         want = "a whole number" if kind.startswith("int") else "a number"
         return f"must be {want}, got {given!r}"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"must be true or false, got {given!r}"
     if kind in {"finite_number"}:
         return f"must be a finite number, got {given!r}"
     if kind == "too_short":

@@ -8,6 +8,7 @@ by :func:`cross_check`, which reports every problem at once with its field path.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Annotated, Any, Literal
@@ -385,6 +386,48 @@ def to_fraction(value: float) -> Fraction:
     return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
+#: Most granularity units any amount may hold (total_htv / granularity, each central
+#: service's and office's HTV / granularity). The model scales deviations by 1000 and sums
+#: them over cells, so 10^9 units keep every model quantity far inside CP-SAT's int64;
+#: 10^9 units is ten million HTV at the default 0.01 granularity.
+MAX_UNITS = 10**9
+
+
+def show_number(value: float) -> str:
+    """A number as written, to full precision (32.6600001, not 32.66), without a '.0'."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def show_name(name: str) -> str:
+    """``name`` in quotes, with invisible or unusual characters escaped (``\\u200b``).
+
+    A name that does not match a known one often differs by a zero-width space, a trailing
+    space, a look-alike letter from another alphabet or a direction override; escaped, the
+    difference shows.
+    """
+    out = []
+    for i, ch in enumerate(name):
+        category = unicodedata.category(ch)
+        edge = ch.isspace() and (i == 0 or i == len(name) - 1)
+        foreign = ch.isalpha() and not ch.isascii() and not unicodedata.name(ch, "").startswith(
+            "LATIN")
+        if ch == "\\":
+            out.append("\\\\")
+        elif edge or foreign or (category[0] in "CZM" and ch != " "):
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else
+                       f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return "'" + "".join(out) + "'"
+
+
+def _units(amount: float, g: Fraction) -> Fraction:
+    """``amount`` [HTV] in granularity units, exactly."""
+    return to_fraction(amount) / g
+
+
 def cross_check(s: Scenario) -> list[Problem]:
     """Every reference and arithmetic problem between the parts of a scenario.
 
@@ -398,7 +441,7 @@ def cross_check(s: Scenario) -> list[Problem]:
     munis = s.municipality_names
     known = set(munis)
     for name in _dupes(munis):
-        bad(f"municipalities[{munis.index(name)}].name", f"municipality '{name}' appears twice")
+        bad(f"municipalities[{munis.index(name)}].name", f"municipality {show_name(name)} appears twice")
 
     base = list(s.municipalities[0].caseload)
     for i, muni in enumerate(s.municipalities):
@@ -425,12 +468,12 @@ def cross_check(s: Scenario) -> list[Problem]:
     # areas
     area_names = [a.name for a in s.areas]
     for name in _dupes(area_names):
-        bad(f"areas[{area_names.index(name)}].name", f"area '{name}' appears twice")
+        bad(f"areas[{area_names.index(name)}].name", f"area {show_name(name)} appears twice")
     where: dict[str, str] = {}
     for i, a in enumerate(s.areas):
         for j, m in enumerate(a.municipalities):
             if m not in known:
-                bad(f"areas[{i}].municipalities[{j}]", f"unknown municipality '{m}'")
+                bad(f"areas[{i}].municipalities[{j}]", f"unknown municipality {show_name(m)}")
             elif m in where:
                 bad(f"areas[{i}].municipalities[{j}]",
                     f"municipality '{m}' is already in area '{where[m]}'; a municipality "
@@ -439,23 +482,23 @@ def cross_check(s: Scenario) -> list[Problem]:
                 where[m] = a.name
     for i, m in enumerate(munis):
         if m not in where:
-            bad(f"municipalities[{i}]", f"municipality '{m}' is in no area")
+            bad(f"municipalities[{i}]", f"municipality {show_name(m)} is in no area")
     if s.lead_municipality not in known:
-        bad("lead_municipality", f"unknown municipality '{s.lead_municipality}'")
+        bad("lead_municipality", f"unknown municipality {show_name(s.lead_municipality)}")
 
     # offices
     office_names = [o.name for o in s.offices]
     for name in _dupes(office_names):
-        bad(f"offices[{office_names.index(name)}].name", f"office '{name}' appears twice")
+        bad(f"offices[{office_names.index(name)}].name", f"office {show_name(name)} appears twice")
     served: set[str] = set()
     for i, o in enumerate(s.offices):
         if o.municipality not in known:
-            bad(f"offices[{i}].municipality", f"unknown municipality '{o.municipality}'")
+            bad(f"offices[{i}].municipality", f"unknown municipality {show_name(o.municipality)}")
             continue
         home = where.get(o.municipality)
         for j, m in enumerate(o.serves or []):
             if m not in known:
-                bad(f"offices[{i}].serves[{j}]", f"unknown municipality '{m}'")
+                bad(f"offices[{i}].serves[{j}]", f"unknown municipality {show_name(m)}")
             elif where.get(m) != home:
                 bad(f"offices[{i}].serves[{j}]",
                     f"'{m}' is in area '{where.get(m)}', but office '{o.name}' is in area "
@@ -471,7 +514,7 @@ def cross_check(s: Scenario) -> list[Problem]:
     for i, m in enumerate(munis):
         if m in where and m not in served:
             bad(f"municipalities[{i}]",
-                f"no office serves '{m}'; list it in an office's 'serves' of area '{where[m]}'")
+                f"no office serves {show_name(m)}; list it in an office's 'serves' of area '{where[m]}'")
 
     # service lines
     line_names = [ln.name for ln in s.service_lines]
@@ -479,7 +522,7 @@ def cross_check(s: Scenario) -> list[Problem]:
         bad(f"service_lines[{line_names.index(name)}].name", f"service line '{name}' appears twice")
     total_share = sum((to_fraction(ln.share) for ln in s.service_lines), Fraction(0))
     if abs(total_share - 1) > Fraction(1, 10**9):
-        shares = " + ".join(f"{ln.share:g}" for ln in s.service_lines)
+        shares = " + ".join(show_number(ln.share) for ln in s.service_lines)
         bad("service_lines", f"shares must sum to 1, but {shares} = {float(total_share):g}")
     for i, ln in enumerate(s.service_lines):
         for f in ln.demand:
@@ -504,17 +547,17 @@ def cross_check(s: Scenario) -> list[Problem]:
             bad(f"central_services[{i}].driven_by.feature",
                 f"unknown feature '{c.driven_by.feature}' (known: {', '.join(sorted(all_features))})")
         if c.office is not None and c.office not in office_names:
-            bad(f"central_services[{i}].office", f"unknown office '{c.office}'")
+            bad(f"central_services[{i}].office", f"unknown office {show_name(c.office)}")
 
     # continuity
     if s.continuity is not None:
         given = [c.office for c in s.continuity.current]
         for name in _dupes(given):
             bad(f"continuity.current[{given.index(name)}].office",
-                f"office '{name}' appears twice")
+                f"office {show_name(name)} appears twice")
         for i, cur in enumerate(s.continuity.current):
             if cur.office not in office_names:
-                bad(f"continuity.current[{i}].office", f"unknown office '{cur.office}'")
+                bad(f"continuity.current[{i}].office", f"unknown office {show_name(cur.office)}")
             if cur.lines is not None:
                 for line in cur.lines:
                     if line not in line_names:
@@ -523,17 +566,54 @@ def cross_check(s: Scenario) -> list[Problem]:
                 total = sum((to_fraction(v) for v in cur.lines.values()), Fraction(0))
                 if total != to_fraction(cur.htv):
                     bad(f"continuity.current[{i}].lines",
-                        f"lines sum to {float(total):g} HTV, but htv is {cur.htv:g}")
+                        f"lines sum to {float(total):g} HTV, but htv is {show_number(cur.htv)}")
 
-    # granularity
+    # granularity, and amounts the model can hold
     g = to_fraction(s.granularity)
-    units = to_fraction(s.total_htv) / g
-    if units.denominator != 1:
-        bad("total_htv", f"{s.total_htv:g} is not a whole multiple of granularity {s.granularity:g}")
+    shown_g = show_number(s.granularity)
+    units = _units(s.total_htv, g)
+    if units > MAX_UNITS:
+        bad("total_htv", f"total_htv / granularity = {show_number(s.total_htv)} / {shown_g} is "
+            f"{float(units):.3g} units, more than the 10^9 the model holds; use a "
+            "coarser granularity or a smaller total_htv")
+    elif units.denominator != 1:
+        bad("total_htv", f"{show_number(s.total_htv)} is not a whole multiple of granularity "
+            f"{shown_g}")
     for i, c in enumerate(s.central_services):
-        if c.htv is not None and (to_fraction(c.htv) / g).denominator != 1:
+        if c.htv is None:
+            continue
+        if _units(c.htv, g) > MAX_UNITS:
             bad(f"central_services[{i}].htv",
-                f"{c.htv:g} is not a whole multiple of granularity {s.granularity:g}")
+                f"htv / granularity = {show_number(c.htv)} / {shown_g} is more than the "
+                f"10^9 units the model holds")
+        elif _units(c.htv, g).denominator != 1:
+            bad(f"central_services[{i}].htv",
+                f"{show_number(c.htv)} is not a whole multiple of granularity {shown_g}")
+    driven = [(i, c.driven_by) for i, c in enumerate(s.central_services)
+              if c.driven_by is not None and c.driven_by.feature in all_features]
+    exact = s.exact_features() if driven and not out else {}
+    for i, d in driven if exact else ():
+        size = sum(exact[d.feature].values(), Fraction(0)) / to_fraction(d.persons_per_htv)
+        if size / g > MAX_UNITS:
+            bad(f"central_services[{i}].driven_by",
+                f"{d.feature} / persons_per_htv = {float(size):.3g} HTV is more than the "
+                f"10^9 granularity units the model holds")
+    for i, o in enumerate(s.offices):
+        for field in ("min_htv", "max_htv"):
+            amount = getattr(o, field)
+            if amount is not None and _units(amount, g) > MAX_UNITS:
+                bad(f"offices[{i}].{field}",
+                    f"{field} / granularity = {show_number(amount)} / {shown_g} is more than "
+                    f"the 10^9 units the model holds")
+    if s.continuity is not None:
+        amounts = [(f"continuity.current[{i}].htv", cur.htv)
+                   for i, cur in enumerate(s.continuity.current)]
+        if s.continuity.max_change_htv is not None:
+            amounts.append(("continuity.max_change_htv", s.continuity.max_change_htv))
+        for path, amount in amounts:
+            if _units(amount, g) > MAX_UNITS:
+                bad(path, f"{show_number(amount)} / granularity {shown_g} is more than the "
+                    f"10^9 units the model holds")
     return out
 
 
