@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from allocator.analysis.robust import RobustResult
 from allocator.charts.sensitivity import plot_monte_carlo, plot_robust, plot_sweep, plot_tipping, plot_tornado
 from allocator.charts.style import new_figure
+from allocator.reports.cells import safe_frame
 from allocator.reports.files import atomic_write
 
 #: File name -> how to make its bytes.
@@ -24,8 +25,8 @@ Files = dict[str, Callable[[], bytes]]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A result frame as UTF-8 CSV, floats at ten significant digits."""
-    text: str = frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    """A result frame as UTF-8 CSV, floats at ten significant digits, text formula-safe."""
+    text: str = safe_frame(frame).to_csv(index=False, lineterminator="\n", float_format="%.10g")
     return text.encode("utf-8")
 
 

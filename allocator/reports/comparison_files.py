@@ -17,6 +17,7 @@ import pandas as pd
 from allocator.analysis.compare import caseload_per_htv, compare, csv_bytes, line_shares, scenarios_frame
 from allocator.charts.compare import CHARTS
 from allocator.engine.result import Result
+from allocator.reports.cells import safe_frame
 from allocator.reports.files import atomic_write
 
 #: Files the comparison writes, besides the charts of allocator.charts.compare.CHARTS.
@@ -33,7 +34,7 @@ def write_comparison(results: Sequence[Result], out_dir: Path, lang: str = "en")
                                caseload_per_htv(results)), strict=True))
     written = []
     for name, frame in frames.items():
-        atomic_write(out_dir / name, csv_bytes(frame))
+        atomic_write(out_dir / name, csv_bytes(safe_frame(frame)))
         written.append(out_dir / name)
     drawable = any(r.allocation is not None for r in results)
     for name, plot in CHARTS.items():

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from allocator.engine.result import Result
+from allocator.reports.cells import safe_frame
 
 if TYPE_CHECKING:
     from allocator.engine.explain import Explanation
@@ -56,7 +57,8 @@ def summary_bytes(summary: dict[str, Any]) -> bytes:
 
 def csv_bytes(result: Result) -> bytes:
     """allocation.csv: long format, one row per municipality × office × service line."""
-    frame = result.allocation_frame()[["area", "municipality", "office", "service_line", "htv"]]
+    frame = safe_frame(
+        result.allocation_frame()[["area", "municipality", "office", "service_line", "htv"]])
     digits = result.digits
     return frame.to_csv(index=False, float_format=f"%.{digits}f", lineterminator="\n").encode()
 
