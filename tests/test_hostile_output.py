@@ -114,3 +114,113 @@ def test_chart_texts_do_not_parse_mathtext(tmp_path: Path) -> None:
     fig.canvas.draw()
     drawn = [t for t in fig.findobj(Text) if "$x$" in t.get_text()]
     assert drawn and all(not t.get_parse_math() for t in drawn)
+
+
+# --- 3. a bad --out ---
+
+@pytest.fixture
+def a_file(tmp_path: Path) -> Path:
+    path = tmp_path / "a_file"
+    path.write_text("not a folder\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("args", [
+    ["run", str(BASE), "--out", "{file}/sub"],
+    ["run", str(BASE), "--out", "/dev/null"],
+    ["compare", str(BASE), "--out", "{file}/sub"],
+    ["sweep", str(BASE), "--param", "total_htv=32:33:1", "--executor", "sequential",
+     "--quiet", "--out", "{file}/sub"],
+    ["report", str(BASE), "--runs", "2", "--out", "{file}/sub"],
+    ["schema", "--out", "{file}/sub/schema.json"],
+    ["generate", "--areas", "2", "--municipalities", "2", "--htv", "10", "--out",
+     "{file}/sub/g.yaml"],
+])
+def test_a_bad_out_exits_2_naming_the_path(a_file: Path, args: list[str]) -> None:
+    code, _, stderr = invoke(*(a.replace("{file}", str(a_file)) for a in args))
+    assert code == 2, stderr
+    assert stderr.startswith("error: cannot write ") and "Traceback" not in stderr
+    assert ("Not a directory" in stderr or "not a folder" in stderr), stderr
+
+
+def test_a_full_disk_exits_2_with_the_reason(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    import allocator.reports.files as files
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    out = tmp_path / "out"
+    code, _, stderr = invoke("run", str(BASE), "--out", str(out))
+    assert code == 2 and "No space left on device" in stderr and str(out) in stderr
+    assert not list(out.iterdir())  # nothing half-written, no temporary files, no lock
+    code, _, stderr = invoke("schema", "--out", str(out / "schema.json"))
+    assert code == 2 and "No space left on device" in stderr
+
+
+def test_schema_to_dev_null_is_written_not_replaced() -> None:
+    code, _, stderr = invoke("schema", "--out", "/dev/null")
+    assert code == 0, stderr
+    assert Path("/dev/null").is_char_device()
+
+
+# --- 4. the output set ---
+
+def test_the_set_carries_the_run_id_and_replaces_leftovers(tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".allocation.csv.abc.tmp").write_text("killed run", encoding="utf-8")
+    (out / ".set-xyz.tmp").mkdir()
+    code, _, stderr = invoke("run", str(BASE), "--out", str(out))
+    assert code == 0, stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "allocation.csv", "allocation.png", "allocation.xlsx", "summary.json"]
+    sha = json.loads((out / "summary.json").read_text("utf-8"))["manifest"]["scenario_sha256"]
+    first = (out / "allocation.csv").read_text("utf-8").splitlines()[0]
+    assert first == f"# scenario_sha256={sha[:12]}"
+    assert openpyxl.load_workbook(out / "allocation.xlsx").properties.identifier == \
+        f"scenario_sha256={sha}"
+
+
+def test_a_second_run_on_a_held_folder_exits_2(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    fd = os.open(out / ".allocator.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        code, _, stderr = invoke("run", str(BASE), "--out", str(out))
+        assert code == 2 and "another allocate run is writing to this folder" in stderr
+        assert str(out) in stderr
+    finally:
+        os.close(fd)
+    assert [p.name for p in out.iterdir()] == [".allocator.lock"]
+    code, _, stderr = invoke("run", str(BASE), "--out", str(out))
+    assert code == 0, stderr
+    assert ".allocator.lock" not in {p.name for p in out.iterdir()}
+
+
+def test_a_failing_file_leaves_the_earlier_set_whole(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import allocator.reports.files as files
+
+    out = tmp_path / "out"
+    assert invoke("run", str(BASE), "--out", str(out))[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(_result: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "png_bytes", boom)
+    code, _, stderr = invoke("run", str(BASE), "--out", str(out))
+    assert code == 2, stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after.keys() == before.keys() and after["allocation.csv"] == before["allocation.csv"]

@@ -31,11 +31,11 @@ class _DefaultRun(click.Group):
     """A group whose default command is ``run``: ``allocate FILE`` means ``allocate run FILE``."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from allocator.errors import ExecutorError
+        from allocator.errors import ExecutorError, OutputError
 
         try:
             return super().invoke(ctx)
-        except ExecutorError as exc:
+        except (ExecutorError, OutputError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_INVALID)
 

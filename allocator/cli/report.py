@@ -84,7 +84,7 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
         default_sweep,
         render_html,
     )
-    from allocator.reports.files import atomic_write
+    from allocator.reports.files import output_lock, write_set
 
     options = PackOptions(lang=lang, runs=runs, seed=seed, sweep=sweep_spec, executor=executor,
                           processes=processes)
@@ -95,9 +95,10 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
         invalid(exc, "invalid option")
     command = reproducing_command([Path(f) for f, _ in loaded], out_dir, lang, runs, seed,
                                   sweep_spec or default_sweep(base), executor, processes)
-    pack = build_pack(loaded, options, command)
     path = out_dir / PACK_FILE
-    atomic_write(path, render_html(pack).encode("utf-8"))
+    with output_lock(out_dir):  # held from the start, so a bad or busy --out fails at once
+        pack = build_pack(loaded, options, command)
+        write_set(out_dir, {PACK_FILE: lambda: render_html(pack).encode("utf-8")})
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in pack.timings.items())
     click.echo(f"{len(pack.results)} scenarios in {time.perf_counter() - start:.1f} s "
                f"({parts}). Wrote {path}")

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from allocator.engine.manifest import scenario_sha256
 from allocator.reports.cells import safe_text
 
 if TYPE_CHECKING:
@@ -88,6 +89,8 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     wb.properties.title = result.scenario.title or name
+    # The run's id, as in allocation.csv's first line and summary.json's manifest.
+    wb.properties.identifier = f"scenario_sha256={scenario_sha256(result.scenario)}"
 
     alloc = result.allocation_frame()[["area", "municipality", "office", "service_line", "htv"]]
     central = result.central_frame()
