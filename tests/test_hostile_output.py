@@ -224,3 +224,54 @@ def test_a_failing_file_leaves_the_earlier_set_whole(tmp_path: Path,
     assert code == 2, stderr
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert after.keys() == before.keys() and after["allocation.csv"] == before["allocation.csv"]
+
+
+# --- 5. signals ---
+
+def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "allocator.cli.app", str(BASE), "--out", str(tmp_path)]
+    outcomes = []
+    for delay in (0.4, 0.2, 0.8):  # during the imports, the load or the solve
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+        assert "Traceback" not in stderr and "Aborted" not in stderr, stderr
+        outcomes.append((process.returncode, stderr))
+        if process.returncode == 130:
+            break
+    code, stderr = outcomes[-1]
+    assert code == 130, outcomes
+    assert stderr.strip() == "error: interrupted (Ctrl-C); stopping"
+
+
+def test_a_stopped_pool_ends_its_workers_mid_job() -> None:
+    """SIGTERM's handler raises SystemExit; the pool must end its busy workers, not wait."""
+    from allocator.analysis.executor import map_jobs
+
+    with pytest.raises(SystemExit):
+        map_jobs(_stop_in_a_while, [0.5, 30.0, 30.0], processes=2)
+    assert _children_alive() == [], "pool workers outlived the stopped pool"
+
+
+def _stop_in_a_while(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    if seconds < 1:
+        raise SystemExit(143)  # as the parent's SIGTERM handler raises
+    return seconds
+
+
+def _children_alive() -> list[int]:
+    import multiprocessing
+
+    return [p.pid for p in multiprocessing.active_children() if p.pid is not None]
