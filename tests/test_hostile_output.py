@@ -275,3 +275,41 @@ def _children_alive() -> list[int]:
     import multiprocessing
 
     return [p.pid for p in multiprocessing.active_children() if p.pid is not None]
+
+
+# --- 6. absurd option values ---
+
+@pytest.mark.parametrize("args, option", [
+    (["tipping", str(BASE), "--input", "total_htv", "--precision", "nan"], "--precision"),
+    (["tipping", str(BASE), "--input", "total_htv", "--precision", "1e-300"], "--precision"),
+    (["tipping", str(BASE), "--input", "total_htv", "--max-change", "inf"], "--max-change"),
+    (["tipping", str(BASE), "--input", "total_htv", "--steps", "100000"], "--steps"),
+    (["tornado", str(BASE), "--change", "nan"], "--change"),
+    (["tornado", str(BASE), "--change", "-5"], "--change"),
+    (["tornado", str(BASE), "--time-limit", "inf"], "--time-limit"),
+    (["run", str(BASE), "--time-limit", "nan"], "--time-limit"),
+    (["run", str(BASE), "--time-limit", "-1"], "--time-limit"),
+    (["robust", str(BASE), "--time-limit", "1e300"], "--time-limit"),
+    (["montecarlo", str(BASE), "--seed", "-1"], "--seed"),
+    (["montecarlo", str(BASE), "--seed", str(2**70)], "--seed"),
+    (["montecarlo", str(BASE), "--runs", "0"], "--runs"),
+    (["montecarlo", str(BASE), "--threshold", "nan"], "--threshold"),
+    (["montecarlo", str(BASE), "--processes", "0"], "--processes"),
+    (["montecarlo", str(BASE), "--processes", "100000"], "--processes"),
+    (["sweep", str(BASE), "--param", "total_htv=30:nan:1"], "--param"),
+    (["sweep", str(BASE), "--param", "total_htv=0:1e999999999:1"], "--param"),
+    (["sweep", str(BASE), "--param", "total_htv=30:31:1e-300"], "--param"),
+    (["sweep", str(BASE), "--param", "total_htv=30:31:-1"], "--param"),
+    (["sweep", str(BASE), "--param", "total_htv=30,inf"], "--param"),
+    (["report", str(BASE), "--seed", "-3"], "--seed"),
+    (["report", str(BASE), "--sweep", "total_htv=1:inf:1"], "--sweep"),
+    (["report", str(BASE), "--runs", "10000000"], "--runs"),
+    (["generate", "--htv", "nan"], "--htv"),
+    (["generate", "--htv", "inf"], "--htv"),
+    (["generate", "--municipalities", "1000000000"], "--municipalities"),
+    (["generate", "--seed", "-1"], "--seed"),
+])
+def test_absurd_option_values_exit_2_naming_the_option(args: list[str], option: str) -> None:
+    code, _, stderr = invoke(*args)
+    assert code == 2, stderr
+    assert option in stderr and "Traceback" not in stderr

@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from allocator.cli.common import (
+    SEED,
+    Finite,
     analysis_options,
     invalid,
     load_or_exit,
@@ -29,9 +31,9 @@ from allocator.cli.common import (
 @click.option("--model", default="poisson", show_default=True,
               help="Uncertainty of each caseload count: 'poisson' (Poisson with mean = the "
                    "figure) or 'uniform:W' (figure × uniform 1±W, rounded to whole persons).")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=SEED, default=0, show_default=True,
               help="Random seed; the same seed gives the same draws with any executor.")
-@click.option("--threshold", type=click.FloatRange(min=0), default=0.1, show_default=True,
+@click.option("--threshold", type=Finite(0, 1e6), default=0.1, show_default=True,
               help="An area counts as moved when its HTV differs from the base by more [HTV].")
 @analysis_options
 def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: float,

@@ -12,6 +12,7 @@ import click
 
 from allocator.cli.common import (
     EXIT_INFEASIBLE,
+    TIME_LIMIT,
     conflict_lines,
     fail,
     invalid,
@@ -26,7 +27,7 @@ from allocator.cli.common import (
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the CSV and PNG files [default: results/robust/].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=TIME_LIMIT,
               help="Deterministic time limit per solve [CP-SAT deterministic s] "
                    "[default: the first scenario's solver.time_limit].")
 @click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True,

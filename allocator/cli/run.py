@@ -15,7 +15,14 @@ from pathlib import Path
 
 import click
 
-from allocator.cli.common import EXIT_INFEASIBLE, conflict_lines, fail, invalid, stdout_console
+from allocator.cli.common import (
+    EXIT_INFEASIBLE,
+    TIME_LIMIT,
+    conflict_lines,
+    fail,
+    invalid,
+    stdout_console,
+)
 
 
 @click.command()
@@ -26,7 +33,7 @@ from allocator.cli.common import EXIT_INFEASIBLE, conflict_lines, fail, invalid,
               help="Print summary.json to stdout instead of the tables.")
 @click.option("--no-files", is_flag=True,
               help="Write no files (the fastest path; pairs well with --json).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=TIME_LIMIT,
               help="Deterministic time limit for the solve [CP-SAT deterministic seconds]; "
                    "overrides the scenario's solver.time_limit.")
 @click.option("--workers", type=click.IntRange(min=0, max=64),

@@ -19,6 +19,7 @@ from allocator.cli.common import (
     progress,
     run_options,
     stdout_console,
+    sweep_specs,
     write_and_list,
 )
 
@@ -26,7 +27,7 @@ from allocator.cli.common import (
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--param", "params", multiple=True, required=True,
-              metavar="PATH=START:STOP:STEP",
+              metavar="PATH=START:STOP:STEP", callback=sweep_specs,
               help="A numeric field by its dotted path and the values to try: a range with "
                    "inclusive stop (total_htv=28:36:0.5) or a list (total_htv=30,32.66). "
                    "Repeat for several one-at-a-time sweeps (not a grid).")

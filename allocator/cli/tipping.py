@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from allocator.cli.common import (
+    Finite,
     analysis_options,
     check_areas,
     load_or_exit,
@@ -28,12 +29,12 @@ from allocator.cli.common import (
               help="An input by its dotted path (repeatable), or 'all' for every numeric "
                    "input (on the base case about 10 solves per input and direction).")
 @click.option("--area", "areas", multiple=True, help="Only these areas [default: all].")
-@click.option("--max-change", type=click.FloatRange(0, 100, min_open=True, max_open=True),
+@click.option("--max-change", type=Finite(0, 100, min_open=True, max_open=True),
               default=50.0, show_default=True,
               help="Largest relative change searched, each way [%].")
 @click.option("--steps", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="Equal steps of the first scan up to --max-change.")
-@click.option("--precision", type=click.FloatRange(min=0, min_open=True), default=0.1,
+@click.option("--precision", type=Finite(0.001, 100), default=0.1,
               show_default=True,
               help="Bisection stops when the bracket is this narrow [percentage points].")
 @analysis_options

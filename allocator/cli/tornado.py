@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from allocator.cli.common import (
+    Finite,
     analysis_options,
     check_areas,
     load_or_exit,
@@ -24,13 +25,13 @@ from allocator.cli.common import (
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--change", type=click.FloatRange(0, 100, min_open=True, max_open=True),
+@click.option("--change", type=Finite(0, 100, min_open=True, max_open=True),
               default=10.0, show_default=True,
               help="How far each input moves, down and up [%].")
 @click.option("--input", "inputs", multiple=True, metavar="PATH",
               help="Only these inputs (dotted paths) [default: every numeric input].")
 @click.option("--area", "areas", multiple=True, help="Only these areas [default: all].")
-@click.option("--top", type=click.IntRange(min=1), default=12, show_default=True,
+@click.option("--top", type=click.IntRange(1, 10_000), default=12, show_default=True,
               help="Inputs shown per area in the table and chart (the CSV has all).")
 @analysis_options
 def tornado(scenario: Path, change: float, inputs: tuple[str, ...], areas: tuple[str, ...],
