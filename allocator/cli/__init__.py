@@ -8,12 +8,16 @@ module once.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from typing import Any
 
 from allocator.cli import signals
 
-if threading.current_thread() is threading.main_thread():
+# Not in a process pool's worker, which imports this package when it unpickles a job:
+# the pool stops its workers itself.
+if threading.current_thread() is threading.main_thread() and \
+        multiprocessing.parent_process() is None:
     signals.install()
 
 __all__ = ["main"]

@@ -272,6 +272,17 @@ def check_areas(areas: Iterable[str], names: Sequence[str]) -> None:
                             for a in unknown])
 
 
+@contextmanager
+def holding_out(out_dir: Path | None, command: str) -> Iterator[Path]:
+    """The command's output folder (default results/<command>/), created and locked for
+    the whole command, so that a bad or busy --out fails before the analysis runs."""
+    from allocator.reports.files import output_lock
+
+    target = out_dir if out_dir is not None else Path("results") / command
+    with output_lock(target):
+        yield target
+
+
 def write_and_list(out_dir: Path | None, command: str, files: Files, console: Console) -> None:
     """Write each file atomically into ``out_dir`` (default results/<command>/), then say
     which files were written."""

@@ -14,6 +14,7 @@ from allocator.cli.common import (
     SEED,
     Finite,
     analysis_options,
+    holding_out,
     invalid,
     load_or_exit,
     need_allocation,
@@ -54,10 +55,11 @@ def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: floa
         parse_uncertainty(model)
     except ScenarioError as exc:
         invalid(exc)
-    with progress(runs, "Monte Carlo", quiet) as advance:
-        frame = need_allocation(lambda: monte_carlo(
-            s, runs, model, seed, run_options(executor, processes, hints, time_limit, advance)))
-    summary = stability(frame, threshold)
-    console = stdout_console()
-    print_stability(summary, console)
-    write_and_list(out_dir, "montecarlo", montecarlo_files(frame, summary, threshold, lang), console)
+    with holding_out(out_dir, "montecarlo"):
+        with progress(runs, "Monte Carlo", quiet) as advance:
+            frame = need_allocation(lambda: monte_carlo(
+                s, runs, model, seed, run_options(executor, processes, hints, time_limit, advance)))
+        summary = stability(frame, threshold)
+        console = stdout_console()
+        print_stability(summary, console)
+        write_and_list(out_dir, "montecarlo", montecarlo_files(frame, summary, threshold, lang), console)

@@ -15,6 +15,7 @@ from allocator.cli.common import (
     TIME_LIMIT,
     conflict_lines,
     fail,
+    holding_out,
     invalid,
     load_or_exit,
     stdout_console,
@@ -48,17 +49,18 @@ def robust(scenarios: tuple[Path, ...], out_dir: Path | None, time_limit: float 
     from allocator.reports.terminal_sensitivity import print_robust
 
     loaded = [load_or_exit(p) for p in scenarios]
-    try:
-        result = robust_allocate(loaded, [str(p) for p in scenarios], time_limit)
-    except ScenarioError as exc:
-        invalid(exc, "the scenarios do not share their structure")
-    if result.allocation is None:
-        fail(EXIT_INFEASIBLE, conflict_lines(result.conflicts)
-             or [f"error: no robust allocation ({result.status})"])
-    console = stdout_console()
-    regret, cross, areas = result.regret_frame(), result.cross_frame(), result.area_frame()
-    print_robust(result, regret, cross, areas, console)
-    write_and_list(out_dir, "robust", robust_files(result, regret, cross, areas, lang), console)
-    if not result.verified:
-        fail(EXIT_INFEASIBLE, ["error: the robust allocation did not pass the verifier in "
-                               "every scenario"])
+    with holding_out(out_dir, "robust"):
+        try:
+            result = robust_allocate(loaded, [str(p) for p in scenarios], time_limit)
+        except ScenarioError as exc:
+            invalid(exc, "the scenarios do not share their structure")
+        if result.allocation is None:
+            fail(EXIT_INFEASIBLE, conflict_lines(result.conflicts)
+                 or [f"error: no robust allocation ({result.status})"])
+        console = stdout_console()
+        regret, cross, areas = result.regret_frame(), result.cross_frame(), result.area_frame()
+        print_robust(result, regret, cross, areas, console)
+        write_and_list(out_dir, "robust", robust_files(result, regret, cross, areas, lang), console)
+        if not result.verified:
+            fail(EXIT_INFEASIBLE, ["error: the robust allocation did not pass the verifier in "
+                                   "every scenario"])

@@ -14,6 +14,7 @@ from allocator.cli.common import (
     EXIT_INFEASIBLE,
     analysis_options,
     fail,
+    holding_out,
     invalid,
     load_or_exit,
     progress,
@@ -55,12 +56,13 @@ def sweep(scenario: Path, params: tuple[str, ...], rebalance: bool, out_dir: Pat
             input_at(s, path, "--param", need_value=False)
     except ScenarioError as exc:
         invalid(exc)
-    total = sum(len(v) for _, v in parsed)
-    with progress(total, "sweep", quiet) as advance:
-        frame = run_sweep(s, parsed, rebalance,
-                          run_options(executor, processes, hints, time_limit, advance))
-    console = stdout_console()
-    print_sweep(frame, console)
-    write_and_list(out_dir, "sweep", sweep_files(frame, lang), console)
-    if frame["htv"].isna().all():
-        fail(EXIT_INFEASIBLE, ["error: no point of the sweep has an allocation"])
+    with holding_out(out_dir, "sweep"):
+        total = sum(len(v) for _, v in parsed)
+        with progress(total, "sweep", quiet) as advance:
+            frame = run_sweep(s, parsed, rebalance,
+                              run_options(executor, processes, hints, time_limit, advance))
+        console = stdout_console()
+        print_sweep(frame, console)
+        write_and_list(out_dir, "sweep", sweep_files(frame, lang), console)
+        if frame["htv"].isna().all():
+            fail(EXIT_INFEASIBLE, ["error: no point of the sweep has an allocation"])

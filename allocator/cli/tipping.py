@@ -14,6 +14,7 @@ from allocator.cli.common import (
     Finite,
     analysis_options,
     check_areas,
+    holding_out,
     load_or_exit,
     need_allocation,
     progress,
@@ -55,11 +56,12 @@ def tipping(scenario: Path, inputs: tuple[str, ...], areas: tuple[str, ...], max
     s = load_or_exit(scenario)
     names = [a.name for a in s.areas]
     check_areas(areas, names)
-    paths = [i.path for i in numeric_inputs(s)] if "all" in inputs else list(inputs)
-    with progress(2 * len(paths), "tipping points", quiet) as advance:
-        frame = need_allocation(lambda: tipping_points(
-            s, paths, list(areas) or None, max_change / 100, steps, precision / 100,
-            run_options(executor, processes, hints, time_limit, advance)))
-    console = stdout_console()
-    print_tipping(frame, console, s.granularity)
-    write_and_list(out_dir, "tipping", tipping_files(frame, areas, lang), console)
+    with holding_out(out_dir, "tipping"):
+        paths = [i.path for i in numeric_inputs(s)] if "all" in inputs else list(inputs)
+        with progress(2 * len(paths), "tipping points", quiet) as advance:
+            frame = need_allocation(lambda: tipping_points(
+                s, paths, list(areas) or None, max_change / 100, steps, precision / 100,
+                run_options(executor, processes, hints, time_limit, advance)))
+        console = stdout_console()
+        print_tipping(frame, console, s.granularity)
+        write_and_list(out_dir, "tipping", tipping_files(frame, areas, lang), console)

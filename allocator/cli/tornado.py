@@ -14,6 +14,7 @@ from allocator.cli.common import (
     Finite,
     analysis_options,
     check_areas,
+    holding_out,
     load_or_exit,
     need_allocation,
     progress,
@@ -50,14 +51,15 @@ def tornado(scenario: Path, change: float, inputs: tuple[str, ...], areas: tuple
     s = load_or_exit(scenario)
     names = [a.name for a in s.areas]
     check_areas(areas, names)
-    count = len(inputs) if inputs else len(numeric_inputs(s))
-    with progress(2 * count, "tornado", quiet) as advance:
-        frame = need_allocation(lambda: run_tornado(
-            s, change / 100, list(inputs) or None,
-            run_options(executor, processes, hints, time_limit, advance)))
-    if areas:
-        frame = frame[frame["area"].isin(areas)].reset_index(drop=True)
-    console = stdout_console()
-    print_tornado(frame, console, top, change)
-    write_and_list(out_dir, "tornado", tornado_files(frame, areas, top, lang), console)
+    with holding_out(out_dir, "tornado"):
+        count = len(inputs) if inputs else len(numeric_inputs(s))
+        with progress(2 * count, "tornado", quiet) as advance:
+            frame = need_allocation(lambda: run_tornado(
+                s, change / 100, list(inputs) or None,
+                run_options(executor, processes, hints, time_limit, advance)))
+        if areas:
+            frame = frame[frame["area"].isin(areas)].reset_index(drop=True)
+        console = stdout_console()
+        print_tornado(frame, console, top, change)
+        write_and_list(out_dir, "tornado", tornado_files(frame, areas, top, lang), console)
 

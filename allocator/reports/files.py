@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,8 +99,10 @@ def output_lock(out_dir: Path) -> Iterator[None]:
 
     The lock is an ``fcntl.flock`` on a lock file in the folder, taken without waiting:
     a second run on the same folder fails at once instead of mixing its files with the
-    first's. Re-entrant within the process; the lock file is removed on release.
+    first's. Re-entrant within the process; the lock file is removed on release, and so
+    is the folder when this call created it and nothing was written into it.
     """
+    created = not out_dir.exists()
     _make_dir(out_dir)
     key = out_dir.resolve()
     if key in _held:
@@ -136,6 +138,9 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         del _held[key]
         lock.unlink(missing_ok=True)
         os.close(fd)
+        if created:
+            with suppress(OSError):  # not empty: the run wrote its files
+                out_dir.rmdir()
 
 
 def clean_leftovers(out_dir: Path) -> None:
