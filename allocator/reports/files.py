@@ -9,6 +9,7 @@ The files are byte-identical for identical inputs, except summary.json's ``run``
 from __future__ import annotations
 
 import fcntl
+import glob
 import io
 import json
 import os
@@ -143,9 +144,11 @@ def output_lock(out_dir: Path) -> Iterator[None]:
                 out_dir.rmdir()
 
 
-def clean_leftovers(out_dir: Path) -> None:
-    """Remove temporary files and folders a killed run left in ``out_dir``."""
-    for entry in out_dir.glob(f".*{TMP_SUFFIX}"):
+def clean_leftovers(out_dir: Path, names: Iterable[str]) -> None:
+    """Remove the temporary folders and files (of the files ``names``) that a killed run
+    left in ``out_dir``; only the tool's own patterns, since --out may be any folder."""
+    patterns = [f".set-*{TMP_SUFFIX}", *(f".{glob.escape(n)}.*{TMP_SUFFIX}" for n in names)]
+    for entry in [e for pattern in patterns for e in out_dir.glob(pattern)]:
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
         else:
@@ -164,7 +167,7 @@ def write_set(out_dir: Path, files: Mapping[str, Callable[[], bytes] | None]) ->
     """
     with output_lock(out_dir):
         try:
-            clean_leftovers(out_dir)
+            clean_leftovers(out_dir, files)
             staging = Path(tempfile.mkdtemp(prefix=".set-", suffix=TMP_SUFFIX, dir=out_dir))
         except OSError as exc:
             raise OutputError.from_os(out_dir, exc) from None
