@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -160,6 +161,19 @@ def test_a_full_disk_exits_2_with_the_reason(tmp_path: Path,
     assert not out.exists()  # nothing half-written, no temporary files, no lock, no folder
     code, _, stderr = invoke("schema", "--out", str(out / "schema.json"))
     assert code == 2 and "No space left on device" in stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root may write into a read-only folder")
+def test_a_read_only_folder_exits_2_with_the_reason(tmp_path: Path) -> None:
+    out = tmp_path / "read-only"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        code, _, stderr = invoke("run", str(BASE), "--out", str(out))
+    finally:
+        out.chmod(0o755)
+    assert code == 2 and "Permission denied" in stderr and str(out) in stderr
 
 
 def test_schema_to_dev_null_is_written_not_replaced() -> None:
