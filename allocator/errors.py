@@ -70,3 +70,19 @@ class InfeasibleError(Exception):
 class ExecutorError(Exception):
     """An analysis's executor cannot run: a missing optional package or an unreachable
     scheduler."""
+
+
+class OutputError(Exception):
+    """A result file or folder cannot be written: names the path and the reason (the
+    operating system's, or another run holding the folder)."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"cannot write {self.path}: {reason}")
+
+    @classmethod
+    def from_os(cls, path: object, exc: OSError) -> OutputError:
+        """The error for an OSError met while writing ``path``."""
+        where = exc.filename if exc.filename not in (None, "") else path
+        return cls(where, exc.strerror or str(exc))

@@ -115,7 +115,8 @@ def test_run_writes_all_files_into_a_new_nested_folder(full_run: tuple[Result, P
     assert {p.name for p in out.iterdir()} == OUTPUT_FILES
     assert (out / "allocation.png").read_bytes().startswith(b"\x89PNG")
     assert (out / "allocation.xlsx").read_bytes().startswith(b"PK")  # a zip container
-    header = (out / "allocation.csv").read_text(encoding="utf-8").splitlines()[0]
+    run_line, header = (out / "allocation.csv").read_text(encoding="utf-8").splitlines()[:2]
+    assert run_line.startswith("# scenario_sha256=")
     assert "municipality" in header and "htv" in header
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "OPTIMAL" and summary["verified"] is True

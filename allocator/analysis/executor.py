@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TypeVar
@@ -67,7 +68,9 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
         return out
     results: dict[int, R] = {}
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_worker_signals)
+    try:
         index: dict[Future[R], int] = {pool.submit(job, item): i for i, item in enumerate(todo)}
         pending = set(index)
         while pending:
@@ -75,12 +78,45 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
             for future in done:
                 error = future.exception()
                 if error is not None:
-                    pool.shutdown(wait=True, cancel_futures=True)
                     raise error
                 results[index[future]] = future.result()
                 if on_done is not None:
                     on_done(results[index[future]])
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
     return [results[i] for i in range(len(todo))]
+
+
+def _worker_signals() -> None:
+    """In a pool worker: leave Ctrl-C to the parent, which stops the workers itself
+    (otherwise every worker prints its own traceback or message), and let SIGTERM end
+    the worker silently, whatever handlers the parent's modules installed on import."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+#: Seconds a pool worker gets to exit after SIGTERM before it is killed.
+STOP_TIMEOUT = 5.0
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the pool's queued jobs and end its workers now, also those mid-solve.
+
+    ``shutdown`` alone waits for running jobs to finish, which an interrupted or
+    terminated command must not do; the workers would outlive it.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(STOP_TIMEOUT)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def _map_dask(job: Callable[[T], R], todo: list[T], scheduler: str | None,

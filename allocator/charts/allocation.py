@@ -12,7 +12,7 @@ from allocator.charts.style import (
     line_style,
     reserve_footer,
 )
-from allocator.charts.text import line_name, text
+from allocator.charts.text import line_name, literal_chart, text
 from allocator.engine.manifest import manifest_line
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from allocator.engine.result import Result
 
+@literal_chart
 def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Stacked bars of HTV per responsibility area by service line, central services apart.
 

@@ -27,7 +27,7 @@ from allocator.charts.style import (
     new_figure,
     reserve_footer,
 )
-from allocator.charts.text import line_name, text
+from allocator.charts.text import line_name, literal_chart, text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,6 +89,7 @@ def _area_totals(frame: pd.DataFrame) -> tuple[list[str], list[str], pd.Series, 
     return scenarios, areas, customer, hosted
 
 
+@literal_chart
 def plot_area_htv(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = None,
                   lang: str = "en") -> Figure:
     """Grouped bars: customer-service HTV of each area, and the central services, per scenario.
@@ -136,6 +137,7 @@ def _mark_missing(ax: Axes, frame: pd.DataFrame, scenarios: list[str], top: floa
                     ha="center", va="bottom", fontsize=8, color="#aa0000")
 
 
+@literal_chart
 def plot_area_deltas(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = None,
                      lang: str = "en") -> Figure:
     """Diverging horizontal bars: the change in HTV against the base, per scenario.
@@ -195,6 +197,7 @@ def plot_area_deltas(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
     return _finish(fig, ax, frame, own)
 
 
+@literal_chart
 def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = None,
                      lang: str = "en") -> Figure:
     """Stacked 100 % bars: each service line's share of customer service, per scenario.
@@ -243,6 +246,7 @@ def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
     return _finish(fig, ax, frame, own)
 
 
+@literal_chart
 def plot_caseload(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = None,
                   lang: str = "en") -> Figure:
     """Grouped bars: unemployed jobseekers per customer-service HTV by area, per scenario.

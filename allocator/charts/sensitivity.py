@@ -23,7 +23,7 @@ from allocator.charts.style import (
     figure_of,
     new_figure,
 )
-from allocator.charts.text import text
+from allocator.charts.text import literal_chart, text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,6 +83,7 @@ def _finish(fig: Figure, frame: pd.DataFrame) -> Figure:
 
 # --- sweep ----------------------------------------------------------------------------
 
+@literal_chart
 def plot_sweep(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Each area's customer-service HTV along each swept value, one panel per parameter.
 
@@ -117,6 +118,7 @@ def plot_sweep(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en") ->
 
 # --- tornado --------------------------------------------------------------------------
 
+@literal_chart
 def plot_tornado(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
                  area: str | None = None, top: int = 12) -> Figure:
     """The ``top`` inputs that move each area most, largest swing at the top.
@@ -154,6 +156,7 @@ def plot_tornado(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
 
 # --- tipping points -------------------------------------------------------------------
 
+@literal_chart
 def plot_tipping(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
                  area: str | None = None) -> Figure:
     """For each input, the smallest decrease (left) and increase (right) that moves an area.
@@ -211,6 +214,7 @@ def plot_tipping(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
 
 # --- Monte Carlo ----------------------------------------------------------------------
 
+@literal_chart
 def plot_monte_carlo(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
                      threshold: float = 0.1) -> Figure:
     """Box plot of each area's change in customer-service HTV from the base over the draws.
@@ -257,6 +261,7 @@ def plot_monte_carlo(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "e
 
 # --- robust ---------------------------------------------------------------------------
 
+@literal_chart
 def plot_robust(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Per area, the robust allocation minus each scenario's own optimum [HTV].
 

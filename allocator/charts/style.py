@@ -90,4 +90,5 @@ def figure_and_axes(ax: Axes | None, width: float = 8.0,
 
 def add_footer(fig: Figure, note: str) -> None:
     """Write a small provenance line (the reproducibility manifest) under the chart."""
-    fig.text(0.005, 0.002, note, fontsize=6, color="#555555", ha="left", va="bottom")
+    fig.text(0.005, 0.002, note, fontsize=6, color="#555555", ha="left", va="bottom",
+             parse_math=False)

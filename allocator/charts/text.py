@@ -6,6 +6,14 @@ chart reads the same in the CLI's files, the board pack and a notebook.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter
+
 #: Chart text by language. Keys are stable; add a key to both languages.
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -127,3 +135,46 @@ def text(key: str, lang: str = "en", **values: object) -> str:
     """The chart text ``key`` in ``lang`` ('en' or 'fi'), with ``values`` filled in."""
     table = TEXT.get(lang, TEXT["en"])
     return table.get(key, TEXT["en"][key]).format(**values)
+
+
+def literal(value: str) -> str:
+    """``value`` escaped so that matplotlib draws it as written, never as mathtext.
+
+    Scenario names and labels are free text; an even number of ``$`` in them would
+    otherwise be parsed as TeX-like math, mis-drawn or fail to draw at all.
+    """
+    return value.replace("$", r"\$")
+
+
+F = TypeVar("F", bound=Callable[..., Figure])
+
+
+def draw_literally(fig: Figure) -> Figure:
+    """Make every text on ``fig`` draw literally: titles, labels, legends, notes, ticks.
+
+    Texts stop parsing mathtext; the fixed tick labels (area, scenario and input names)
+    are escaped instead, so that numeric tick formatters keep their own notation.
+    """
+    ticks: set[int] = set()
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if isinstance(formatter, FixedFormatter) and not getattr(
+                        formatter, "_allocator_literal", False):
+                    formatter.seq = [literal(str(s)) for s in formatter.seq]
+                    formatter._allocator_literal = True  # type: ignore[attr-defined]
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                ticks.update((id(tick.label1), id(tick.label2)))
+    for item in fig.findobj(Text):
+        if id(item) not in ticks:
+            item.set_parse_math(False)
+    return fig
+
+
+def literal_chart(plot: F) -> F:
+    """Decorate a chart function so that the Figure it returns draws its text literally."""
+    @functools.wraps(plot)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        return draw_literally(plot(*args, **kwargs))
+
+    return cast(F, wrapper)

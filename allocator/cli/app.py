@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from allocator._version import __version__
+from allocator.cli import signals
 from allocator.cli.common import EXIT_INVALID
 from allocator.cli.compare import compare
 from allocator.cli.generate import generate
@@ -31,11 +32,13 @@ class _DefaultRun(click.Group):
     """A group whose default command is ``run``: ``allocate FILE`` means ``allocate run FILE``."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from allocator.errors import ExecutorError
+        from allocator.errors import ExecutorError, OutputError
 
+        if ctx.invoked_subcommand not in ("schema", "generate"):  # the commands that solve
+            signals.keep_sigint_from_the_solver()
         try:
             return super().invoke(ctx)
-        except ExecutorError as exc:
+        except (ExecutorError, OutputError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_INVALID)
 

@@ -9,6 +9,7 @@ inside the functions that need it.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -110,6 +111,73 @@ def stdout_console() -> Console:
     return console if console.is_terminal else Console(width=120)
 
 
+# --- option types: finite numbers within sensible bounds, bounded counts ---
+
+class Finite(click.FloatRange):
+    """A float option that must be finite (not nan, inf or -inf) and within its range.
+
+    click's FloatRange lets NaN through (every comparison with NaN is false), and NaN or
+    an infinity in a step size, time limit or precision loops for ever or answers wrongly.
+    """
+
+    name = "finite float"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+#: Seeds of the random draws: numpy and CP-SAT take non-negative 32-bit seeds.
+SEED = click.IntRange(0, 2**32 - 1)
+#: Processes of a local pool: at least one, at most a generous machine's cores.
+PROCESSES = click.IntRange(1, 1024)
+#: Deterministic time limit of a solve [CP-SAT deterministic s]: positive, at most a day.
+TIME_LIMIT = Finite(0, 86_400, min_open=True)
+#: Largest magnitude of a number in a sweep's --param (the scenario's own bounds apply too).
+MAX_SWEEP_VALUE = 1e12
+#: Most points one --param may sweep.
+MAX_SWEEP_POINTS = 10_000
+
+
+def check_sweep_spec(value: str, option: str = "--param") -> None:
+    """Raise click.BadParameter when a ``PATH=START:STOP:STEP`` or ``PATH=V1,V2`` spec has
+    a number that is not finite or absurdly large, a step that is not positive, or too
+    many points; the rest is checked where the spec is parsed."""
+    _path, sep, values = value.partition("=")
+    if not sep:
+        return
+    parts = values.split(":") if ":" in values else values.split(",")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        return  # not numbers at all: the parser names the problem
+    for number in numbers:
+        if not math.isfinite(number) or abs(number) > MAX_SWEEP_VALUE:
+            raise click.BadParameter(f"'{value}': every number must be finite and at most "
+                                     f"{MAX_SWEEP_VALUE:g} in size", param_hint=option)
+    if ":" in values and len(numbers) == 3:
+        start, stop, step = numbers
+        if step <= 0:
+            raise click.BadParameter(f"'{value}': the step must be > 0", param_hint=option)
+        if (stop - start) / step + 1 > MAX_SWEEP_POINTS:
+            raise click.BadParameter(f"'{value}': more than {MAX_SWEEP_POINTS} points",
+                                     param_hint=option)
+    elif len(numbers) > MAX_SWEEP_POINTS:
+        raise click.BadParameter(f"'{value}': more than {MAX_SWEEP_POINTS} points",
+                                 param_hint=option)
+
+
+def sweep_specs(_ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Callback: check every --param (or --sweep) spec with :func:`check_sweep_spec`."""
+    specs = value if isinstance(value, tuple) else (value,) if value else ()
+    for spec in specs:
+        check_sweep_spec(spec, param.opts[0] if param.opts else "--param")
+    return value
+
+
 # --- the analysis commands: sweep, tornado, tipping, montecarlo (and robust's output) ---
 
 def _keep_scheduler(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -131,14 +199,14 @@ def analysis_options(f: F) -> F:
                      metavar="ADDRESS",
                      help="Address of the Dask scheduler for --executor dask, e.g. "
                           "tcp://10.0.0.5:8786 (needs: pip install -e '.[dask]')."),
-        click.option("--processes", type=click.IntRange(min=1),
+        click.option("--processes", type=PROCESSES,
                      help="Processes for --executor local [default: one per core]."),
         click.option("--hints/--no-hints", default=None,
                      help="Seed each solve with a neighbouring allocation; never changes "
                           "the results. [default: on for sweep, tornado and tipping (about "
                           "20 % faster on the base case), off for montecarlo (about 10 % "
                           "slower)]"),
-        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+        click.option("--time-limit", type=TIME_LIMIT,
                      help="Deterministic time limit per solve [CP-SAT deterministic s] "
                           "[default: the scenario's solver.time_limit]."),
         click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True,
@@ -202,6 +270,17 @@ def check_areas(areas: Iterable[str], names: Sequence[str]) -> None:
     if unknown:
         fail(EXIT_INVALID, [f"error: --area: unknown area '{a}' (known: {', '.join(names)})"
                             for a in unknown])
+
+
+@contextmanager
+def holding_out(out_dir: Path | None, command: str) -> Iterator[Path]:
+    """The command's output folder (default results/<command>/), created and locked for
+    the whole command, so that a bad or busy --out fails before the analysis runs."""
+    from allocator.reports.files import output_lock
+
+    target = out_dir if out_dir is not None else Path("results") / command
+    with output_lock(target):
+        yield target
 
 
 def write_and_list(out_dir: Path | None, command: str, files: Files, console: Console) -> None:

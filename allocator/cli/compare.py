@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from allocator.cli.common import EXIT_INFEASIBLE, load_all_or_exit, stdout_console
+from allocator.cli.common import EXIT_INFEASIBLE, holding_out, load_all_or_exit, stdout_console
 
 
 @click.command()
@@ -41,8 +41,9 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
     from allocator.engine.pipeline import allocate, settings_for
     from allocator.reports.comparison_files import comparison_json, write_comparison
 
-    results = [allocate(s, settings_for(s), source=f) for f, s in loaded]
-    written = write_comparison(results, out_dir, lang)
+    with holding_out(out_dir, "compare"):  # a bad or busy --out fails before the solves
+        results = [allocate(s, settings_for(s), source=f) for f, s in loaded]
+        written = write_comparison(results, out_dir, lang)
     if as_json:
         sys.stdout.write(json.dumps(comparison_json(results), indent=2, ensure_ascii=False)
                          + "\n")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from allocator.cli.common import SEED, Finite
+
 #: Largest generated scenarios: well beyond a real employment area (Finland has about 300
 #: municipalities), yet a file of a few megabytes that validates in seconds.
 MAX_AREAS, MAX_MUNICIPALITIES = 1000, 5000
@@ -19,11 +21,11 @@ MAX_HTV = 1e6
               show_default=True, help="Responsibility areas.")
 @click.option("--municipalities", type=click.IntRange(min=1, max=MAX_MUNICIPALITIES),
               default=300, show_default=True, help="Municipalities (at least one per area).")
-@click.option("--htv", type=click.FloatRange(min=0, min_open=True, max=MAX_HTV), default=4000.0,
+@click.option("--htv", type=Finite(0, MAX_HTV, min_open=True), default=4000.0,
               show_default=True, help="Person-years to allocate [HTV].")
 @click.option("--lines", type=click.IntRange(min=1, max=100), default=3, show_default=True,
               help="Service lines (3 gives the plan's 40/40/20).")
-@click.option("--seed", type=int, default=1, show_default=True,
+@click.option("--seed", type=SEED, default=1, show_default=True,
               help="Random seed; the same seed gives the same file.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout.")

@@ -11,7 +11,10 @@ from pathlib import Path
 import click
 
 from allocator.cli.common import (
+    SEED,
+    Finite,
     analysis_options,
+    holding_out,
     invalid,
     load_or_exit,
     need_allocation,
@@ -29,9 +32,9 @@ from allocator.cli.common import (
 @click.option("--model", default="poisson", show_default=True,
               help="Uncertainty of each caseload count: 'poisson' (Poisson with mean = the "
                    "figure) or 'uniform:W' (figure × uniform 1±W, rounded to whole persons).")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=SEED, default=0, show_default=True,
               help="Random seed; the same seed gives the same draws with any executor.")
-@click.option("--threshold", type=click.FloatRange(min=0), default=0.1, show_default=True,
+@click.option("--threshold", type=Finite(0, 1e6), default=0.1, show_default=True,
               help="An area counts as moved when its HTV differs from the base by more [HTV].")
 @analysis_options
 def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: float,
@@ -54,12 +57,14 @@ def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: floa
         parse_uncertainty(model)
     except ScenarioError as exc:
         invalid(exc)
-    with progress(runs, "Monte Carlo", quiet) as advance:
-        frame, paradoxes = need_allocation(lambda: monte_carlo_with_paradoxes(
-            s, runs, model, seed, run_options(executor, processes, hints, time_limit, advance)))
-    summary = stability(frame, threshold)
-    console = stdout_console()
-    print_stability(summary, console)
-    print_mc_paradoxes(paradoxes, console)
-    write_and_list(out_dir, "montecarlo",
-                   montecarlo_files(frame, summary, threshold, lang, paradoxes), console)
+    with holding_out(out_dir, "montecarlo"):
+        with progress(runs, "Monte Carlo", quiet) as advance:
+            frame, paradoxes = need_allocation(lambda: monte_carlo_with_paradoxes(
+                s, runs, model, seed,
+                run_options(executor, processes, hints, time_limit, advance)))
+        summary = stability(frame, threshold)
+        console = stdout_console()
+        print_stability(summary, console)
+        print_mc_paradoxes(paradoxes, console)
+        write_and_list(out_dir, "montecarlo",
+                       montecarlo_files(frame, summary, threshold, lang, paradoxes), console)

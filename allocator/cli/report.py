@@ -14,7 +14,14 @@ from pathlib import Path
 
 import click
 
-from allocator.cli.common import EXIT_INFEASIBLE, invalid, load_all_or_exit
+from allocator.cli.common import (
+    EXIT_INFEASIBLE,
+    PROCESSES,
+    SEED,
+    invalid,
+    load_all_or_exit,
+    sweep_specs,
+)
 
 #: Default output folder of ``allocate report``.
 DEFAULT_OUT = Path("results") / "report"
@@ -45,9 +52,9 @@ def reproducing_command(files: list[Path], out_dir: Path, lang: str, runs: int, 
               help="Language of the headings, sentences, tables and chart texts.")
 @click.option("--runs", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="Monte Carlo draws of the base's caseload.")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=SEED, default=0, show_default=True,
               help="Random seed of the Monte Carlo draws.")
-@click.option("--sweep", "sweep_spec", metavar="PATH=START:STOP:STEP",
+@click.option("--sweep", "sweep_spec", metavar="PATH=START:STOP:STEP", callback=sweep_specs,
               help="The one sweep the pack shows [default: total_htv from about 12 % below "
                    "to 10 % above the base's in whole steps, e.g. total_htv=28:36:1].")
 @click.option("--executor", type=click.Choice(["local", "sequential"]), default="sequential",
@@ -56,7 +63,7 @@ def reproducing_command(files: list[Path], out_dir: Path, lang: str, runs: int, 
                    "pool of processes. Results are identical; starting the pool costs more "
                    "than the pack's few hundred solves save (measured on 2 cores: the base "
                    "and its scenario set take about 8 s sequential, 13 s local).")
-@click.option("--processes", type=click.IntRange(min=1),
+@click.option("--processes", type=PROCESSES,
               help="Processes for --executor local [default: one per core].")
 def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, seed: int,
            sweep_spec: str | None, executor: str, processes: int | None) -> None:
@@ -84,7 +91,7 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
         default_sweep,
         render_html,
     )
-    from allocator.reports.files import atomic_write
+    from allocator.reports.files import output_lock, write_set
 
     options = PackOptions(lang=lang, runs=runs, seed=seed, sweep=sweep_spec, executor=executor,
                           processes=processes)
@@ -95,9 +102,10 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
         invalid(exc, "invalid option")
     command = reproducing_command([Path(f) for f, _ in loaded], out_dir, lang, runs, seed,
                                   sweep_spec or default_sweep(base), executor, processes)
-    pack = build_pack(loaded, options, command)
     path = out_dir / PACK_FILE
-    atomic_write(path, render_html(pack).encode("utf-8"))
+    with output_lock(out_dir):  # held from the start, so a bad or busy --out fails at once
+        pack = build_pack(loaded, options, command)
+        write_set(out_dir, {PACK_FILE: lambda: render_html(pack).encode("utf-8")})
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in pack.timings.items())
     click.echo(f"{len(pack.results)} scenarios in {time.perf_counter() - start:.1f} s "
                f"({parts}). Wrote {path}")

@@ -12,8 +12,10 @@ import click
 
 from allocator.cli.common import (
     EXIT_INFEASIBLE,
+    TIME_LIMIT,
     conflict_lines,
     fail,
+    holding_out,
     invalid,
     load_or_exit,
     stdout_console,
@@ -26,7 +28,7 @@ from allocator.cli.common import (
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the CSV and PNG files [default: results/robust/].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=TIME_LIMIT,
               help="Deterministic time limit per solve [CP-SAT deterministic s] "
                    "[default: the first scenario's solver.time_limit].")
 @click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True,
@@ -48,17 +50,18 @@ def robust(scenarios: tuple[Path, ...], out_dir: Path | None, time_limit: float 
     from allocator.reports.terminal_sensitivity import print_robust
 
     loaded = [load_or_exit(p) for p in scenarios]
-    try:
-        result = robust_allocate(loaded, [str(p) for p in scenarios], time_limit)
-    except ScenarioError as exc:
-        invalid(exc, "the scenarios do not share their structure")
-    if result.allocation is None:
-        fail(EXIT_INFEASIBLE, conflict_lines(result.conflicts)
-             or [f"error: no robust allocation ({result.status})"])
-    console = stdout_console()
-    regret, cross, areas = result.regret_frame(), result.cross_frame(), result.area_frame()
-    print_robust(result, regret, cross, areas, console)
-    write_and_list(out_dir, "robust", robust_files(result, regret, cross, areas, lang), console)
-    if not result.verified:
-        fail(EXIT_INFEASIBLE, ["error: the robust allocation did not pass the verifier in "
-                               "every scenario"])
+    with holding_out(out_dir, "robust"):
+        try:
+            result = robust_allocate(loaded, [str(p) for p in scenarios], time_limit)
+        except ScenarioError as exc:
+            invalid(exc, "the scenarios do not share their structure")
+        if result.allocation is None:
+            fail(EXIT_INFEASIBLE, conflict_lines(result.conflicts)
+                 or [f"error: no robust allocation ({result.status})"])
+        console = stdout_console()
+        regret, cross, areas = result.regret_frame(), result.cross_frame(), result.area_frame()
+        print_robust(result, regret, cross, areas, console)
+        write_and_list(out_dir, "robust", robust_files(result, regret, cross, areas, lang), console)
+        if not result.verified:
+            fail(EXIT_INFEASIBLE, ["error: the robust allocation did not pass the verifier in "
+                                   "every scenario"])

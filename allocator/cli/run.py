@@ -10,11 +10,19 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
-from allocator.cli.common import EXIT_INFEASIBLE, conflict_lines, fail, invalid, stdout_console
+from allocator.cli.common import (
+    EXIT_INFEASIBLE,
+    TIME_LIMIT,
+    conflict_lines,
+    fail,
+    invalid,
+    stdout_console,
+)
 
 
 @click.command()
@@ -25,7 +33,7 @@ from allocator.cli.common import EXIT_INFEASIBLE, conflict_lines, fail, invalid,
               help="Print summary.json to stdout instead of the tables.")
 @click.option("--no-files", is_flag=True,
               help="Write no files (the fastest path; pairs well with --json).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=TIME_LIMIT,
               help="Deterministic time limit for the solve [CP-SAT deterministic seconds]; "
                    "overrides the scenario's solver.time_limit.")
 @click.option("--workers", type=click.IntRange(min=0, max=64),
@@ -50,23 +58,24 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
         invalid(exc, "the scenario is not valid")
 
     from allocator.engine.pipeline import allocate, settings_for
+    from allocator.reports.files import output_lock, write_outputs
     from allocator.reports.summary import build_summary
 
-    settings = settings_for(s, time_limit, workers)
-    result = allocate(s, settings, source=scenario)
-    explanation = None
-    if explain and result.allocation is not None:
-        from allocator.engine.explain import explain as explain_result
+    target = out_dir if out_dir is not None else Path("results") / s.name
+    # The folder is held from before the solve, so a second run on it fails at once.
+    with nullcontext() if no_files else output_lock(target):
+        settings = settings_for(s, time_limit, workers)
+        result = allocate(s, settings, source=scenario)
+        explanation = None
+        if explain and result.allocation is not None:
+            from allocator.engine.explain import explain as explain_result
 
-        explanation = explain_result(result, settings)
-    elapsed = time.perf_counter() - start
-    summary = build_summary(result, scenario, elapsed, explanation)
-    written: list[Path] = []
-    if not no_files:
-        from allocator.reports.files import write_outputs
-
-        target = out_dir if out_dir is not None else Path("results") / s.name
-        written = write_outputs(result, target, summary, explanation=explanation)
+            explanation = explain_result(result, settings)
+        elapsed = time.perf_counter() - start
+        summary = build_summary(result, scenario, elapsed, explanation)
+        written: list[Path] = []
+        if not no_files:
+            written = write_outputs(result, target, summary, explanation=explanation)
     if as_json:
         from allocator.reports.files import summary_bytes
 

@@ -14,11 +14,13 @@ from allocator.cli.common import (
     EXIT_INFEASIBLE,
     analysis_options,
     fail,
+    holding_out,
     invalid,
     load_or_exit,
     progress,
     run_options,
     stdout_console,
+    sweep_specs,
     write_and_list,
 )
 
@@ -26,7 +28,7 @@ from allocator.cli.common import (
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--param", "params", multiple=True, required=True,
-              metavar="PATH=START:STOP:STEP",
+              metavar="PATH=START:STOP:STEP", callback=sweep_specs,
               help="A numeric field by its dotted path and the values to try: a range with "
                    "inclusive stop (total_htv=28:36:0.5) or a list (total_htv=30,32.66). "
                    "Repeat for several one-at-a-time sweeps (not a grid).")
@@ -55,13 +57,14 @@ def sweep(scenario: Path, params: tuple[str, ...], rebalance: bool, out_dir: Pat
             input_at(s, path, "--param", need_value=False)
     except ScenarioError as exc:
         invalid(exc)
-    total = sum(len(v) for _, v in parsed)
-    with progress(total, "sweep", quiet) as advance:
-        frame, paradoxes = sweep_with_paradoxes(
-            s, parsed, rebalance, run_options(executor, processes, hints, time_limit, advance))
-    console = stdout_console()
-    print_sweep(frame, console)
-    print_sweep_paradoxes(paradoxes, console)
-    write_and_list(out_dir, "sweep", sweep_files(frame, lang, paradoxes), console)
-    if frame["htv"].isna().all():
-        fail(EXIT_INFEASIBLE, ["error: no point of the sweep has an allocation"])
+    with holding_out(out_dir, "sweep"):
+        total = sum(len(v) for _, v in parsed)
+        with progress(total, "sweep", quiet) as advance:
+            frame, paradoxes = sweep_with_paradoxes(
+                s, parsed, rebalance, run_options(executor, processes, hints, time_limit, advance))
+        console = stdout_console()
+        print_sweep(frame, console)
+        print_sweep_paradoxes(paradoxes, console)
+        write_and_list(out_dir, "sweep", sweep_files(frame, lang, paradoxes), console)
+        if frame["htv"].isna().all():
+            fail(EXIT_INFEASIBLE, ["error: no point of the sweep has an allocation"])

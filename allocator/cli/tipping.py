@@ -11,8 +11,10 @@ from pathlib import Path
 import click
 
 from allocator.cli.common import (
+    Finite,
     analysis_options,
     check_areas,
+    holding_out,
     load_or_exit,
     need_allocation,
     progress,
@@ -28,12 +30,12 @@ from allocator.cli.common import (
               help="An input by its dotted path (repeatable), or 'all' for every numeric "
                    "input (on the base case about 10 solves per input and direction).")
 @click.option("--area", "areas", multiple=True, help="Only these areas [default: all].")
-@click.option("--max-change", type=click.FloatRange(0, 100, min_open=True, max_open=True),
+@click.option("--max-change", type=Finite(0, 100, min_open=True, max_open=True),
               default=50.0, show_default=True,
               help="Largest relative change searched, each way [%].")
 @click.option("--steps", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="Equal steps of the first scan up to --max-change.")
-@click.option("--precision", type=click.FloatRange(min=0, min_open=True), default=0.1,
+@click.option("--precision", type=Finite(0.001, 100), default=0.1,
               show_default=True,
               help="Bisection stops when the bracket is this narrow [percentage points].")
 @analysis_options
@@ -54,11 +56,12 @@ def tipping(scenario: Path, inputs: tuple[str, ...], areas: tuple[str, ...], max
     s = load_or_exit(scenario)
     names = [a.name for a in s.areas]
     check_areas(areas, names)
-    paths = [i.path for i in numeric_inputs(s)] if "all" in inputs else list(inputs)
-    with progress(2 * len(paths), "tipping points", quiet) as advance:
-        frame = need_allocation(lambda: tipping_points(
-            s, paths, list(areas) or None, max_change / 100, steps, precision / 100,
-            run_options(executor, processes, hints, time_limit, advance)))
-    console = stdout_console()
-    print_tipping(frame, console, s.granularity)
-    write_and_list(out_dir, "tipping", tipping_files(frame, areas, lang), console)
+    with holding_out(out_dir, "tipping"):
+        paths = [i.path for i in numeric_inputs(s)] if "all" in inputs else list(inputs)
+        with progress(2 * len(paths), "tipping points", quiet) as advance:
+            frame = need_allocation(lambda: tipping_points(
+                s, paths, list(areas) or None, max_change / 100, steps, precision / 100,
+                run_options(executor, processes, hints, time_limit, advance)))
+        console = stdout_console()
+        print_tipping(frame, console, s.granularity)
+        write_and_list(out_dir, "tipping", tipping_files(frame, areas, lang), console)

@@ -11,8 +11,10 @@ from pathlib import Path
 import click
 
 from allocator.cli.common import (
+    Finite,
     analysis_options,
     check_areas,
+    holding_out,
     load_or_exit,
     need_allocation,
     progress,
@@ -24,13 +26,13 @@ from allocator.cli.common import (
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--change", type=click.FloatRange(0, 100, min_open=True, max_open=True),
+@click.option("--change", type=Finite(0, 100, min_open=True, max_open=True),
               default=10.0, show_default=True,
               help="How far each input moves, down and up [%].")
 @click.option("--input", "inputs", multiple=True, metavar="PATH",
               help="Only these inputs (dotted paths) [default: every numeric input].")
 @click.option("--area", "areas", multiple=True, help="Only these areas [default: all].")
-@click.option("--top", type=click.IntRange(min=1), default=12, show_default=True,
+@click.option("--top", type=click.IntRange(1, 10_000), default=12, show_default=True,
               help="Inputs shown per area in the table and chart (the CSV has all).")
 @analysis_options
 def tornado(scenario: Path, change: float, inputs: tuple[str, ...], areas: tuple[str, ...],
@@ -49,14 +51,15 @@ def tornado(scenario: Path, change: float, inputs: tuple[str, ...], areas: tuple
     s = load_or_exit(scenario)
     names = [a.name for a in s.areas]
     check_areas(areas, names)
-    count = len(inputs) if inputs else len(numeric_inputs(s))
-    with progress(2 * count, "tornado", quiet) as advance:
-        frame = need_allocation(lambda: run_tornado(
-            s, change / 100, list(inputs) or None,
-            run_options(executor, processes, hints, time_limit, advance)))
-    if areas:
-        frame = frame[frame["area"].isin(areas)].reset_index(drop=True)
-    console = stdout_console()
-    print_tornado(frame, console, top, change)
-    write_and_list(out_dir, "tornado", tornado_files(frame, areas, top, lang), console)
+    with holding_out(out_dir, "tornado"):
+        count = len(inputs) if inputs else len(numeric_inputs(s))
+        with progress(2 * count, "tornado", quiet) as advance:
+            frame = need_allocation(lambda: run_tornado(
+                s, change / 100, list(inputs) or None,
+                run_options(executor, processes, hints, time_limit, advance)))
+        if areas:
+            frame = frame[frame["area"].isin(areas)].reset_index(drop=True)
+        console = stdout_console()
+        print_tornado(frame, console, top, change)
+        write_and_list(out_dir, "tornado", tornado_files(frame, areas, top, lang), console)
 

@@ -1,8 +1,8 @@
 """Sensitivity and robust results -> their CSV and PNG files, written atomically.
 
-Each ``*_files`` function names the files one analysis writes and how to make each; the
-bytes are made only when the file is written, in order, so that a chart that fails to
-draw still leaves the tables written before it.
+Each ``*_files`` function names the files one analysis writes and how to make each; they
+are written as one set, so a chart that fails to draw leaves the earlier run's set as it
+was rather than a mixture of two runs.
 """
 
 from __future__ import annotations
@@ -17,15 +17,16 @@ from matplotlib.figure import Figure
 from allocator.analysis.robust import RobustResult
 from allocator.charts.sensitivity import plot_monte_carlo, plot_robust, plot_sweep, plot_tipping, plot_tornado
 from allocator.charts.style import new_figure
-from allocator.reports.files import atomic_write
+from allocator.reports.cells import safe_frame
+from allocator.reports.files import write_set
 
 #: File name -> how to make its bytes.
 Files = dict[str, Callable[[], bytes]]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A result frame as UTF-8 CSV, floats at ten significant digits."""
-    text: str = frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    """A result frame as UTF-8 CSV, floats at ten significant digits, text formula-safe."""
+    text: str = safe_frame(frame).to_csv(index=False, lineterminator="\n", float_format="%.10g")
     return text.encode("utf-8")
 
 
@@ -37,12 +38,9 @@ def png_bytes(fig: Figure) -> bytes:
 
 
 def write_files(target: Path, files: Files) -> list[Path]:
-    """Make and write each file atomically into ``target``, in order; the paths written."""
-    written = []
-    for name, make in files.items():
-        atomic_write(target / name, make())
-        written.append(target / name)
-    return written
+    """Make each file and write them into ``target`` as one set (see
+    :func:`allocator.reports.files.write_set`); the paths written."""
+    return write_set(target, dict(files))
 
 
 def sweep_files(frame: pd.DataFrame, lang: str, paradoxes: pd.DataFrame | None = None) -> Files:

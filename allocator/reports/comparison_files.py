@@ -6,13 +6,15 @@ command only reads its options and exits, and a notebook can write the same file
 
 from __future__ import annotations
 
+import functools
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from allocator.analysis.compare import (
     caseload_per_htv,
@@ -25,7 +27,8 @@ from allocator.analysis.compare import (
 from allocator.analysis.paradox import scenario_events
 from allocator.charts.compare import CHARTS
 from allocator.engine.result import Result
-from allocator.reports.files import atomic_write
+from allocator.reports.cells import safe_frame
+from allocator.reports.files import write_set
 
 #: Files the comparison writes, besides the charts of allocator.charts.compare.CHARTS.
 TABLES = ("comparison.csv", "scenarios.csv", "line_shares.csv", "unemployed_per_htv.csv",
@@ -42,7 +45,7 @@ def comparison_paradoxes(results: Sequence[Result]) -> pd.DataFrame:
 
 
 def write_comparison(results: Sequence[Result], out_dir: Path, lang: str = "en") -> list[Path]:
-    """Write the comparison's CSV tables and charts into ``out_dir``, each atomically.
+    """Write the comparison's CSV tables and charts into ``out_dir`` as one set.
 
     A chart that cannot be drawn (no scenario has an allocation) is not written, and a
     stale copy of it from an earlier run is removed.
@@ -50,22 +53,20 @@ def write_comparison(results: Sequence[Result], out_dir: Path, lang: str = "en")
     frames = dict(zip(TABLES, (compare(results), scenarios_frame(results), line_shares(results),
                                caseload_per_htv(results), comparison_paradoxes(results)),
                       strict=True))
-    written = []
-    for name, frame in frames.items():
-        atomic_write(out_dir / name, csv_bytes(frame))
-        written.append(out_dir / name)
+    files: dict[str, Callable[[], bytes] | None] = {
+        name: functools.partial(lambda f: csv_bytes(safe_frame(f)), frame)
+        for name, frame in frames.items()}
     drawable = any(r.allocation is not None for r in results)
     for name, plot in CHARTS.items():
-        path = out_dir / name
-        if not drawable:
-            path.unlink(missing_ok=True)
-            continue
-        fig = plot(results, lang=lang)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", metadata={"Software": None})
-        atomic_write(path, buf.getvalue())
-        written.append(path)
-    return written
+        files[name] = functools.partial(_png, plot, results, lang) if drawable else None
+    return write_set(out_dir, files)
+
+
+def _png(plot: Callable[..., Figure], results: Sequence[Result], lang: str) -> bytes:
+    """One comparison chart as PNG, without the Software tag."""
+    buf = io.BytesIO()
+    plot(results, lang=lang).savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

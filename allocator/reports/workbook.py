@@ -17,6 +17,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from allocator.engine.manifest import scenario_sha256
+from allocator.reports.cells import safe_text
+
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -32,7 +35,7 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, formats: dict[str, str
     ws: Worksheet = wb.create_sheet(title)
     headers = headers or {}
     columns = list(frame.columns)
-    ws.append([headers.get(c, c) for c in columns])
+    ws.append([_cell(headers.get(c, c)) for c in columns])
     for row in frame.itertuples(index=False):
         ws.append([_cell(v) for v in row])
     for cell in ws[1]:
@@ -58,15 +61,17 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, formats: dict[str, str
     ws.print_title_rows = "1:1"
     header, footer = ws.oddHeader, ws.oddFooter
     if header is not None and footer is not None:
-        header.center.text = f"allocator – {scenario} – {title}"
+        # '&' starts a header code (&P is the page number); '&&' prints one '&'.
+        header.center.text = f"allocator – {scenario} – {title}".replace("&", "&&")
         footer.right.text = "Page &P of &N"
     return ws
 
 
 def _cell(value: Any) -> Any:
+    """A frame value as a cell value: NaN empty, text that starts like a formula quoted."""
     if isinstance(value, float) and value != value:
         return None
-    return value
+    return safe_text(value)
 
 
 def build_workbook(result: Result, explanation: Explanation | None = None) -> Workbook:
@@ -84,6 +89,8 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     wb.properties.title = result.scenario.title or name
+    # The run's id, as in allocation.csv's first line and summary.json's manifest.
+    wb.properties.identifier = f"scenario_sha256={scenario_sha256(result.scenario)}"
 
     alloc = result.allocation_frame()[["area", "municipality", "office", "service_line", "htv"]]
     central = result.central_frame()
@@ -154,11 +161,11 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
 
 def _append_block(ws: Worksheet, title: str, header: list[str], rows: list[list[Any]]) -> None:
     ws.append([])
-    ws.append([title])
+    ws.append([_cell(title)])
     ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
-    ws.append(header)
+    ws.append([_cell(h) for h in header])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for row in rows:
-        ws.append(row)
+        ws.append([_cell(v) for v in row])
