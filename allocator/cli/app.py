@@ -14,7 +14,6 @@ from typing import Any
 import click
 
 from allocator._version import __version__
-from allocator.cli import signals
 from allocator.cli.common import EXIT_INVALID
 from allocator.cli.compare import compare
 from allocator.cli.generate import generate
@@ -34,8 +33,6 @@ class _DefaultRun(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from allocator.errors import ExecutorError, OutputError
 
-        if ctx.invoked_subcommand not in ("schema", "generate"):  # the commands that solve
-            signals.keep_sigint_from_the_solver()
         try:
             return super().invoke(ctx)
         except (ExecutorError, OutputError) as exc:

@@ -65,7 +65,10 @@ def unique_files(files: Iterable[Path]) -> list[Path]:
     seen: set[Path] = set()
     out = []
     for f in files:
-        key = f.resolve()
+        try:
+            key = f.resolve()
+        except (OSError, RuntimeError):  # a symbolic link loop: the loader names it
+            key = f.absolute()
         if key not in seen:
             seen.add(key)
             out.append(f)

@@ -10,11 +10,9 @@ standard library is imported, so the handlers are in place before the heavy impo
 
 from __future__ import annotations
 
-import functools
 import signal
 import sys
 from types import FrameType
-from typing import Any
 
 #: Exit status after SIGINT (Ctrl-C) and SIGTERM: 128 + the signal number, as shells report.
 EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM
@@ -37,26 +35,3 @@ def install() -> None:
     """Handle SIGINT and SIGTERM in this (main) thread as described in the module."""
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _stop)
-
-
-def keep_sigint_from_the_solver() -> None:
-    """Stop CP-SAT from taking over SIGINT during a solve (its default).
-
-    CP-SAT's own handler turns Ctrl-C into "stop searching and return the best so far"
-    (the command would go on and exit 0) and, once the solve ends, resets SIGINT to the
-    default action, which kills the process without a word. Every solver this process
-    creates is told not to catch SIGINT, so the handler above stays in charge.
-    """
-    from ortools.sat.python import cp_model
-
-    solve = cp_model.CpSolver.solve
-    if getattr(solve, "_allocator_keeps_sigint", False):
-        return
-
-    @functools.wraps(solve)
-    def wrapped(self: cp_model.CpSolver, *args: Any, **kwargs: Any) -> Any:
-        self.parameters.catch_sigint_signal = False
-        return solve(self, *args, **kwargs)
-
-    wrapped._allocator_keeps_sigint = True  # type: ignore[attr-defined]
-    cp_model.CpSolver.solve = wrapped  # type: ignore[method-assign]

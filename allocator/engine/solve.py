@@ -87,6 +87,8 @@ def _solver(settings: SolveSettings, workers: int, remaining: float) -> cp_model
     p.random_seed = settings.random_seed
     p.max_deterministic_time = max(remaining, 0.001)
     p.log_search_progress = False
+    # Ctrl-C stays the program's: CP-SAT would otherwise stop the search and return.
+    p.catch_sigint_signal = False
     return solver
 
 
