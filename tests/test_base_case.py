@@ -131,3 +131,20 @@ def test_no_output_file_is_left_half_written(tmp_path, monkeypatch) -> None:
         write_outputs(r, out, build_summary(r, BASE))
     assert (out / "allocation.csv").read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_allocation_csv_carries_every_htv(tmp_path: Path) -> None:
+    """The central services have rows of their own, so the file sums to total_htv."""
+    r = allocate(BASE)
+    out = tmp_path / "out"
+    write_outputs(r, out, build_summary(r, BASE))
+    lines = (out / "allocation.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# scenario_sha256=")
+    rows = [line.split(",") for line in lines[2:]]
+    total = sum(Fraction(row[-1]) for row in rows)
+    assert total == Fraction("32.66")
+    central = [row for row in rows if row[3].startswith("central:")]
+    assert {row[3] for row in central} == {"central:integration_services",
+                                           "central:communications_ict",
+                                           "central:expert_teams", "central:administration"}
+    assert all(row[1] == "(whole area)" and row[0] == "Sastamala" for row in central)

@@ -55,11 +55,18 @@ def test_flow_and_cp_sat_reach_the_same_optimum(s: Scenario) -> None:
         return
     if start is None:
         return  # not a pure flow (e.g. an area with only optional offices that conflict)
-    assert check(s, Allocation(plain.data.granularity, start.cells, start.central)).passed
+    flow = check(s, Allocation(plain.data.granularity, start.cells, start.central))
+    assert flow.passed
     values = _stage_values(plain)
     assert start.max_deviation == values["max_deviation"]
-    assert start.total_deviation == values["total_deviation"]
-    if start.spread is not None:
+    # The flow optimises the scaled largest deviation; CP-SAT's is then made exact. Where
+    # the scale hides a better allocation, the later stages run over another set.
+    assert plain.verification is not None
+    assert plain.verification.max_deviation <= flow.max_deviation
+    same = flow.max_deviation == plain.verification.max_deviation
+    if same:
+        assert start.total_deviation == values["total_deviation"]
+    if start.spread is not None and same:
         assert start.spread == values["spread"]
         assert start.tie_break == values["tie_break"]
     fast = allocate(s, FLOW)

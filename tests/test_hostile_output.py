@@ -149,12 +149,12 @@ def test_a_full_disk_exits_2_with_the_reason(tmp_path: Path,
     import errno
     import os
 
-    import allocator.reports.files as files
+    import allocator.reports.writing as writing
 
     def full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(files.os, "fsync", full)
+    monkeypatch.setattr(writing.os, "fsync", full)
     out = tmp_path / "out"
     code, _, stderr = invoke("run", str(BASE), "--out", str(out))
     assert code == 2 and "No space left on device" in stderr and str(out) in stderr

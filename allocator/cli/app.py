@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from allocator._version import __version__
+from allocator.cli import signals
 from allocator.cli.common import EXIT_INVALID
 from allocator.cli.compare import compare
 from allocator.cli.generate import generate
@@ -38,6 +39,12 @@ class _DefaultRun(click.Group):
         except (ExecutorError, OutputError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_INVALID)
+        except Exception as exc:
+            # A signal that lands inside an import can come out wrapped in another error.
+            code = signals.stopped_by(exc)
+            if code is None:
+                raise
+            sys.exit(code)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h",

@@ -279,7 +279,7 @@ def check_areas(areas: Iterable[str], names: Sequence[str]) -> None:
 def holding_out(out_dir: Path | None, command: str) -> Iterator[Path]:
     """The command's output folder (default results/<command>/), created and locked for
     the whole command, so that a bad or busy --out fails before the analysis runs."""
-    from allocator.reports.files import output_lock
+    from allocator.reports.writing import output_lock
 
     target = out_dir if out_dir is not None else Path("results") / command
     with output_lock(target):

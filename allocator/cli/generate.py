@@ -59,6 +59,6 @@ def generate(areas: int, municipalities: int, htv: float, lines: int, seed: int,
     if out_file is None:
         sys.stdout.write(text)
     else:
-        from allocator.reports.files import atomic_write
+        from allocator.reports.writing import atomic_write
 
         atomic_write(out_file, text.encode("utf-8"))

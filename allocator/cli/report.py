@@ -91,7 +91,7 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
         default_sweep,
         render_html,
     )
-    from allocator.reports.files import output_lock, write_set
+    from allocator.reports.writing import output_lock, write_set
 
     options = PackOptions(lang=lang, runs=runs, seed=seed, sweep=sweep_spec, executor=executor,
                           processes=processes)

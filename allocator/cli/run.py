@@ -58,8 +58,9 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
         invalid(exc, "the scenario is not valid")
 
     from allocator.engine.pipeline import allocate, settings_for
-    from allocator.reports.files import output_lock, write_outputs
+    from allocator.reports.files import write_outputs
     from allocator.reports.summary import build_summary
+    from allocator.reports.writing import output_lock
 
     target = out_dir if out_dir is not None else Path("results") / s.name
     # The folder is held from before the solve, so a second run on it fails at once.

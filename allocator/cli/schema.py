@@ -23,6 +23,6 @@ def schema(out_file: Path | None) -> None:
     if out_file is None:
         sys.stdout.write(text)
     else:
-        from allocator.reports.files import atomic_write
+        from allocator.reports.writing import atomic_write
 
         atomic_write(out_file, text.encode("utf-8"))

@@ -31,6 +31,19 @@ def _stop(signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
+def stopped_by(exc: BaseException) -> int | None:
+    """The exit status of the stop ``exc`` was raised on top of, when one of the handlers
+    here raised it (an import that fails while a signal lands wraps our SystemExit)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, SystemExit) and current.code in (EXIT_SIGINT, EXIT_SIGTERM):
+            return int(current.code)
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def install() -> None:
     """Handle SIGINT and SIGTERM in this (main) thread as described in the module."""
     for signum in (signal.SIGINT, signal.SIGTERM):

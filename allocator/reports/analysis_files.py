@@ -18,7 +18,7 @@ from allocator.analysis.robust import RobustResult
 from allocator.charts.sensitivity import plot_monte_carlo, plot_robust, plot_sweep, plot_tipping, plot_tornado
 from allocator.charts.style import new_figure
 from allocator.reports.cells import safe_frame
-from allocator.reports.files import write_set
+from allocator.reports.writing import write_set
 
 #: File name -> how to make its bytes.
 Files = dict[str, Callable[[], bytes]]

@@ -28,7 +28,7 @@ from allocator.analysis.paradox import scenario_events
 from allocator.charts.compare import CHARTS
 from allocator.engine.result import Result
 from allocator.reports.cells import safe_frame
-from allocator.reports.files import write_set
+from allocator.reports.writing import write_set
 
 #: Files the comparison writes, besides the charts of allocator.charts.compare.CHARTS.
 TABLES = ("comparison.csv", "scenarios.csv", "line_shares.csv", "unemployed_per_htv.csv",
