@@ -63,12 +63,8 @@ def test_flow_and_cp_sat_reach_the_same_optimum(s: Scenario) -> None:
     # the scale hides a better allocation, the later stages run over another set.
     assert plain.verification is not None
     assert plain.verification.max_deviation <= flow.max_deviation
-    same = flow.max_deviation == plain.verification.max_deviation
-    if same:
-        assert start.total_deviation == values["total_deviation"]
-    if start.spread is not None and same:
-        assert start.spread == values["spread"]
-        assert start.tie_break == values["tie_break"]
+    # The later stages then run over the exact largest deviation's bounds: the engine's two
+    # paths, from the flow start and without it, must agree on every stage.
     fast = allocate(s, FLOW)
     assert fast.status == Status.OPTIMAL and fast.verified
     assert _stage_values(fast) == values
