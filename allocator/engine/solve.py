@@ -212,9 +212,12 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                 outcome.values = _values(built, outcome.allocation, None)
                 if stage == last_stage:
                     break
+                # The flow's later stages ran over its own cell ranges (those of the scaled
+                # largest deviation): usable when they are the exact bounds held here.
                 if (stage == "total_deviation" and flow_kept and start.spread is not None
                         and start.tie_break is not None and not built.explain
-                        and order == STAGES):
+                        and order == STAGES
+                        and bounds == ranges(built.data, held["max_deviation"])):
                     _finish_from_flow(model, built, start, outcome, settings, bounds)
                     break
                 continue
