@@ -155,15 +155,23 @@ class _Network:
         return _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64),
                               supply) is not None
 
-    def lexicographic(self, z: int, exact: bool) -> tuple[dict[tuple[str, str, str], int],
-                                                           list[int]] | None:
-        """The allocation minimising total deviation within ``z``, then (if ``exact``) the
-        spread and the tie-break on the set of total-deviation optima.
+    def lexicographic(self, z: int, exact: bool,
+                      bounds: dict[tuple[str, str], tuple[int, int]] | None = None,
+                      ) -> tuple[dict[tuple[str, str, str], int], list[int]] | None:
+        """The allocation minimising total deviation within ``z`` (or, given, each cell
+        within its ``bounds`` [units]), then (if ``exact``) the spread and the tie-break on
+        the set of total-deviation optima.
 
         Returns the allocation and each stage's objective value, stage 2 in 1/DEV_SCALE
         units including each cell's deviation at its lower bound.
         """
-        arrays = self._arrays(z, unit_steps=True)
+        if bounds is None:
+            arrays = self._arrays(z, unit_steps=True)
+        else:
+            cells = self.data.cells
+            arrays = self._arrays_within(
+                np.array([bounds[c][0] for c in cells], dtype=np.int64),
+                np.array([bounds[c][1] for c in cells], dtype=np.int64), unit_steps=True)
         if arrays is None:
             return None
         tails, heads, caps, supply, low, reps, level = arrays
@@ -328,8 +336,23 @@ def flow_start(d: ModelData) -> FlowStart | None:
             hi = mid
         else:
             lo = mid
+    return _later_stages(d, net, hi, None)
+
+
+def flow_within(d: ModelData, bounds: dict[tuple[str, str], tuple[int, int]]) -> FlowStart | None:
+    """The flow's stages 2 to 4 with each cell within its ``bounds`` [units] (the exact
+    bounds of a proven largest deviation), or None when the scenario is not a pure flow."""
+    if d.customer_units < 0:
+        return None
+    net = _network(d)
+    return None if net is None else _later_stages(d, net, 0, bounds)
+
+
+def _later_stages(d: ModelData, net: _Network, z: int,
+                  bounds: dict[tuple[str, str], tuple[int, int]] | None) -> FlowStart | None:
+    """The lexicographic flows of stages 2 to 4 within ``z`` or ``bounds``, as a FlowStart."""
     exact = _exact(d)
-    found = net.lexicographic(hi, exact)
+    found = net.lexicographic(z, exact, bounds)
     if found is None:
         return None
     cells, values = found

@@ -11,14 +11,14 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from allocator.engine.caseload import DEV_SCALE
 from allocator.engine.exact import Bounds, certify_max_deviation, exact_max_deviation, within
-from allocator.engine.flow import FlowStart, flow_start
+from allocator.engine.flow import FlowStart, flow_start, flow_within
 from allocator.engine.model import BuiltModel, add_spread_term, add_total_deviation_term, ranges
 from allocator.engine.objectives import STAGES, priced, stage_term, stages_for
 from allocator.engine.types import Allocation, StageFacts, Status, Tie
@@ -207,17 +207,21 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                 outcome.allocation = flow
                 if exact and stage in EXACT_STAGES:
                     bounds, used, flow_kept = _hold_exactly(model, built, outcome, settings, used)
+                    if flow_kept and bounds != ranges(built.data, claim):
+                        # The flow's later stages ran over the scaled deviation's ranges:
+                        # run them again over the exact bounds held now.
+                        again = flow_within(built.data, bounds)
+                        flow_kept = again is not None
+                        if again is not None:
+                            start = replace(again, max_deviation=claim)
                 else:
                     model.add(objective <= claim)
                 outcome.values = _values(built, outcome.allocation, None)
                 if stage == last_stage:
                     break
-                # The flow's later stages ran over its own cell ranges (those of the scaled
-                # largest deviation): usable when they are the exact bounds held here.
                 if (stage == "total_deviation" and flow_kept and start.spread is not None
                         and start.tie_break is not None and not built.explain
-                        and order == STAGES
-                        and bounds == ranges(built.data, held["max_deviation"])):
+                        and order == STAGES):
                     _finish_from_flow(model, built, start, outcome, settings, bounds)
                     break
                 continue
