@@ -37,3 +37,31 @@ def test_the_board_pack_shows_the_moves(tmp_path: Path) -> None:
     assert "Moves from today&#39;s customer-service staffing per office [HTV]" in text
     assert "Today&#39;s staffing in this scenario is illustrative." in text
     assert "HTV moved: 1.00" in text
+
+
+def test_the_workbook_has_a_moves_sheet(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from allocator.reports.files import write_outputs
+
+    result = allocate(CONTINUITY)
+    write_outputs(result, tmp_path, build_summary(result, CONTINUITY))
+    sheet = load_workbook(tmp_path / "allocation.xlsx")["moves"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=1, max_row=5)]
+    assert rows[0] == ["Office", "Today HTV", "Allocated HTV", "Change HTV"]
+    frame = result.moves().frame  # type: ignore[union-attr]
+    assert [r[0] for r in rows[1:]] == list(frame["office"])
+    assert [r[3] for r in rows[1:]] == list(frame["change_htv"])
+    assert "moves" not in load_workbook_sheets(tmp_path)
+
+
+def load_workbook_sheets(tmp_path: Path) -> list[str]:
+    """The sheets of the base case's workbook, which has no today's staffing."""
+    from openpyxl import load_workbook
+
+    from allocator.reports.files import write_outputs
+
+    base = allocate(CONTINUITY.parent / "base.yaml")
+    out = tmp_path / "base"
+    write_outputs(base, out, build_summary(base))
+    return list(load_workbook(out / "allocation.xlsx").sheetnames)

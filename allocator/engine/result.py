@@ -145,11 +145,15 @@ class Result:
         c = self.data.continuity
         if c is None:
             return None
-        offices = self.office_frame()
-        today = [float(self.htv(c.current.get(str(o), 0))) for o in offices["office"]]
-        frame = pd.DataFrame({"office": offices["office"], "today_htv": today,
-                              "htv": offices["customer_htv"]})
-        frame["change_htv"] = frame["htv"] - frame["today_htv"]
+        units = self.allocation.office_units() if self.allocation is not None else {}
+        names = [o.name for o in self.data.offices]
+        now = [c.current.get(o, 0) for o in names]
+        got = [units.get(o, 0) for o in names]
+        frame = pd.DataFrame({"office": names,
+                              "today_htv": [float(self.htv(u)) for u in now],
+                              "htv": [float(self.htv(u)) for u in got],
+                              "change_htv": [float(self.htv(g - n)) for g, n in zip(got, now,
+                                                                                   strict=True)]})
         return Moves(frame, c.illustrative,
                      None if c.max_change_units is None else self.htv(c.max_change_units),
                      c.move_weight, bool(c.current_lines),

@@ -85,6 +85,13 @@ class Allocation:
             out[(m, line)] = out.get((m, line), 0) + units
         return out
 
+    def office_units(self) -> dict[str, int]:
+        """Customer-service units per office [units]; central services not counted."""
+        out: dict[str, int] = {}
+        for (_, office, _), units in self.cells.items():
+            out[office] = out.get(office, 0) + units
+        return out
+
     def area_units(self, area_of: Mapping[str, str], areas: Iterable[str]) -> dict[str, int]:
         """Customer-service units per responsibility area [units], every area of ``areas``
         present; central services are not counted (they are set by the scenario)."""

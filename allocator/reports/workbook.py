@@ -145,6 +145,17 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
            {"area": "Area", "municipality": "Municipality", "service_line": "Service line",
             "demand_share": "Demand share", "target_htv": "Target HTV (exact)", "htv": "HTV",
             "deviation_htv": "Deviation HTV"})
+    moves = result.moves()
+    if moves is not None:
+        ws = _sheet(wb, "moves", moves.frame,
+                    {"today_htv": htv, "htv": htv, "change_htv": "+0.00;-0.00;0.00"}, name,
+                    {"office": "Office", "today_htv": "Today HTV", "htv": "Allocated HTV",
+                     "change_htv": "Change HTV"})
+        _append_block(ws, "Continuity", ["moved_htv", "max_change_htv", "move_weight",
+                                         "illustrative"],
+                      [[None if moves.moved_htv is None else float(moves.moved_htv),
+                        None if moves.cap_htv is None else float(moves.cap_htv),
+                        float(moves.move_weight), moves.illustrative]])
     if explanation is not None:
         steps = {step: htv for step in explanation.steps}
         _sheet(wb, "why by area", explanation.area_frame(),
