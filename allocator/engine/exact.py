@@ -20,6 +20,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from allocator.engine.caseload import ModelData
+from allocator.engine.cpsat import allocation_of, new_solver
 from allocator.engine.flow import none_within
 from allocator.engine.types import Allocation
 
@@ -72,22 +73,8 @@ class Certificate:
 
 
 def _solve(model: cp_model.CpModel, settings: Any, remaining: float) -> tuple[Any, cp_model.CpSolver]:
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.random_seed = settings.random_seed
-    p.max_deterministic_time = max(remaining, 0.001)
-    p.log_search_progress = False
-    # Ctrl-C stays the program's: CP-SAT would otherwise stop the search and return.
-    p.catch_sigint_signal = False
+    solver = new_solver(settings.random_seed, 1, remaining)
     return solver.solve(model), solver
-
-
-def _allocation(built: Any, solver: cp_model.CpSolver) -> Allocation:
-    cells = {key: int(solver.value(v)) for key, v in built.x.items()}
-    central = {key: int(solver.value(v)) for key, v in built.central.items()}
-    return Allocation(built.data.granularity, {k: u for k, u in cells.items() if u},
-                      {k: u for k, u in central.items() if u})
 
 
 def certify_max_deviation(model: cp_model.CpModel, built: Any, allocation: Allocation,
@@ -111,4 +98,4 @@ def certify_max_deviation(model: cp_model.CpModel, built: Any, allocation: Alloc
             return Certificate(allocation, True, spent)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Certificate(allocation, False, spent)
-        allocation = _allocation(built, solver)
+        allocation = allocation_of(built, solver)

@@ -17,6 +17,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from allocator.engine.caseload import DEV_SCALE
+from allocator.engine.cpsat import allocation_of, new_solver
 from allocator.engine.exact import Bounds, certify_max_deviation, exact_max_deviation, within
 from allocator.engine.flow import FlowStart, flow_start, flow_within
 from allocator.engine.model import BuiltModel, add_spread_term, add_total_deviation_term, ranges
@@ -81,22 +82,7 @@ class SolveOutcome:
 
 
 def _solver(settings: SolveSettings, workers: int, remaining: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = workers
-    p.random_seed = settings.random_seed
-    p.max_deterministic_time = max(remaining, 0.001)
-    p.log_search_progress = False
-    # Ctrl-C stays the program's: CP-SAT would otherwise stop the search and return.
-    p.catch_sigint_signal = False
-    return solver
-
-
-def _allocation(built: BuiltModel, solver: cp_model.CpSolver) -> Allocation:
-    cells = {key: int(solver.value(v)) for key, v in built.x.items()}
-    central = {key: int(solver.value(v)) for key, v in built.central.items()}
-    return Allocation(built.data.granularity, {k: u for k, u in cells.items() if u},
-                      {k: u for k, u in central.items() if u})
+    return new_solver(settings.random_seed, workers, remaining)
 
 
 def _values(built: BuiltModel, allocation: Allocation,
@@ -253,7 +239,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         # Hold this stage's value while the next stage optimises, starting from here.
         value = round(solver.objective_value)
         held[stage] = value
-        outcome.allocation = _allocation(built, solver)
+        outcome.allocation = allocation_of(built, solver)
         flow_kept = False
         if exact and stage in EXACT_STAGES and code == cp_model.OPTIMAL:
             bounds, used, _ = _hold_exactly(model, built, outcome, settings, used)
@@ -417,7 +403,7 @@ def feasibility(built: BuiltModel, settings: SolveSettings) -> SolveOutcome:
     solver = _solver(settings, 1, settings.time_limit)
     code = solver.solve(built.model.clone())
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return SolveOutcome(Status.FEASIBLE, _allocation(built, solver))
+        return SolveOutcome(Status.FEASIBLE, allocation_of(built, solver))
     return SolveOutcome(Status.INFEASIBLE if code == cp_model.INFEASIBLE else Status.UNKNOWN, None)
 
 
