@@ -103,6 +103,18 @@ def test_run_and_compare_draw_dollar_names_literally(tmp_path: Path, text: str) 
     assert code == 0, stderr
 
 
+@pytest.mark.parametrize("text", ["[bold]Ikaalinen[/bold]", "[/]", "[link=file:///etc]x[/link]",
+                                  ":thumbs_up: Ikaalinen"])
+def test_terminal_prints_names_as_written_never_as_markup(tmp_path: Path, text: str) -> None:
+    scenario = hostile_scenario(tmp_path, text)
+    result = CliRunner().invoke(main, ["run", str(scenario), "--no-files"], terminal_width=400)
+    assert result.exit_code == 0, result.output
+    assert f"{text} title" in result.stdout and f"{text} label" in result.stdout
+    result = CliRunner().invoke(main, ["compare", str(BASE), str(scenario), "--out",
+                                       str(tmp_path / "c")], terminal_width=400)
+    assert result.exit_code == 0, result.output
+
+
 def test_chart_texts_do_not_parse_mathtext(tmp_path: Path) -> None:
     from matplotlib.text import Text
 

@@ -110,8 +110,8 @@ def stdout_console() -> Console:
     """A console on stdout; files and pipes get 120 columns, wide enough for the tables."""
     from rich.console import Console
 
-    console = Console()
-    return console if console.is_terminal else Console(width=120)
+    console = Console(markup=False, emoji=False)
+    return console if console.is_terminal else Console(width=120, markup=False, emoji=False)
 
 
 # --- option types: finite numbers within sensible bounds, bounded counts ---
@@ -246,7 +246,7 @@ def progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], No
         TimeRemainingColumn,
     )
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, markup=False, emoji=False)
     disable = quiet or not console.is_terminal
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),

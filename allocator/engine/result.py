@@ -24,7 +24,7 @@ from allocator.engine.types import (
     Tie,
     Verification,
 )
-from allocator.scenario.schema import Scenario
+from allocator.scenario.schema import Scenario, show_number
 
 __all__ = ["Allocation", "Conflict", "Moves", "Result", "SolverFacts", "Status", "decimal_places",
            "to_decimal"]
@@ -193,10 +193,28 @@ class Result:
                 if units or len(c.hosts) == 1:
                     rows.append({"service": c.name, "label": c.label, "office": host,
                                  "units": units,
-                                 "basis": _central_basis(c)})
-        frame = pd.DataFrame(rows, columns=["service", "label", "office", "units", "basis"])
+                                 "basis": _central_basis(c),
+                                 "assumption": self._size_assumption(c.name)})
+        frame = pd.DataFrame(rows, columns=["service", "label", "office", "units", "basis",
+                                            "assumption"])
         frame["htv"] = self._htv_column(frame["units"])
         return frame
+
+    def _size_assumption(self, service: str) -> str:
+        """Why a central service's size is assumed ("" when it is a figure of the source)."""
+        base = f"central_services.{service}"
+        for field_ in ("htv", "driven_by"):
+            reason = self.scenario.assumption_for(f"{base}.{field_}")
+            if reason is not None:
+                return reason
+        return ""
+
+    def assumptions_frame(self) -> pd.DataFrame:
+        """The scenario's values marked as assumptions: field (its dotted path), value (as
+        used, in the field's own unit) and reason, in the scenario's order."""
+        rows = [{"field": path, "value": _value_text(value), "reason": reason}
+                for path, value, reason in self.scenario.assumptions()]
+        return pd.DataFrame(rows, columns=["field", "value", "reason"])
 
     def targets_frame(self) -> pd.DataFrame:
         """Per municipality × line: demand share, exact target, allocation, deviation.
@@ -413,6 +431,20 @@ def _central_basis(c: CentralNeed) -> str:
     if c.driven_by is not None and c.persons is not None and c.persons_per_htv is not None:
         return f"{float(c.persons):g} {c.driven_by} / {float(c.persons_per_htv):g} per HTV"
     return "fixed"
+
+
+def _value_text(value: Any, limit: int = 160) -> str:
+    """A scenario value as one line of text of at most ``limit`` characters: numbers as
+    written, mappings as ``key value``, list items separated by semicolons."""
+    if isinstance(value, dict):
+        text = ", ".join(f"{k} {_value_text(v)}" for k, v in value.items() if v is not None)
+    elif isinstance(value, list):
+        text = "; ".join(_value_text(v) for v in value)
+    elif isinstance(value, float):
+        text = show_number(value)
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def decimal_places(granularity: Fraction) -> int:

@@ -84,6 +84,7 @@ def build_summary(result: Result, source: str | Path | None = None,
         "objective": None,
         "verification": None,
         "moves": _moves(moves),
+        "assumptions": result.assumptions_frame().to_dict("records"),
         "tie_checked": result.tie_checked,
         "tie": None if result.tie is None else {
             "cells": [{"municipality": m, "service_line": ln} for m, ln in result.tie.cells],
@@ -119,7 +120,7 @@ def build_summary(result: Result, source: str | Path | None = None,
         summary["allocations"] = alloc[["municipality", "area", "office", "service_line",
                                         "htv", "units"]].to_dict("records")
         summary["central_services"] = result.central_frame()[
-            ["service", "label", "office", "htv", "units", "basis"]].to_dict("records")
+            ["service", "label", "office", "htv", "units", "basis", "assumption"]].to_dict("records")
         summary["by_area"] = _clean(result.by_area().to_dict("records"), digits + 4)
         summary["by_line"] = _clean(result.by_line().to_dict("records"), digits + 4)
         summary["targets"] = _clean(result.targets_frame().to_dict("records"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from rich import box
 from rich.console import Console, Group
 from rich.table import Table
@@ -245,10 +246,28 @@ def render(r: Result, end_to_end: float | None = None,
     moves = r.moves()
     if moves is not None:
         parts.append(moves_table(r, moves))
+    assumed = r.assumptions_frame()
+    if len(assumed):
+        parts.append(assumptions_table(assumed))
     if explanation is not None:
         parts.append(explanation_tables(r, explanation))
     parts += [tie_text(r), verdict(r, end_to_end)]
     return Group(*parts)
+
+
+def assumptions_table(assumed: pd.DataFrame) -> Table:
+    """The scenario's values that are modelling choices; why each was chosen is in the
+    scenario file, summary.json and the workbook (too long for a terminal row)."""
+    t = Table(title="Assumptions: values that are modelling choices, not figures of the source",
+              box=box.SIMPLE_HEAVY, title_justify="left")
+    t.add_column("Field", no_wrap=True)
+    t.add_column("Value as used", overflow="fold")
+    for _, row in assumed.iterrows():
+        t.add_row(str(row["field"]), str(row["value"]))
+    t.caption = ("Why each was chosen: the scenario's 'assumptions:', summary.json and the "
+                 "workbook's assumptions sheet.")
+    t.caption_justify = "left"
+    return t
 
 
 def moves_table(r: Result, moves: Moves) -> Table:
@@ -274,4 +293,4 @@ def moves_table(r: Result, moves: Moves) -> Table:
 def print_result(r: Result, console: Console | None = None, end_to_end: float | None = None,
                  explanation: Explanation | None = None) -> None:
     """Print the report of ``r`` to the terminal."""
-    (console or Console()).print(render(r, end_to_end, explanation))
+    (console or Console(markup=False, emoji=False)).print(render(r, end_to_end, explanation))

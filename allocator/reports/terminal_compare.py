@@ -198,6 +198,7 @@ def comparison_text(results: Sequence[Result], labels: Sequence[str] | None = No
                     width: int = 120) -> str:
     """The comparison table as plain text (no colours), as a file or a test would keep it."""
     console = Console(width=width, record=True, color_system=None, force_terminal=False,
+                      markup=False, emoji=False,
                       file=io.StringIO())
     console.print(comparison_table(results, labels, width))
     lines = console.export_text(styles=False).splitlines()

@@ -10,6 +10,7 @@ import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from allocator.analysis.monte_carlo import paradox_counts
 from allocator.analysis.paradox import ALABAMA, Summary, kind_of, summarise
@@ -44,7 +45,8 @@ def print_sweep(frame: pd.DataFrame, console: Console) -> None:
             rows = part[part["value"] == value].set_index("area")
             status = str(rows["status"].iloc[0])
             note = str(rows["message"].iloc[0])
-            shown = status if status in ("OPTIMAL",) else f"[red]{status}[/red]: {note}"
+            shown = (Text(status) if status in ("OPTIMAL",)
+                     else Text.assemble((status, "red"), f": {note}"))
             t.add_row(f"{value:g}", *(htv(float(rows.loc[a, "htv"])) for a in areas), shown)
         console.print(t)
 
@@ -174,7 +176,7 @@ def print_robust(result: RobustResult, regret: pd.DataFrame, cross: pd.DataFrame
                   htv(r["robust_max_deviation_htv"], 4), signed(r["regret_max_htv"], 4),
                   htv(r["own_total_deviation_htv"], 4),
                   htv(r["robust_total_deviation_htv"], 4), signed(r["regret_total_htv"], 4),
-                  "yes" if r["robust_verified"] else "[red]NO[/red]")
+                  Text("yes") if r["robust_verified"] else Text("NO", style="red"))
     console.print(t)
 
     names = list(dict.fromkeys(cross["scenario"]))
@@ -204,9 +206,9 @@ def print_robust(result: RobustResult, regret: pd.DataFrame, cross: pd.DataFrame
                   *(htv(float(rows.loc[n, "own_htv"])) for n in names))
     console.print(a)
     proof = "proven optimal" if str(result.status) == "OPTIMAL" else str(result.status)
-    verdict = ("passed in every scenario" if result.verified
-               else "[red]FAILED in at least one scenario[/red]")
+    verdict = (Text("passed in every scenario") if result.verified
+               else Text("FAILED in at least one scenario", style="red"))
     console.print(f"Solver: {proof} · worst cell deviation over all scenarios "
                   f"{float(regret['robust_max_deviation_htv'].max()):.4f} HTV · "
                   f"solve {result.solve_time:.2f} s")
-    console.print(f"Verifier: {verdict}")
+    console.print(Text.assemble("Verifier: ", verdict))

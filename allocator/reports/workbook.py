@@ -134,8 +134,9 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
     _append_block(ws, "Offices", list(offices.columns),
                   [[None if isinstance(v, float) and math.isnan(v) else v for v in row]
                    for row in offices.values.tolist()])
-    _append_block(ws, "Central services", ["service", "label", "htv", "basis"],
-                  [[r.service, r.label, r.htv, r.basis] for r in central.itertuples()])
+    _append_block(ws, "Central services", ["service", "label", "htv", "basis", "assumption"],
+                  [[r.service, r.label, r.htv, r.basis, r.assumption or None]
+                   for r in central.itertuples()])
     _append_block(ws, "Budget", ["total_htv", "granularity", "lead_municipality"],
                   [[float(result.total_htv), float(result.granularity), result.lead_municipality]])
 
@@ -145,6 +146,13 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
            {"area": "Area", "municipality": "Municipality", "service_line": "Service line",
             "demand_share": "Demand share", "target_htv": "Target HTV (exact)", "htv": "HTV",
             "deviation_htv": "Deviation HTV"})
+    assumed = result.assumptions_frame()
+    if len(assumed):
+        ws = _sheet(wb, "assumptions", assumed, {}, name,
+                    {"field": "Field", "value": "Value as used", "reason": "Why it is assumed"})
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     moves = result.moves()
     if moves is not None:
         ws = _sheet(wb, "moves", moves.frame,

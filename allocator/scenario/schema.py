@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from allocator.errors import Problem, ScenarioError
-from allocator.scenario.paths import set_path
+from allocator.scenario.paths import get_path, item_path, set_path
 from allocator.scenario.problems import problems_from_validation
 
 #: The key that makes a scenario file a patch on another file (see allocator.scenario.loading).
@@ -39,6 +39,22 @@ Identifier = Annotated[
     ),
 ]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+AssumedPath = Annotated[str, Field(min_length=1, max_length=300)]
+Reason = Annotated[str, Field(min_length=1, max_length=1000)]
+Assumed = dict[AssumedPath, Reason | None]
+
+
+def _assumed() -> Any:
+    """The field every part of a scenario that holds modelling choices has."""
+    return Field(
+        default_factory=dict,
+        description=(
+            "Values of this part that are modelling choices rather than figures of the "
+            "source: each field's name (a dotted path inside it, such as "
+            "'caseload.unemployed', for a part of a field) and why it was chosen. Reports "
+            "show each as an assumption; null drops a mark inherited through 'extends'."
+        ),
+    )
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
@@ -61,6 +77,7 @@ class Municipality(_Strict):
             "long_term_unemployed, under_30. Every municipality must give the same features."
         ),
     )
+    assumed: Assumed = _assumed()
 
 
 class DerivedFeature(_Strict):
@@ -116,6 +133,7 @@ class Office(_Strict):
             "staffed at least to its minimum."
         ),
     )
+    assumed: Assumed = _assumed()
 
     @property
     def effective_min_htv(self) -> float:
@@ -148,6 +166,7 @@ class ServiceLine(_Strict):
             "contributes its distribution across municipalities; weights are normalised to 1."
         ),
     )
+    assumed: Assumed = _assumed()
 
     @property
     def title(self) -> str:
@@ -178,6 +197,7 @@ class CentralService(_Strict):
             "the model places it at the lead municipality's office(s)."
         ),
     )
+    assumed: Assumed = _assumed()
 
     @model_validator(mode="after")
     def _one_size(self) -> CentralService:
@@ -227,6 +247,7 @@ class Continuity(_Strict):
         default=False,
         description="True when the current staffing is made up for illustration; reports say so.",
     )
+    assumed: Assumed = _assumed()
 
 
 class SolverSettings(_Strict):
@@ -285,6 +306,7 @@ class Scenario(_Strict):
         description="Today's staffing and how far the allocation may move from it. Default: off.",
     )
     solver: SolverSettings = Field(default_factory=SolverSettings)
+    assumed: Assumed = _assumed()
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -366,6 +388,29 @@ class Scenario(_Strict):
                            for m in self.municipalities}
         return table
 
+    def assumption_for(self, path: str) -> str | None:
+        """Why the value at the dotted ``path`` is assumed, when it or a field above it is
+        marked as an assumption; None for a figure of the source."""
+        for marked, _, reason in self.assumptions():
+            if path == marked or path.startswith(marked + "."):
+                return reason
+        return None
+
+    def assumptions(self) -> list[tuple[str, Any, str]]:
+        """Every value marked as an assumption, as (its dotted path, the value, why), in the
+        scenario's order."""
+        out = []
+        for base, item in _marked(self):
+            for key, reason in item.assumed.items():
+                if reason is None:
+                    continue
+                field_, _, rest = key.partition(".")
+                value = item.model_dump(mode="python", include={field_})[field_]
+                if rest:
+                    value = get_path(value, rest)
+                out.append((f"{base}.{key}" if base else key, value, reason))
+        return out
+
     def feature_values(self) -> dict[str, dict[str, float]]:
         """Feature -> municipality -> value [persons], derived features included."""
         return {f: {m: float(v) for m, v in values.items()}
@@ -374,6 +419,19 @@ class Scenario(_Strict):
 
 #: Where problems of a changed copy (:meth:`Scenario.with_changes`) are said to be.
 CHANGES = "<changes>"
+
+
+def _marked(s: Scenario, by_name: bool = True) -> list[tuple[str, Any]]:
+    """The scenario and each list item that can mark its values as assumptions, with the
+    dotted path of each ('' for the scenario itself; items by name, or by index when not
+    ``by_name``)."""
+    out: list[tuple[str, Any]] = [("", s)]
+    for what in ("municipalities", "offices", "service_lines", "central_services"):
+        for i, item in enumerate(getattr(s, what)):
+            out.append((item_path(what, i, item.name, by_name), item))
+    if s.continuity is not None:
+        out.append(("continuity", s.continuity))
+    return out
 
 
 def _dupes(names: list[str]) -> list[str]:
@@ -614,6 +672,21 @@ def cross_check(s: Scenario) -> list[Problem]:
             if _units(amount, g) > MAX_UNITS:
                 bad(path, f"{show_number(amount)} / granularity {shown_g} is more than the "
                     f"10^9 units the model holds")
+    for path, item in _marked(s, by_name=False):
+        for key, reason in item.assumed.items():
+            if reason is None:
+                continue
+            field_, _, rest = key.partition(".")
+            mark = f"{path}.assumed.{key}" if path else f"assumed.{key}"
+            if field_ not in type(item).model_fields or field_ == "assumed":
+                fields = ", ".join(f for f in type(item).model_fields if f != "assumed")
+                bad(mark, f"marks no field here: '{field_}' is not one (known: {fields})")
+                continue
+            if rest:
+                try:
+                    get_path(item.model_dump(mode="python", include={field_})[field_], rest)
+                except KeyError as exc:
+                    bad(mark, "marks no value here: " + str(exc.args[0]).split(": ", 1)[-1])
     return out
 
 

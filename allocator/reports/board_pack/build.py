@@ -182,6 +182,9 @@ class _Builder(Tables):
                                                   if w > 0))))
                               for ln in r.scenario.service_lines), css="compact")
         blocks: list[Block] = [Heading(t("pack_fair_title")), definition, weights]
+        assumed = self.assumptions_table(r)
+        if assumed is not None:
+            blocks.append(assumed)
         if r.verification is not None:
             blocks.append(Paragraph(t("pack_fair_result",
                                       max=num(float(r.verification.max_deviation), 4),

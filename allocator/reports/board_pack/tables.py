@@ -109,18 +109,53 @@ class Tables:
         return Table(t("pack_moves_title"), header, rows, note=note, css="compact")
 
     def central_table(self, r: Result) -> Table:
-        """The centralised services, where they sit and what sets their size [HTV]."""
+        """The centralised services, where they sit and what sets their size [HTV]; a size
+        the scenario marks as an assumption is called assumed, never fixed."""
         t, dg = self.t, self.digits
         frame = r.central_frame()
-        def basis(value: str) -> str:
-            return t("pack_fixed") if value == "fixed" else value
+
+        def basis(value: str, assumed: str) -> str:
+            if value == "fixed":
+                return t("pack_assumed_size") if assumed else t("pack_fixed")
+            return f"{value} ({t('pack_assumed')})" if assumed else value
 
         rows = tuple(Row((Cell(str(c["label"])), Cell(str(c["office"])),
-                          Cell(basis(str(c["basis"]))), num_cell(c["htv"], dg)))
+                          Cell(basis(str(c["basis"]), str(c["assumption"]))),
+                          num_cell(c["htv"], dg)))
                      for _, c in frame.iterrows())
         header = head(t("pack_col_service"), t("pack_col_office"), t("pack_col_basis"),
                       t("pack_col_htv"), left=3)
         return Table(t("pack_central_title"), header, rows, css="compact")
+
+    def assumptions_table(self, r: Result) -> Table | None:
+        """The scenario's values that are modelling choices, what each is and why it was
+        chosen; None when the scenario marks none."""
+        t = self.t
+        frame = r.assumptions_frame()
+        if not len(frame):
+            return None
+        rows = tuple(Row((Cell(self.assumed_what(r, str(a["field"]))), Cell(str(a["value"])),
+                          Cell(str(a["reason"]))))
+                     for _, a in frame.iterrows())
+        header = head(t("pack_col_assumed"), t("pack_col_value"), t("pack_col_reason"), left=3)
+        return Table(t("pack_assumptions_title"), header, rows, note=t("pack_assumptions_note"),
+                     css="compact")
+
+    def assumed_what(self, r: Result, path: str) -> str:
+        """A marked field in the reader's words: 'Job brokering: share tolerance'; the
+        dotted path itself for a field without such words."""
+        parts = path.split(".")
+        if len(parts) == 3 and parts[0] == "service_lines" and parts[1] in r.line_labels:
+            key = {"tolerance": "pack_assumed_tolerance", "demand": "pack_assumed_demand",
+                   "share": "pack_assumed_share"}.get(parts[2])
+            if key:
+                return f"{self.line(r, parts[1])}: {self.t(key)}"
+        if len(parts) == 3 and parts[0] == "central_services" and parts[2] in ("htv",
+                                                                               "driven_by"):
+            labels = {c.name: c.title for c in r.scenario.central_services}
+            if parts[1] in labels:
+                return f"{labels[parts[1]]}: {self.t('pack_assumed_central')}"
+        return path
 
     def waterfall_table(self, e: Explanation) -> Table:
         """Each area and line from its exact target to its final value, by rule [HTV]."""
