@@ -1,8 +1,10 @@
-"""The largest deviation is optimised exactly, not at the model's 1/1000-unit scale.
+"""Both deviation stages are optimised exactly, not at the model's 1/1000-unit scale.
 
 At whole-unit granularity two near-equal remainders look equal to a scaled model; the
-exact check must still give the largest remainder its unit. The reference is Hamilton's
-largest-remainder method, which, with no rule binding, minimises the largest deviation.
+exact checks must still give the largest remainder its unit. The reference for the
+largest deviation is Hamilton's largest-remainder method, which, with no rule binding,
+minimises it; for the total deviation, a brute force over every allocation of a small
+budget, compared in exact fractions.
 """
 
 from __future__ import annotations
@@ -83,3 +85,88 @@ def test_near_equal_remainders_follow_the_largest_remainder(case: tuple[list[int
     if len(set(remainders)) != len(remainders):
         return
     assert allocated(populations, total) == largest_remainder(populations, total)
+
+
+# --- stage 2: the total deviation, when a rule sets the largest deviation ---------------
+
+def with_forced_cell(populations: list[int], total: int, forced: int) -> Scenario:
+    """``one_line`` plus a tiny municipality alone in its area whose office must have
+    ``forced`` units: its deviation is the largest whatever the others get, so stage 1
+    leaves the others free and only the total deviation decides between them."""
+    s = one_line(populations, total).model_dump(mode="python")
+    s["municipalities"].append({"name": "tiny", "caseload": {"persons": 1.0}})
+    s["areas"].append({"name": "small", "municipalities": ["tiny"]})
+    s["offices"].append({"name": "tiny office", "municipality": "tiny",
+                         "min_htv": float(forced)})
+    return Scenario.model_validate(s)
+
+
+def lexicographic_reference(s: Scenario) -> tuple[Fraction, Fraction]:
+    """The smallest (largest deviation, total deviation) over every allocation of the
+    budget to the municipalities that respects the tiny office's minimum, in fractions."""
+    names = [m.name for m in s.municipalities]
+    weights = [Fraction(m.caseload["persons"]).limit_denominator(1) for m in s.municipalities]
+    total = int(s.total_htv)
+    targets = [total * w / sum(weights) for w in weights]
+    forced = int(next(o.min_htv for o in s.offices if o.name == "tiny office") or 0)
+    best: tuple[Fraction, Fraction] | None = None
+
+    def spread(i: int, left: int, units: list[int]) -> None:
+        nonlocal best
+        if i == len(names) - 1:
+            if left < forced:
+                return
+            full = [*units, left]
+            devs = [abs(u - t) for u, t in zip(full, targets, strict=True)]
+            key = (max(devs), sum(devs, Fraction(0)))
+            best = key if best is None or key < best else best
+            return
+        for u in range(left + 1):
+            spread(i + 1, left - u, [*units, u])
+
+    spread(0, total, [])
+    assert best is not None
+    return best
+
+
+def exact_objectives(s: Scenario) -> tuple[Fraction, Fraction]:
+    r = allocate(s)
+    assert r.status == Status.OPTIMAL and r.verified and r.verification is not None
+    return r.verification.max_deviation, r.verification.total_deviation
+
+
+def test_near_equal_remainders_below_a_forced_cell_take_the_exact_total() -> None:
+    # Four remainders within 10^-4 of a unit of each other (quotas about 1.44 and 2.44);
+    # the tiny office's unit sets the largest deviation, and which of the four take the
+    # units left over is decided by differences the 1/1000-unit scale does not see.
+    populations = [1_437_114, 2_436_583, 1_436_635, 1_437_013, 3_252_655]
+    s = with_forced_cell(populations, 10, 1)
+    assert exact_objectives(s) == lexicographic_reference(s)
+
+
+@st.composite
+def near_equal_below_forced(draw: st.DrawFn) -> tuple[list[int], int, int]:
+    """Populations with near-equal quota remainders (some a whole unit larger, so that the
+    spread stage cannot stand in for the remainders), and a forced size for the tiny
+    office that leaves the others more than their floors but fewer than their ceilings."""
+    k = draw(st.integers(2, 4))
+    centre = draw(st.integers(120_000, 190_000)) * 10
+    parts = [centre + draw(st.integers(0, 1)) * 1_000_000 + draw(st.integers(-400, 400))
+             for _ in range(k)]
+    rest = POPULATION - sum(parts)
+    populations = [*parts, rest]
+    quotas = [Fraction(10 * p, POPULATION + 1) for p in populations]
+    floors = sum(q.numerator // q.denominator for q in quotas)
+    extra = draw(st.integers(1, k - 1))
+    return populations, 10, 10 - floors - extra
+
+
+@settings(max_examples=30, deadline=None)
+@given(near_equal_below_forced())
+def test_the_total_deviation_is_exact_under_a_forced_cell(
+        case: tuple[list[int], int, int]) -> None:
+    populations, total, forced = case
+    if forced < 1 or min(populations) < 0:
+        return
+    s = with_forced_cell(populations, total, forced)
+    assert exact_objectives(s) == lexicographic_reference(s)

@@ -12,7 +12,7 @@ from allocator.engine.caseload import prepare
 from allocator.engine.flow import flow_start
 from allocator.engine.pipeline import allocate
 from allocator.engine.result import Allocation, Status
-from allocator.engine.solve import SolveSettings
+from allocator.engine.solve import UNPROVEN_TOTAL, SolveSettings
 from allocator.engine.verify import check
 from allocator.scenario.schema import Scenario
 
@@ -66,5 +66,8 @@ def test_flow_and_cp_sat_reach_the_same_optimum(s: Scenario) -> None:
     # The later stages then run over the exact largest deviation's bounds: the engine's two
     # paths, from the flow start and without it, must agree on every stage.
     fast = allocate(s, FLOW)
-    assert fast.status == Status.OPTIMAL and fast.verified
+    assert fast.verified and fast.status == plain.status
+    # Proven exactly, or (with many municipalities of equal caseload) every stage proven at
+    # the model's scale and the exact check's limit named.
+    assert fast.status == Status.OPTIMAL or fast.solver.unproven == UNPROVEN_TOTAL
     assert _stage_values(fast) == values

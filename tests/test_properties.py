@@ -12,7 +12,7 @@ from allocator.engine.caseload import DEV_SCALE, prepare
 from allocator.engine.model import build_model
 from allocator.engine.pipeline import allocate
 from allocator.engine.result import Status
-from allocator.engine.solve import SolveSettings, is_feasible
+from allocator.engine.solve import UNPROVEN_TOTAL, SolveSettings, is_feasible
 from allocator.engine.verify import check
 from allocator.scenario.schema import Scenario
 
@@ -69,7 +69,11 @@ FAST = SolveSettings(time_limit=20.0)
 @given(scenarios())
 def test_every_result_is_verified_or_explained(s: Scenario) -> None:
     r = allocate(s, FAST)
-    assert r.status in (Status.OPTIMAL, Status.INFEASIBLE)
+    # FEASIBLE only when every stage finished and the exact total-deviation check said why
+    # it could not finish (many municipalities of equal caseload tie exactly).
+    assert r.status in (Status.OPTIMAL, Status.INFEASIBLE) or (
+        r.status == Status.FEASIBLE and r.solver.unproven == UNPROVEN_TOTAL
+        and all(st.status == "OPTIMAL" for st in r.solver.stages))
     if r.status == Status.INFEASIBLE:
         assert r.conflicts and all(c.rules and c.message for c in r.conflicts)
         return

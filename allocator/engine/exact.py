@@ -1,4 +1,4 @@
-"""An exact certificate for the largest-deviation stage, whatever the model's integer scale.
+"""Exact certificates for the deviation stages, whatever the model's integer scale.
 
 The model measures deviations in 1/DEV_SCALE of a unit, so two cells whose targets differ
 by less than that look equal to it: at whole-unit granularity it could prefer a strictly
@@ -8,6 +8,13 @@ allocation whose every cell lies strictly closer to its target than the largest 
 found? Each cell's bounds for that are whole numbers of units, computed exactly. When the
 network-flow form is the whole model, a flow answers the question first, at a fraction of
 a CP-SAT solve's cost.
+
+Stage 2 (total deviation) is made exact by a window: every cell's scaled target is within
+half a scaled unit of the exact one, so the scaled total of any allocation is within the
+sum ``E`` of those roundings of its exact total times DEV_SCALE. An allocation exactly at
+least as good as the scaled optimum therefore lies within ``2E`` of it at scale. The
+check lists every distinct set of cell values in that window (a CP-SAT search with each
+found set forbidden in turn), compares them in exact fractions, and keeps the exactly best.
 """
 
 from __future__ import annotations
@@ -19,9 +26,10 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from allocator.engine.caseload import ModelData
+from allocator.engine.caseload import DEV_SCALE, ModelData
 from allocator.engine.cpsat import allocation_of, new_solver
 from allocator.engine.flow import none_within
+from allocator.engine.model import add_total_deviation_term
 from allocator.engine.types import Allocation
 
 Cell = tuple[str, str]
@@ -99,3 +107,125 @@ def certify_max_deviation(model: cp_model.CpModel, built: Any, allocation: Alloc
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Certificate(allocation, False, spent)
         allocation = allocation_of(built, solver)
+
+
+
+#: Most distinct sets of cell values the total-deviation check may meet before it gives
+#: up (and the result is no longer called proven optimal).
+MAX_WINDOW = 500
+#: Largest magnitude a fine-scale objective may reach (CP-SAT works in 64-bit integers).
+FINE_LIMIT = 2**61
+#: Deterministic time the total-deviation check may take [s]: on large models with wide
+#: cell ranges, ruling out near-ties at the fine scale can take far longer than the solve,
+#: and the result then says the check did not finish rather than waiting.
+TOTAL_CHECK_TIME = 2.0
+
+
+@dataclass
+class TotalCertificate:
+    """What the exact total-deviation check found.
+
+    ``allocation``: the exactly best allocation found; ``proven``: nothing exactly better
+    can exist; ``allowed``: every exactly best set of cell values, in ``cells`` order (None
+    when the model's scaled objective is exact already, or the check did not finish).
+    """
+
+    allocation: Allocation
+    proven: bool
+    cells: list[Cell]
+    allowed: list[tuple[int, ...]] | None
+    deterministic_time: float = 0.0
+
+
+def scale_error(d: ModelData) -> Fraction:
+    """The sum over cells of |scaled target − DEV_SCALE × exact target| [1/DEV_SCALE units]:
+    how far the model's scaled total deviation can be from the exact one (0: exact)."""
+    return sum((abs(d.target_scaled(c) - DEV_SCALE * d.target[c]) for c in d.cells),
+               Fraction(0))
+
+
+def scaled_total(d: ModelData, y: dict[Cell, int]) -> int:
+    """The model's total deviation of cell values ``y`` [1/DEV_SCALE units]."""
+    return sum(abs(DEV_SCALE * y.get(c, 0) - d.target_scaled(c)) for c in d.cells)
+
+
+def fine_scale(d: ModelData, bounds: Bounds) -> int:
+    """The largest power of ten (at least DEV_SCALE) at which every cell's deviation, summed
+    over the cells, stays far inside CP-SAT's integers."""
+    top = sum(max(hi, math.ceil(d.target[c])) + 1 for c, (_, hi) in bounds.items())
+    scale = DEV_SCALE
+    while scale * 10 * top <= FINE_LIMIT:
+        scale *= 10
+    return scale
+
+
+def certify_total_deviation(model: cp_model.CpModel, built: Any, bounds: Bounds,
+                            allocation: Allocation, settings: Any,
+                            remaining: float) -> TotalCertificate:
+    """Stage 2 exactly, over ``model`` with stage 1's exact ``bounds`` held.
+
+    The stage is solved again with targets at a finer scale; every allocation that could
+    be exactly as good as that optimum is then listed and compared in exact fractions. An
+    allocation ``y`` beats the fine optimum ``x`` exactly only if its fine total exceeds
+    ``x``'s by less than twice the targets' fine rounding summed over the cells where the
+    two differ (at most one fine unit per such cell), which is the window searched.
+    """
+    d = built.data
+    cells = list(d.cells)
+    if scale_error(d) == 0:
+        return TotalCertificate(allocation, True, cells, None)
+    remaining = min(remaining, TOTAL_CHECK_TIME)
+    scale = fine_scale(d, bounds)
+    targets = {c: math.floor(scale * d.target[c] + Fraction(1, 2)) for c in cells}
+    slack = {c: math.ceil(2 * abs(targets[c] - scale * d.target[c])) for c in cells}
+    probe = model.clone()
+    probe.clear_objective()  # type: ignore[no-untyped-call]
+    fine = add_total_deviation_term(probe, built, bounds, targets, scale)
+    probe.minimize(fine)
+    code, solver = _solve(probe, settings, remaining)
+    spent = solver.deterministic_time
+    if code != cp_model.OPTIMAL:
+        return TotalCertificate(allocation, False, cells, None, spent)
+    best_fine = allocation_of(built, solver)
+    x = best_fine.cell_units()
+    # In integers: the solver reports objective values as doubles, which round above 2^53.
+    value = sum(abs(scale * x.get(c, 0) - targets[c]) for c in cells)
+    probe.clear_objective()  # type: ignore[no-untyped-call]
+    differs = []
+    for c in cells:
+        b = probe.new_bool_var("")
+        probe.add(built.y[c] != x.get(c, 0)).only_enforce_if(b)
+        probe.add(built.y[c] == x.get(c, 0)).only_enforce_if(~b)
+        differs.append(b)
+    probe.add(fine - value <= sum(w * b for w, b in zip(slack.values(), differs, strict=True)))
+    probe.add_bool_or(differs)
+    found = {tuple(x.get(c, 0) for c in cells): best_fine}
+    while True:
+        if len(found) > MAX_WINDOW:
+            return TotalCertificate(allocation, False, cells, None, spent)
+        code, solver = _solve(probe, settings, remaining - spent)
+        spent += solver.deterministic_time
+        if code == cp_model.INFEASIBLE:
+            break
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return TotalCertificate(allocation, False, cells, None, spent)
+        candidate = allocation_of(built, solver)
+        key = tuple(candidate.cell_units().get(c, 0) for c in cells)
+        found[key] = candidate
+        same = []
+        for c, v in zip(cells, key, strict=True):
+            b = probe.new_bool_var("")
+            probe.add(built.y[c] == v).only_enforce_if(b)
+            probe.add(built.y[c] != v).only_enforce_if(~b)
+            same.append(b)
+        probe.add_bool_or([~b for b in same])
+    own = tuple(allocation.cell_units().get(c, 0) for c in cells)
+    exact = {key: exact_total_deviation(d, dict(zip(cells, key, strict=True))) for key in found}
+    if own not in exact:
+        own_total = exact_total_deviation(d, allocation.cell_units())
+        if own_total <= min(exact.values()):
+            found[own], exact[own] = allocation, own_total
+    least = min(exact.values())
+    allowed = sorted(key for key, f in exact.items() if f == least)
+    chosen = allocation if own in allowed else found[allowed[0]]
+    return TotalCertificate(chosen, True, cells, allowed, spent)

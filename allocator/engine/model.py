@@ -160,20 +160,23 @@ def ranges(d: ModelData, max_deviation: int) -> dict[Cell, tuple[int, int]]:
 
 
 def add_total_deviation_term(model: cp_model.CpModel, b: BuiltModel,
-                             bounds: dict[Cell, tuple[int, int]]) -> Any:
-    """Total absolute deviation [1/DEV_SCALE units] in increment form, each cell within its
+                             bounds: dict[Cell, tuple[int, int]],
+                             targets: dict[Cell, int] | None = None,
+                             scale: int = DEV_SCALE) -> Any:
+    """Total absolute deviation [1/``scale`` units] in increment form, each cell within its
     ``bounds`` [units].
 
-    Equal to the sum of |DEV_SCALE * y - target| at any minimiser, and never below it.
+    Equal to the sum of |scale * y - target| at any minimiser, and never below it; the
+    targets are the model's scaled ones unless ``targets`` gives others at ``scale``.
     """
     d = b.data
     terms: list[Any] = []
     for cell, y in b.y.items():
-        t = d.target_scaled(cell)
+        t = d.target_scaled(cell) if targets is None else targets[cell]
         lo, hi = bounds[cell]
         model.add_linear_constraint(y, lo, hi)
-        steps = [abs(DEV_SCALE * (k + 1) - t) - abs(DEV_SCALE * k - t) for k in range(lo, hi)]
-        terms.append(abs(DEV_SCALE * lo - t))
+        steps = [abs(scale * (k + 1) - t) - abs(scale * k - t) for k in range(lo, hi)]
+        terms.append(abs(scale * lo - t))
         terms.append(add_increments(model, y, lo, steps, f"dev_step[{cell[0]},{cell[1]}]"))
     return sum(terms)
 

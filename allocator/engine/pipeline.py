@@ -66,7 +66,7 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
     outcome = solve(built, settings, hint=hint)
     facts = SolverFacts(ortools_version, settings.workers_for(built), settings.time_limit,
                         settings.random_seed, build_time, outcome.solve_time,
-                        tuple(outcome.stages))
+                        tuple(outcome.stages), outcome.unproven)
     result = Result(s, data, outcome.status, outcome.allocation, facts, source=where,
                     tie=outcome.tie, tie_checked=outcome.tie_checked, values=outcome.values)
     if outcome.status == Status.INFEASIBLE and settings.explain_conflicts:

@@ -18,14 +18,27 @@ from ortools.sat.python import cp_model
 
 from allocator.engine.caseload import DEV_SCALE
 from allocator.engine.cpsat import allocation_of, new_solver
-from allocator.engine.exact import Bounds, certify_max_deviation, exact_max_deviation, within
+from allocator.engine.exact import (
+    Bounds,
+    certify_max_deviation,
+    certify_total_deviation,
+    exact_max_deviation,
+    scaled_total,
+    within,
+)
 from allocator.engine.flow import FlowStart, flow_start, flow_within
 from allocator.engine.model import BuiltModel, add_spread_term, add_total_deviation_term, ranges
 from allocator.engine.objectives import STAGES, priced, stage_term, stages_for
 from allocator.engine.types import Allocation, StageFacts, Status, Tie
 
-#: The stages made exact by allocator.engine.exact in the default order.
-EXACT_STAGES = ("max_deviation",)
+#: The stages made exact by allocator.engine.exact in the default order (total deviation
+#: when moves are not priced: then its term is the deviation alone).
+EXACT_STAGES = ("max_deviation", "total_deviation")
+#: What a result says when an exact check did not finish.
+UNPROVEN_MAX = "the exact check of the largest deviation did not finish in the time limit"
+UNPROVEN_TOTAL = ("the exact check of the total deviation did not finish (its time ran out, "
+                  "or over 500 allocations lie within rounding of the optimum); every stage "
+                  "is proven optimal at the model's scale of 1/1000 of a unit")
 #: Models with more allocation variables than this search with several workers.
 PARALLEL_ABOVE = 3000
 #: Deterministic time for the assumption-based first guess at a conflict; the deletion
@@ -76,6 +89,9 @@ class SolveOutcome:
     """Set when another allocation is exactly as good before the tie-break stage."""
     tie_checked: bool = False
     """Whether the search for an equally good allocation was decided (not cut by time)."""
+    unproven: str | None = None
+    """Why the result is not proven optimal though every stage finished (see
+    allocator.engine.exact)."""
     values: dict[str, int] = field(default_factory=dict)
     """Objective terms at the returned allocation: max_deviation and total_deviation
     [1/DEV_SCALE units], moves [units moved, each counted where it leaves and arrives]."""
@@ -191,7 +207,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                 held[stage] = claim
                 flow = Allocation(built.data.granularity, dict(start.cells), dict(start.central))
                 outcome.allocation = flow
-                if exact and stage in EXACT_STAGES:
+                if exact and stage == "max_deviation":
                     bounds, used, flow_kept = _hold_exactly(model, built, outcome, settings, used)
                     if flow_kept and bounds != ranges(built.data, claim):
                         # The flow's later stages ran over the scaled deviation's ranges:
@@ -200,6 +216,10 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                         flow_kept = again is not None
                         if again is not None:
                             start = replace(again, max_deviation=claim)
+                elif exact and stage in EXACT_STAGES and term is None:
+                    used, same = _hold_total_exactly(model, built, objective, outcome, claim,
+                                                     bounds, settings, used)
+                    flow_kept = flow_kept and same
                 else:
                     model.add(objective <= claim)
                 outcome.values = _values(built, outcome.allocation, None)
@@ -241,8 +261,11 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         held[stage] = value
         outcome.allocation = allocation_of(built, solver)
         flow_kept = False
-        if exact and stage in EXACT_STAGES and code == cp_model.OPTIMAL:
+        if exact and stage == "max_deviation" and code == cp_model.OPTIMAL:
             bounds, used, _ = _hold_exactly(model, built, outcome, settings, used)
+        elif exact and stage in EXACT_STAGES and term is None and code == cp_model.OPTIMAL:
+            used, _ = _hold_total_exactly(model, built, objective, outcome, value, bounds,
+                                          settings, used)
         else:
             model.add(objective <= value)
         outcome.values = _values(built, outcome.allocation, solver)
@@ -279,7 +302,43 @@ def _hold_exactly(model: cp_model.CpModel, built: BuiltModel, outcome: SolveOutc
         model.add_linear_constraint(built.y[cell], lo, hi)
     if not cert.proven:
         outcome.status = Status.FEASIBLE
+        outcome.unproven = UNPROVEN_MAX
     return bounds, used + cert.deterministic_time, kept
+
+
+def _hold_total_exactly(model: cp_model.CpModel, built: BuiltModel, objective: Any,
+                        outcome: SolveOutcome, value: int, bounds: Bounds | None,
+                        settings: SolveSettings, used: float) -> tuple[float, bool]:
+    """Make the total-deviation stage exact and hold it for the later stages.
+
+    The later stages choose only among the exactly best cell values (the scaled value is
+    held when the scaled targets are exact). A check that does not finish holds the
+    scaled value and leaves the result FEASIBLE. Returns the deterministic time used so
+    far [s] and whether the allocation was kept with nothing exactly as good left out of
+    the scaled optimum, so that the flow's later stages still hold.
+    """
+    assert outcome.allocation is not None
+    d = built.data
+    cert = certify_total_deviation(model, built, bounds or ranges(d, outcome.values.get(
+        "max_deviation", 0)), outcome.allocation, settings, settings.time_limit - used)
+    used += cert.deterministic_time
+    if cert.allowed is None:
+        model.add(objective <= value)
+        if not cert.proven:
+            outcome.status = Status.FEASIBLE
+            outcome.unproven = UNPROVEN_TOTAL
+        # The allocation and the scaled hold are as they were: the flow's stages still hold.
+        return used, True
+    model.add_allowed_assignments([built.y[c] for c in cert.cells], cert.allowed)
+    kept = cert.allocation == outcome.allocation
+    if not kept:
+        outcome.allocation = cert.allocation
+        fresh = scaled_total(d, cert.allocation.cell_units())
+        last = outcome.stages[-1]
+        outcome.stages[-1] = replace(last, objective=fresh, bound=fresh)
+    within = all(scaled_total(d, dict(zip(cert.cells, key, strict=True))) <= value
+                 for key in cert.allowed)
+    return used, kept and within
 
 
 def _check_ties(built: BuiltModel, settings: SolveSettings) -> bool:

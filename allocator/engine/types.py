@@ -59,6 +59,9 @@ class SolverFacts:
     build_time: float
     solve_time: float
     stages: tuple[StageFacts, ...] = ()
+    unproven: str | None = None
+    """Why a result whose every stage finished is still not proven optimal (None: it is,
+    or a stage itself stopped)."""
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ def build_summary(result: Result, source: str | Path | None = None,
             "ortools_version": facts.ortools_version,
             "time_limit_deterministic": facts.time_limit,
             "random_seed": facts.random_seed,
+            "unproven": facts.unproven,
             "stages": [
                 {"name": st.name, "status": st.status, "objective": st.objective,
                  "bound": st.bound}

@@ -129,7 +129,8 @@ def verdict(r: Result, end_to_end: float | None = None) -> Text:
     if r.status == Status.OPTIMAL:
         text.append("Solver: proven optimal", style="bold green")
     elif r.status == Status.FEASIBLE:
-        text.append("Solver: feasible, not proven optimal (time limit)", style="bold yellow")
+        why = r.solver.unproven or "time limit"
+        text.append(f"Solver: feasible, not proven optimal ({why})", style="bold yellow")
     else:
         text.append(f"Solver: {r.status}", style="bold red")
     for name, what in (("max_deviation", "largest cell deviation"),

@@ -25,7 +25,7 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_solver": "Solver",
         "pack_verifier": "Verifier",
         "pack_proof_OPTIMAL": "proven optimal",
-        "pack_proof_FEASIBLE": "feasible, not proven optimal (time limit)",
+        "pack_proof_FEASIBLE": "feasible, not proven optimal (time limit or an unfinished exact check)",
         "pack_proof_INFEASIBLE": "no allocation: the rules cannot all hold",
         "pack_proof_INVALID": "invalid scenario",
         "pack_proof_UNKNOWN": "no allocation within the time limit",
@@ -290,7 +290,8 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_solver": "Ratkaisija",
         "pack_verifier": "Tarkistus",
         "pack_proof_OPTIMAL": "todistetusti optimaalinen",
-        "pack_proof_FEASIBLE": "sallittu, optimaalisuutta ei todistettu (aikaraja)",
+        "pack_proof_FEASIBLE": ("sallittu, optimaalisuutta ei todistettu (aikaraja tai kesken "
+                                "jäänyt tarkka tarkistus)"),
         "pack_proof_INFEASIBLE": "ei jakoa: säännöt eivät voi olla voimassa yhtä aikaa",
         "pack_proof_INVALID": "virheellinen skenaario",
         "pack_proof_UNKNOWN": "ei jakoa aikarajan puitteissa",
