@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from allocator.cli import main
 from allocator.engine.manifest import scenario_sha256
@@ -263,3 +265,46 @@ def test_missing_table_exits_2(tmp_path: Path) -> None:
     result = invoke("run", BASE, "--caseload", tmp_path / "none.csv", "--no-files")
     assert result.exit_code == 2
     assert f"{tmp_path / 'none.csv'}: file does not exist" in result.stderr
+
+
+# --- every figure survives the trip ---------------------------------------------------------
+
+figures = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(figures, min_size=6, max_size=6), st.sampled_from([".csv", ".xlsx"]))
+def test_any_figures_come_back_exactly(tmp_path: Path, values: list[float], suffix: str) -> None:
+    from allocator.reports.caseload_files import caseload_csv, caseload_xlsx
+    from allocator.scenario.tables import caseload_table
+
+    base = load_scenario(BASE)
+    changed = base.with_changes({f"municipalities[{i}].caseload.partially_able": v
+                                 for i, v in enumerate(values)})
+    table = caseload_table(changed)
+    path = tmp_path / f"t{suffix}"
+    path.write_bytes(caseload_csv(table) if suffix == ".csv" else caseload_xlsx(table))
+    back = load_caseload(base, path)
+    assert [m.caseload["partially_able"] for m in back.municipalities] == values
+    assert scenario_sha256(back) == scenario_sha256(changed)
+
+
+def test_a_name_that_looks_like_a_formula_is_written_literally_and_read_back(
+        tmp_path: Path) -> None:
+    from allocator.reports.caseload_files import caseload_csv, caseload_xlsx
+    from allocator.scenario.loading import scenario_from_data
+    from allocator.scenario.tables import caseload_table
+    from allocator.scenario.variants import scenario_data
+
+    data = scenario_data(load_scenario(BASE))
+    data["municipalities"][2]["name"] = "=Kihniö"
+    data["areas"][1]["municipalities"] = ["Parkano", "=Kihniö"]
+    scenario = scenario_from_data(data)
+    table = caseload_table(scenario)
+    for suffix in (".csv", ".xlsx"):
+        path = tmp_path / f"f{suffix}"
+        raw = caseload_csv(table) if suffix == ".csv" else caseload_xlsx(table)
+        if suffix == ".csv":
+            assert "\n'=Kihniö;250;" in raw.decode("utf-8-sig")
+        path.write_bytes(raw)
+        assert read_caseload_file(path, scenario)["=Kihniö"]["unemployed"] == 48

@@ -40,6 +40,19 @@ def caseload_csv(table: CaseloadTable) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _xlsx_number(value: float) -> float | int | str:
+    """A figure for an xlsx cell: a number, or, for the rare float that needs all 17
+    significant digits (openpyxl writes 16), its exact decimal text, which reads back
+    the same.
+
+    >>> _xlsx_number(4640.0), _xlsx_number(0.45), _xlsx_number(100000000.30078125)
+    (4640, 0.45, '100000000.30078125')
+    """
+    if float(value).is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value if float(f"{value:.16g}") == value else repr(value)
+
+
 def caseload_xlsx(table: CaseloadTable) -> bytes:
     """The table as an xlsx workbook: sheet *caseload*, notes on top, a bold frozen heading
     row, codes as text (so 049 keeps its zero), figures as numbers."""
@@ -61,8 +74,7 @@ def caseload_xlsx(table: CaseloadTable) -> bytes:
     for cell in ws[head]:
         cell.font = Font(bold=True)
     for name, code, values in table.rows:
-        ws.append([safe_text(name), safe_text(code or ""),
-                   *(int(v) if float(v).is_integer() else v for v in values)])
+        ws.append([safe_text(name), safe_text(code or ""), *(_xlsx_number(v) for v in values)])
         ws.cell(ws.max_row, 2).number_format = "@"
     ws.freeze_panes = ws.cell(head + 1, 2).coordinate
     ws.column_dimensions["A"].width = max(14, *(len(n) + 2 for n, _, _ in table.rows))

@@ -266,7 +266,7 @@ def parse_figure(value: Any, decimal_comma: bool) -> float | str:
         plain = text
         if re.fullmatch(rf"[-+]?\d{{1,3}}(?:[{_GROUP}]\d{{3}})+(?:[.,]\d+)?", plain):
             plain = re.sub(f"[{_GROUP}]", "", plain)
-        if decimal_comma and re.fullmatch(r"[-+]?\d+,\d+", plain):
+        if decimal_comma and re.fullmatch(r"[-+]?\d+,\d+(?:[eE][-+]?\d+)?", plain):
             plain = plain.replace(",", ".")
         if not re.fullmatch(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?", plain):
             if not decimal_comma and re.fullmatch(r"[-+]?\d+,\d+", plain):
