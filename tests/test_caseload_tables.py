@@ -194,6 +194,7 @@ def test_every_problem_of_a_table_is_reported_at_once(tmp_path: Path) -> None:
                          "Parkano": {"women": ""}})
     rows[0][FEATURES.index("under_30") + 2] = "under_25"  # the under-30 column is missing
     rows[0].append("long_unemployment_inflow")
+    rows[1].append("0")  # Hämeenkyrö: not 439 × 0.45
     rows.append(["Tampere", "837", *["1"] * len(FEATURES)])
     rows.append(["Sastamala", "790", *["1"] * len(FEATURES)])
     rows = [r for r in rows if r[0] != "Punkalaidun"]
@@ -204,10 +205,11 @@ def test_every_problem_of_a_table_is_reported_at_once(tmp_path: Path) -> None:
     f = str(path)
     expected = [
         f"{f}:1:G: unknown feature 'under_25' (known: {', '.join(FEATURES)})",
-        f"{f}:1:N: 'long_unemployment_inflow' is computed from unemployed × "
-        "inflow_over_3m_share, not read; remove the column",
         f"{f}:1: missing column(s) under_30: every caseload feature of the scenario needs a "
         "column",
+        f"{f}:2:N: long_unemployment_inflow: is computed as unemployed × inflow_over_3m_share "
+        "= 197.55, not read, but the table has 0; edit unemployed or inflow_over_3m_share "
+        "instead, or empty the cell",
         f"{f}:3:D: unemployed: 'lots' is not a number",
         f"{f}:4:E: men: must be >= 0, got -3",
         f"{f}:5:F: women: empty; give a figure (0 when there is none)",
@@ -308,3 +310,35 @@ def test_a_name_that_looks_like_a_formula_is_written_literally_and_read_back(
             assert "\n'=Kihniö;250;" in raw.decode("utf-8-sig")
         path.write_bytes(raw)
         assert read_caseload_file(path, scenario)["=Kihniö"]["unemployed"] == 48
+
+
+def test_the_inputs_sheet_of_allocation_xlsx_is_read_back(tmp_path: Path,
+                                                          base_allocation: Any) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "run"
+    assert invoke("run", BASE, "--out", out).exit_code == 0
+    workbook = out / "allocation.xlsx"
+    ws = load_workbook(workbook)["inputs"]
+    head = [c.value for c in ws[1]]
+    assert "area" in head and "long_unemployment_inflow" in head  # both there, neither read
+    allocations, _, manifest = allocation(
+        invoke("run", BASE, "--caseload", workbook, "--json", "--no-files"))
+    assert allocations == base_allocation[0]
+    assert manifest["scenario_sha256"] == base_allocation[2]["scenario_sha256"]
+    # An edit to a figure is read; one to the derived column alone is refused.
+    wb = load_workbook(workbook)
+    ws = wb["inputs"]
+    unemployed = head.index("unemployed") + 1
+    ws.cell(2, unemployed).value = 500
+    wb.save(tmp_path / "edited.xlsx")
+    edited = load_caseload(load_scenario(BASE), tmp_path / "edited.xlsx")
+    assert edited.feature_values()["unemployed"]["Hämeenkyrö"] == 500  # stale product: fine
+    ws.cell(3, head.index("long_unemployment_inflow") + 1).value = 99
+    wb.save(tmp_path / "derived.xlsx")
+    with pytest.raises(ScenarioError) as caught:
+        load_caseload(load_scenario(BASE), tmp_path / "derived.xlsx")
+    assert [str(p).split(": ", 1)[1] for p in caught.value.problems] == [
+        "long_unemployment_inflow: is computed as unemployed × inflow_over_3m_share = 75.81, "
+        "not read, but the table has 99; edit unemployed or inflow_over_3m_share instead, or "
+        "empty the cell"]

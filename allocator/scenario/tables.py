@@ -3,7 +3,8 @@
 One row per municipality (its name and Statistics Finland code), one column per base
 caseload feature. A table is read from CSV as Finnish spreadsheets save it (``;`` between
 cells, decimal commas, UTF-8 with or without a byte-order mark, or Windows-1252 when the
-bytes are not UTF-8), from plain CSV (``,`` and decimal points) and from xlsx. Every
+bytes are not UTF-8), from plain CSV (``,`` and decimal points) and from xlsx (also the
+*inputs* sheet of a run's allocation.xlsx). Every
 problem is reported at once as ``file:row:column: message`` with the row and column a
 spreadsheet shows. Reading imports only the standard library (openpyxl for xlsx, inside
 the function that needs it).
@@ -19,16 +20,20 @@ import re
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from allocator.errors import Problem, ScenarioError
-from allocator.scenario.schema import Scenario, show_name, show_number
+from allocator.scenario.schema import Scenario, show_name, show_number, to_fraction
 
 #: Heading of the first column, which names the municipality.
 MUNICIPALITY = "municipality"
 #: Heading of the optional column with the Statistics Finland municipality code.
 CODE = "code"
+#: Headings of columns that describe a row and are not read (allocation.xlsx's *inputs*
+#: sheet has the area).
+INFORMATIONAL = ("area",)
 #: Largest caseload table read [bytes]; a real one is a few kilobytes.
 MAX_TABLE_BYTES = 16 * 1024 * 1024
 #: Most rows read; an employment area has a few dozen municipalities at most.
@@ -212,7 +217,9 @@ def _xlsx_cells(raw: bytes, source: str) -> _Rows:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise _refuse(source, f"cannot be read as an xlsx workbook ({exc})") from None
     try:
-        sheet = wb["caseload"] if "caseload" in wb.sheetnames else wb.worksheets[0]
+        # allocate caseload export's sheet, else allocation.xlsx's inputs, else the first
+        name = next((n for n in ("caseload", "inputs") if n in wb.sheetnames), None)
+        sheet = wb[name] if name is not None else wb.worksheets[0]
         rows: list[tuple[int, list[Any]]] = []
         for i, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if i > MAX_ROWS:
@@ -298,21 +305,22 @@ def _figures(table: _Rows, scenario: Scenario, source: str) -> dict[str, dict[st
     features = list(scenario.municipalities[0].caseload)
     derived = scenario.derived_features
     columns: dict[str, int] = {}
+    products: dict[str, int] = {}
     code_col: int | None = None
     for j, cell in enumerate(head, start=1):
         name = _UNIT.sub("", _text(cell))
-        if j == 1 or not name:
+        if j == 1 or not name or name.lower() in INFORMATIONAL:
             continue
         if name.lower() == CODE:
             code_col = j
-        elif name in columns:
+        elif name in columns or name in products:
+            first = columns.get(name, products.get(name, 0))
             bad(head_row, j, f"column '{name}' is given twice (first in column "
-                f"{column_letter(columns[name])})")
+                f"{column_letter(first)})")
         elif name in features:
             columns[name] = j
         elif name in derived:
-            bad(head_row, j, f"'{name}' is computed from {' × '.join(derived[name].product)}, "
-                "not read; remove the column")
+            products[name] = j
         else:
             bad(head_row, j, f"unknown feature {show_name(name)} (known: {', '.join(features)})")
     missing = [f for f in features if f not in columns]
@@ -323,9 +331,16 @@ def _figures(table: _Rows, scenario: Scenario, source: str) -> dict[str, dict[st
     by_code = {_code_key(m.code): m for m in scenario.municipalities if m.code}
     seen: dict[str, int] = {}
     out: dict[str, dict[str, float]] = {}
+    read = 0
+    old = scenario.feature_values() if products else {}
     for row, cells in table.rows[at + 1:]:
-        if not any(_text(c) for c in cells) or _text(cells[0]).startswith("#"):
+        if not any(_text(c) for c in cells):
+            if read:  # the table ends at its first empty row; anything below is not read
+                break
             continue
+        if _text(cells[0]).startswith("#"):
+            continue
+        read += 1
         def cell(j: int, cells: list[Any] = cells) -> Any:
             return cells[j - 1] if j - 1 < len(cells) else None
 
@@ -358,6 +373,11 @@ def _figures(table: _Rows, scenario: Scenario, source: str) -> dict[str, dict[st
                 bad(row, columns[f], f"{f}: {figure}")
             else:
                 values[f] = figure
+        for f, j in products.items():
+            problem = _product_problem(f, derived[f].product, cell(j), values,
+                                       table.decimal_comma, old[f][muni.name])
+            if problem:
+                bad(row, j, problem)
         out[muni.name] = values
     for m in scenario.municipalities:
         if m.name not in seen:
@@ -367,3 +387,21 @@ def _figures(table: _Rows, scenario: Scenario, source: str) -> dict[str, dict[st
     if problems:
         raise ScenarioError(problems)
     return out
+
+
+def _product_problem(feature: str, factors: Sequence[str], given: Any,
+                     values: Mapping[str, float], decimal_comma: bool, old: float) -> str | None:
+    """A derived feature's column is not read, but an edit to it must not be lost silently:
+    it must be empty, the scenario's own value ``old`` (left as written out), or the product
+    of the row's figures. The problem, or None."""
+    if not _text(given) or any(f not in values for f in factors):
+        return None
+    figure = parse_figure(given, decimal_comma)
+    product = float(math.prod((to_fraction(values[f]) for f in factors), start=Fraction(1)))
+    if isinstance(figure, str) or not any(math.isclose(figure, v, rel_tol=1e-9, abs_tol=1e-9)
+                                          for v in (product, old)):
+        shown = _text(given) if isinstance(figure, str) else show_number(figure)
+        return (f"{feature}: is computed as {' × '.join(factors)} = {show_number(product)}, "
+                f"not read, but the table has {shown}; edit {' or '.join(factors)} instead, "
+                "or empty the cell")
+    return None
