@@ -115,6 +115,14 @@ def test_exported_xlsx_has_numbers_and_codes_as_text(tmp_path: Path) -> None:
     assert sastamala[2:4] == [10024, 759]
 
 
+def test_export_is_byte_identical_from_run_to_run(tmp_path: Path) -> None:
+    for suffix in (".csv", ".xlsx"):
+        first, second = tmp_path / f"1{suffix}", tmp_path / f"2{suffix}"
+        assert invoke("caseload", "export", BASE, "--out", first).exit_code == 0
+        assert invoke("caseload", "export", BASE, "--out", second).exit_code == 0
+        assert first.read_bytes() == second.read_bytes()
+
+
 def test_export_refuses_other_suffixes(tmp_path: Path) -> None:
     result = invoke("caseload", "export", BASE, "--out", tmp_path / "figures.ods")
     assert result.exit_code == 2

@@ -55,7 +55,8 @@ def _xlsx_number(value: float) -> float | int | str:
 
 def caseload_xlsx(table: CaseloadTable) -> bytes:
     """The table as an xlsx workbook: sheet *caseload*, notes on top, a bold frozen heading
-    row, codes as text (so 049 keeps its zero), figures as numbers."""
+    row, codes as text (so 049 keeps its zero), figures as numbers; byte-identical for the
+    same table."""
     import datetime as dt
 
     from openpyxl import Workbook
@@ -86,4 +87,6 @@ def caseload_xlsx(table: CaseloadTable) -> bytes:
     wb.properties.modified = fixed
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    from allocator.reports.files import _stable_zip  # the same bytes for the same figures
+
+    return _stable_zip(buffer.getvalue())
