@@ -127,6 +127,16 @@ def test_invalid_set_on_several_scenarios_is_said_once(tmp_path: Path) -> None:
     assert result.stderr.count("--set total_htv: must be > 0.0, got -2") == 1
 
 
+def test_a_set_that_fits_only_some_scenarios_names_the_others(tmp_path: Path) -> None:
+    points = Path(__file__).parents[1] / "scenarios" / "service-points.yaml"
+    result = invoke("compare", BASE, points, "--set",
+                    "offices.Punkalaidun service point.min_htv=1", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert ("--set offices.Punkalaidun service point.min_htv: no item named 'Punkalaidun "
+            f"service point' (known: Sastamala office, Parkano office, Hämeenkyrö office, "
+            f"Ikaalinen office) (in {BASE})") in result.stderr
+
+
 def test_set_on_an_analysis_command(tmp_path: Path) -> None:
     result = invoke("sweep", BASE, "--set", "total_htv=30", "--param", "offices[0].min_htv=2,3",
                     "--executor", "sequential", "--quiet", "--out", tmp_path)

@@ -146,18 +146,26 @@ def load_all_or_exit(scenarios: Iterable[Path], as_json: bool = False) -> list[t
 def apply_changes_or_exit(loaded: list[tuple[str, Scenario]],
                           as_json: bool = False) -> list[tuple[str, Scenario]]:
     """Each loaded scenario with --caseload and --set applied; when they do not apply, every
-    problem (each once, though it be in several scenarios) and exit 2."""
+    problem and exit 2. A problem is said once, naming the scenarios it is in unless it is
+    in all of them."""
+    from dataclasses import replace
+
     from allocator.errors import ScenarioError
 
     changes = overrides()
     if not changes:
         return loaded
-    out, problems = [], []
+    out = []
+    found: dict[Problem, list[str]] = {}
     for f, s in loaded:
         try:
             out.append((f, changes.apply(s)))
         except ScenarioError as exc:
-            problems += [p for p in exc.problems if p not in problems]  # each once
+            for p in exc.problems:
+                found.setdefault(p, []).append(f)
+    problems = [p if len(files) == len(loaded) else
+                replace(p, message=f"{p.message} (in {', '.join(files)})")
+                for p, files in found.items()]
     if problems:
         if as_json:
             from allocator.reports.summary import problems_data
