@@ -14,18 +14,22 @@ class Problem:
     """One thing wrong with a scenario file: where it is and what is wrong.
 
     ``path`` is the field path in the scenario (``offices[3].min_htv``), ``line`` the
-    1-based line in ``source`` when known.
+    1-based line in ``source`` when known; in a table (a caseload CSV or workbook) ``line``
+    is the row and ``column`` the column's letter, as a spreadsheet shows them.
     """
 
     path: str
     message: str
     source: str | None = None
     line: int | None = None
+    column: str | None = None
 
     def __str__(self) -> str:
         where = self.source or "<scenario>"
         if self.line is not None:
             where = f"{where}:{self.line}"
+            if self.column is not None:
+                where = f"{where}:{self.column}"
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 

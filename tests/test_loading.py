@@ -137,6 +137,11 @@ FIELD_CASES = [
          "municipalities[1].caseload.under_30", ">= 0", "-5", line="under_30: -5"),
     case("non-numeric-caseload", ("      unemployed: 266\n", "      unemployed: lots\n"),
          "municipalities[1].caseload.unemployed", "must be a number", "'lots'", line="unemployed: lots"),
+    case("decimal-comma-total", ("total_htv: 32.66\n", "total_htv: 32,66\n"),
+         "total_htv", message="must be a number, got '32,66'; write 32.66 (a decimal point, "
+         "not a comma)", line="total_htv: 32,66"),
+    case("decimal-comma-caseload", ("      inflow_over_3m_share: 0.285", "      inflow_over_3m_share: 0,285"),
+         "municipalities[1].caseload.inflow_over_3m_share", "write 0.285", line="0,285"),
     case("quoted-number-in-strict-mode", ("total_htv: 32.66\n", 'total_htv: "32.66"\n'),
          "total_htv", "must be a number", "'32.66'", line='total_htv: "32.66"'),
     case("not-a-finite-number", ("total_htv: 32.66\n", "total_htv: .nan\n"),

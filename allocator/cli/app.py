@@ -15,6 +15,7 @@ import click
 
 from allocator._version import __version__
 from allocator.cli import signals
+from allocator.cli.caseload import caseload
 from allocator.cli.common import EXIT_INVALID
 from allocator.cli.compare import compare
 from allocator.cli.generate import generate
@@ -64,10 +65,12 @@ def main() -> None:
     allocate sweep|tornado|tipping|montecarlo FILE ...  sensitivity to the inputs
     allocate robust FILE FILE ...          one allocation for several scenarios
     allocate report BASE FILE ...          the board pack: one HTML file to read or print
+    allocate caseload export|statfin ...   the figures as a table; new figures from statistics
     """
 
 
-for command in (run, schema, compare, sweep, tornado, tipping, montecarlo, robust, generate, report):
+for command in (run, schema, compare, sweep, tornado, tipping, montecarlo, robust, generate, report,
+                caseload):
     main.add_command(command)
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from allocator.engine.result import Conflict
     from allocator.errors import Problem, ScenarioError
     from allocator.reports.analysis_files import Files
+    from allocator.scenario.overrides import Overrides
     from allocator.scenario.schema import Scenario
 
 #: Exit status: 0 done; 1 the rules cannot all hold or nothing was verified; 2 invalid input.
@@ -75,15 +76,62 @@ def unique_files(files: Iterable[Path]) -> list[Path]:
     return out
 
 
+# --- the scenario's figures and values from the command line: --caseload, --set ---
+
+_OVERRIDES = "allocator.overrides"
+
+
+def _keep_override(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Keep --caseload and --set in the context, for the loaders below."""
+    ctx.meta.setdefault(_OVERRIDES, {})[param.name] = value
+
+
+def scenario_changes(f: F) -> F:
+    """``--caseload FILE`` and ``--set PATH=VALUE``, for every command that loads scenarios.
+
+    They are not passed to the command: the loaders here (:func:`load_or_exit`,
+    :func:`load_all_or_exit`, :func:`load_changed`) apply them to every scenario loaded.
+    """
+    f = click.option("--set", "settings", multiple=True, metavar="PATH=VALUE",
+                     expose_value=False, callback=_keep_override,
+                     help="Change one value of the scenario, by the dotted path of sweeps "
+                          "(total_htv=30, 'offices.Parkano office.min_htv=1.5', "
+                          "municipalities.Sastamala.caseload.unemployed=800); repeatable, "
+                          "applied after --caseload, validated like the file.")(f)
+    return click.option("--caseload", "caseload",
+                        type=click.Path(dir_okay=False, path_type=Path), expose_value=False,
+                        callback=_keep_override,
+                        help="Replace the scenario's caseload figures with a table (CSV or "
+                             "xlsx, as 'allocate caseload export' writes it).")(f)
+
+
+def overrides() -> Overrides:
+    """The command's --caseload and --set (empty when it has none)."""
+    from allocator.scenario.overrides import Overrides
+
+    ctx = click.get_current_context(silent=True)
+    given = ctx.meta.get(_OVERRIDES, {}) if ctx is not None else {}
+    return Overrides(given.get("caseload"), tuple(given.get("settings") or ()))
+
+
+def load_changed(path: Path) -> Scenario:
+    """The scenario at ``path`` with the command's --caseload and --set applied; raises
+    ScenarioError with every problem of the file or of the changes."""
+    from allocator.scenario.loading import load_scenario
+
+    return overrides().apply(load_scenario(path))
+
+
 def load_all_or_exit(scenarios: Iterable[Path], as_json: bool = False) -> list[tuple[str, Scenario]]:
-    """Each file once, loaded; on any invalid file every problem is listed and the command
-    exits with status 2 (with ``as_json``, also an INVALID summary on stdout)."""
+    """Each file once, loaded (with --caseload and --set applied); on any invalid file
+    every problem is listed and the command exits with status 2 (with ``as_json``, also an
+    INVALID summary on stdout)."""
     from allocator.errors import ScenarioError
     from allocator.scenario.loading import load_scenarios
 
     files = unique_files(scenarios)
     try:
-        return load_scenarios(files)
+        return apply_changes_or_exit(load_scenarios(files), as_json)
     except ScenarioError as exc:
         if as_json:
             from allocator.reports.summary import problems_data
@@ -95,13 +143,46 @@ def load_all_or_exit(scenarios: Iterable[Path], as_json: bool = False) -> list[t
         invalid(exc, "the scenario is not valid")
 
 
-def load_or_exit(path: Path) -> Scenario:
-    """The scenario at ``path``, or exit 2 with every problem located."""
+def apply_changes_or_exit(loaded: list[tuple[str, Scenario]],
+                          as_json: bool = False) -> list[tuple[str, Scenario]]:
+    """Each loaded scenario with --caseload and --set applied; when they do not apply, every
+    problem and exit 2. A problem is said once, naming the scenarios it is in unless it is
+    in all of them."""
+    from dataclasses import replace
+
     from allocator.errors import ScenarioError
-    from allocator.scenario.loading import load_scenario
+
+    changes = overrides()
+    if not changes:
+        return loaded
+    out = []
+    found: dict[Problem, list[str]] = {}
+    for f, s in loaded:
+        try:
+            out.append((f, changes.apply(s)))
+        except ScenarioError as exc:
+            for p in exc.problems:
+                found.setdefault(p, []).append(f)
+    problems = [p if len(files) == len(loaded) else
+                replace(p, message=f"{p.message} (in {', '.join(files)})")
+                for p, files in found.items()]
+    if problems:
+        if as_json:
+            from allocator.reports.summary import problems_data
+
+            click.echo(json.dumps({"status": "INVALID", "errors": problems_data(problems)},
+                                  indent=2, ensure_ascii=False))
+        invalid(ScenarioError(problems), "the changes to the scenario are not valid")
+    return out
+
+
+def load_or_exit(path: Path) -> Scenario:
+    """The scenario at ``path`` (with --caseload and --set applied), or exit 2 with every
+    problem located."""
+    from allocator.errors import ScenarioError
 
     try:
-        return load_scenario(path)
+        return load_changed(path)
     except ScenarioError as exc:
         invalid(exc, "the scenario is not valid")
 

@@ -13,12 +13,20 @@ from pathlib import Path
 
 import click
 
-from allocator.cli.common import EXIT_INFEASIBLE, holding_out, load_all_or_exit, stdout_console
+from allocator.cli.common import (
+    EXIT_INFEASIBLE,
+    holding_out,
+    load_all_or_exit,
+    overrides,
+    scenario_changes,
+    stdout_console,
+)
 
 
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
+@scenario_changes
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("results") / "compare", show_default=True,
               help="Folder for the comparison files.")
@@ -42,7 +50,8 @@ def compare(scenarios: tuple[Path, ...], out_dir: Path, lang: str, as_json: bool
     from allocator.reports.comparison_files import comparison_json, write_comparison
 
     with holding_out(out_dir, "compare"):  # a bad or busy --out fails before the solves
-        results = [allocate(s, settings_for(s), source=f) for f, s in loaded]
+        changes = overrides().record()
+        results = [allocate(s, settings_for(s), source=f, changes=changes) for f, s in loaded]
         written = write_comparison(results, out_dir, lang)
     if as_json:
         sys.stdout.write(json.dumps(comparison_json(results), indent=2, ensure_ascii=False)

@@ -20,6 +20,7 @@ from allocator.cli.common import (
     need_allocation,
     progress,
     run_options,
+    scenario_changes,
     stdout_console,
     write_and_list,
 )
@@ -27,6 +28,7 @@ from allocator.cli.common import (
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@scenario_changes
 @click.option("--runs", type=click.IntRange(1, 1_000_000), default=100, show_default=True,
               help="Caseload draws to allocate.")
 @click.option("--model", default="poisson", show_default=True,

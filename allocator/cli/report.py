@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -20,6 +21,8 @@ from allocator.cli.common import (
     SEED,
     invalid,
     load_all_or_exit,
+    overrides,
+    scenario_changes,
     sweep_specs,
 )
 
@@ -28,7 +31,8 @@ DEFAULT_OUT = Path("results") / "report"
 
 
 def reproducing_command(files: list[Path], out_dir: Path, lang: str, runs: int, seed: int,
-                        sweep: str, executor: str, processes: int | None) -> str:
+                        sweep: str, executor: str, processes: int | None,
+                        changes: Sequence[str] = ()) -> str:
     """The command line that produces the same pack, with every setting spelled out.
 
     Defaults are written too, so the line still reproduces the pack after a default
@@ -39,12 +43,14 @@ def reproducing_command(files: list[Path], out_dir: Path, lang: str, runs: int, 
              "--executor", executor]
     if processes is not None:
         parts += ["--processes", str(processes)]
+    parts += changes
     return shlex.join(parts)
 
 
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
+@scenario_changes
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=DEFAULT_OUT, show_default=True,
               help="Folder for board_pack.html (created if missing).")
@@ -101,7 +107,8 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
     except ScenarioError as exc:
         invalid(exc, "invalid option")
     command = reproducing_command([Path(f) for f, _ in loaded], out_dir, lang, runs, seed,
-                                  sweep_spec or default_sweep(base), executor, processes)
+                                  sweep_spec or default_sweep(base), executor, processes,
+                                  overrides().command_line())
     path = out_dir / PACK_FILE
     with output_lock(out_dir):  # held from the start, so a bad or busy --out fails at once
         pack = build_pack(loaded, options, command)

@@ -18,6 +18,7 @@ from allocator.cli.common import (
     holding_out,
     invalid,
     load_or_exit,
+    scenario_changes,
     stdout_console,
     write_and_list,
 )
@@ -26,6 +27,7 @@ from allocator.cli.common import (
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
+@scenario_changes
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the CSV and PNG files [default: results/robust/].")
 @click.option("--time-limit", type=TIME_LIMIT,

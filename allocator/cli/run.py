@@ -21,12 +21,16 @@ from allocator.cli.common import (
     conflict_lines,
     fail,
     invalid,
+    load_changed,
+    overrides,
+    scenario_changes,
     stdout_console,
 )
 
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@scenario_changes
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the output files [default: results/<scenario name>/].")
 @click.option("--json", "as_json", is_flag=True,
@@ -47,10 +51,8 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
     start = time.perf_counter()
     from allocator.errors import ScenarioError
     from allocator.reports.summary import invalid_summary
-    from allocator.scenario.loading import load_scenario
-
     try:
-        s = load_scenario(scenario)
+        s = load_changed(scenario)
     except ScenarioError as exc:
         if as_json:
             click.echo(json.dumps(invalid_summary(exc.problems, str(scenario)), indent=2,
@@ -66,7 +68,7 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
     # The folder is held from before the solve, so a second run on it fails at once.
     with nullcontext() if no_files else output_lock(target):
         settings = settings_for(s, time_limit, workers)
-        result = allocate(s, settings, source=scenario)
+        result = allocate(s, settings, source=scenario, changes=overrides().record())
         explanation = None
         if explain and result.allocation is not None:
             from allocator.engine.explain import explain as explain_result

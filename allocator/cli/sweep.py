@@ -19,6 +19,7 @@ from allocator.cli.common import (
     load_or_exit,
     progress,
     run_options,
+    scenario_changes,
     stdout_console,
     sweep_specs,
     write_and_list,
@@ -27,6 +28,7 @@ from allocator.cli.common import (
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@scenario_changes
 @click.option("--param", "params", multiple=True, required=True,
               metavar="PATH=START:STOP:STEP", callback=sweep_specs,
               help="A numeric field by its dotted path and the values to try: a range with "

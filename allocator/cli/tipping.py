@@ -19,6 +19,7 @@ from allocator.cli.common import (
     need_allocation,
     progress,
     run_options,
+    scenario_changes,
     stdout_console,
     write_and_list,
 )
@@ -26,6 +27,7 @@ from allocator.cli.common import (
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@scenario_changes
 @click.option("--input", "inputs", multiple=True, required=True, metavar="PATH",
               help="An input by its dotted path (repeatable), or 'all' for every numeric "
                    "input (on the base case about 10 solves per input and direction).")

@@ -19,6 +19,7 @@ from allocator.cli.common import (
     need_allocation,
     progress,
     run_options,
+    scenario_changes,
     stdout_console,
     write_and_list,
 )
@@ -26,6 +27,7 @@ from allocator.cli.common import (
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@scenario_changes
 @click.option("--change", type=Finite(0, 100, min_open=True, max_open=True),
               default=10.0, show_default=True,
               help="How far each input moves, down and up [%].")

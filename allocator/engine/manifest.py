@@ -1,7 +1,8 @@
 """The reproducibility manifest: what produced a result, on every file and chart.
 
 A result can be traced to its inputs by the hash of the validated scenario (independent of
-comments and layout), the scenario file's own hash when it came from a file, the package
+comments and layout), the scenario file's own hash when it came from a file, the changes
+made to it on the command line (a caseload table with its hash, each ``--set``), the package
 and OR-Tools versions, the solver parameters and the proof status.
 """
 
@@ -51,6 +52,7 @@ def manifest(result: Result) -> dict[str, Any]:
         "scenario_sha256": scenario_sha256(result.scenario),
         "file": result.source,
         "file_sha256": file_sha256(result.source),
+        "changes": [dict(c) for c in result.changes],
         "solver": {
             "time_limit_deterministic": facts.time_limit,
             "random_seed": facts.random_seed,

@@ -10,6 +10,7 @@ conflict cores and repairs, or only whether the rules can hold).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,10 +41,12 @@ def settings_for(scenario: Scenario, time_limit: float | None = None,
 
 
 def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = None,
-             source: str | Path | None = None, hint: Allocation | None = None) -> Result:
+             source: str | Path | None = None, hint: Allocation | None = None,
+             changes: Sequence[dict[str, str | None]] = ()) -> Result:
     """Allocate ``scenario`` (a Scenario or a YAML path) and verify the result.
 
-    ``source`` names the file a Scenario object was read from, for the manifest; ``hint``
+    ``source`` names the file a Scenario object was read from and ``changes`` what was
+    changed in it since (``--caseload``, ``--set``), for the manifest; ``hint``
     (a neighbouring scenario's allocation) seeds the solver without changing the result.
     Infeasible rules do not raise: the result has status INFEASIBLE and its ``conflicts``
     name the rules (pre-checks always; a minimal core and repairs as ``settings`` ask).
@@ -60,7 +63,8 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
     facts = SolverFacts(ortools_version, 0, settings.time_limit, settings.random_seed, 0.0, 0.0)
     if conflicts:
         return Result(s, data, Status.INFEASIBLE, None, facts,
-                      conflicts=_repaired(s, conflicts, settings), source=where)
+                      conflicts=_repaired(s, conflicts, settings), source=where,
+                      changes=tuple(changes))
     built = build_model(data)
     build_time = time.perf_counter() - start
     outcome = solve(built, settings, hint=hint)
@@ -68,7 +72,8 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
                         settings.random_seed, build_time, outcome.solve_time,
                         tuple(outcome.stages), outcome.unproven)
     result = Result(s, data, outcome.status, outcome.allocation, facts, source=where,
-                    tie=outcome.tie, tie_checked=outcome.tie_checked, values=outcome.values)
+                    changes=tuple(changes), tie=outcome.tie, tie_checked=outcome.tie_checked,
+                    values=outcome.values)
     if outcome.status == Status.INFEASIBLE and settings.explain_conflicts:
         core = infeasible_core(build_model(data, explain=True), settings)
         if core:

@@ -47,6 +47,9 @@ class Result:
     conflicts: list[Conflict] = field(default_factory=list)
     source: str | None = None
     """The scenario file the result came from, when it came from one."""
+    changes: tuple[dict[str, str | None], ...] = ()
+    """Changes made to the file's scenario before the solve (``--caseload``, ``--set``), as
+    :meth:`allocator.scenario.overrides.Overrides.record` gives them."""
     tie: Tie | None = None
     """Set when an equally good allocation exists (broken by the tie_break stage)."""
     tie_checked: bool = False

@@ -178,8 +178,10 @@ def _moves(moves: Moves | None) -> dict[str, Any] | None:
 
 
 def problems_data(problems: list[Problem]) -> list[dict[str, Any]]:
-    """Scenario problems as JSON-ready rows: file, line, path, message."""
-    return [{"file": p.source, "line": p.line, "path": p.path, "message": p.message}
+    """Scenario problems as JSON-ready rows: file, line, path, message (and the column of
+    a problem in a table)."""
+    return [{"file": p.source, "line": p.line, "path": p.path, "message": p.message,
+             **({"column": p.column} if p.column is not None else {})}
             for p in problems]
 
 

@@ -227,6 +227,23 @@ def _index(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Pro
             _index(item, f"{path}[{i}]", lines, problems, source)
 
 
+def read_value(text: str, source: str) -> Any:
+    """One value written as in a scenario file (``30``, ``true``, ``[Sastamala, Punkalaidun]``,
+    ``{feature: unemployed, persons_per_htv: 60}``), read by the same rules: YAML 1.2 numbers
+    and booleans, no tags, anchors or control characters. Raises ScenarioError in ``source``.
+
+    >>> read_value("32.66", "--set total_htv"), read_value("yes", "--set x")
+    (32.66, 'yes')
+    """
+    if not text.strip():
+        raise ScenarioError([Problem("", "no value after '='", source)])
+    try:
+        data, _ = _compose(text, source)
+    except ScenarioError as exc:
+        raise ScenarioError([Problem(p.path, p.message, source) for p in exc.problems]) from None
+    return data
+
+
 def scenario_from_data(data: Any, source: str | None = None,
                        lines: dict[str, int] | None = None,
                        origins: Mapping[str, Origin] | None = None) -> Scenario:

@@ -187,3 +187,32 @@ def get_path(data: Any, path: str) -> Any:
             raise KeyError(f"'{path}': no key '{key}'")
         node = container[key]
     return node
+
+
+def index_path(data: Any, path: str) -> str:
+    """``path`` with every list item addressed by its index, as validation problems name
+    it: ``offices.Parkano office.min_htv`` -> ``offices[1].min_htv``. Steps that do not
+    exist are kept as written.
+
+    >>> index_path({"offices": [{"name": "A"}, {"name": "B"}]}, "offices.B.min_htv")
+    'offices[1].min_htv'
+    """
+    out = ""
+    node: Any = data
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        try:
+            container, key = _step(node, part, path)
+        except KeyError:
+            return ".".join(filter(None, [out, *parts[i:]]))
+        if _INDEX.match(part) or isinstance(container, list):
+            prefix = _INDEX.match(part)
+            step = (f"{prefix['key']}[{key}]" if prefix else f"[{key}]")
+            out = out + (("." if out and prefix and prefix["key"] else "") + step)
+        else:
+            out = f"{out}.{key}" if out else str(key)
+        try:
+            node = container[key]
+        except (KeyError, IndexError, TypeError):
+            return ".".join(filter(None, [out, *parts[i + 1:]]))
+    return out

@@ -6,6 +6,7 @@ wrong and, for an unknown key, which keys are allowed there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,6 +56,25 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+#: A number written with a decimal comma, as Finnish spreadsheets show it: 32,66 or -0,5.
+_DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d+),(\d+)\s*$")
+
+
+def decimal_point_hint(given: Any) -> str:
+    """For text such as ``'32,66'``: what to write instead (``; write 32.66 ...``), else ''.
+
+    YAML (like JSON and Python) reads only a decimal point, so a figure copied from a
+    Finnish spreadsheet arrives as text; saying what to write saves a search.
+
+    >>> decimal_point_hint("32,66")
+    '; write 32.66 (a decimal point, not a comma)'
+    >>> decimal_point_hint("lots")
+    ''
+    """
+    match = _DECIMAL_COMMA.match(given) if isinstance(given, str) else None
+    return f"; write {match[1]}.{match[2]} (a decimal point, not a comma)" if match else ""
+
+
 def _message(err: Mapping[str, Any], root: type[BaseModel], root_extra: Sequence[str]) -> str:
     kind = err["type"]
     loc = tuple(err["loc"])
@@ -72,8 +92,9 @@ def _message(err: Mapping[str, Any], root: type[BaseModel], root_extra: Sequence
         limit = next(iter(ctx.values()), "")
         return f"must be {bounds[kind]} {limit}, got {given!r}"
     if kind in {"float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"}:
-        want = "a whole number" if kind.startswith("int") else "a number"
-        return f"must be {want}, got {given!r}"
+        if kind.startswith("int"):
+            return f"must be a whole number, got {given!r}"
+        return f"must be a number, got {given!r}{decimal_point_hint(given)}"
     if kind in {"bool_type", "bool_parsing"}:
         return f"must be true or false, got {given!r}"
     if kind in {"finite_number"}:
