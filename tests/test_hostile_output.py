@@ -43,7 +43,11 @@ def hostile_scenario(tmp_path: Path, text: str) -> Path:
         f'    label: "{quoted} label"\n'
         "central_services:\n"
         "  - name: integration_services\n"
-        f'    label: "{quoted} central"\n', encoding="utf-8")
+        f'    label: "{quoted} central"\n'
+        "costs:\n"
+        "  offices_eur:\n"
+        "    Ikaalinen office: null\n"
+        f'    "{quoted} office": 30000\n', encoding="utf-8")
     return path
 
 
