@@ -257,13 +257,13 @@ def compute_costs(scenario: Scenario, data: ModelData, allocation: Allocation) -
     office_cost = {o: to_fraction(v) for o, v in c.offices_eur.items() if v is not None}
     customer_units = dict.fromkeys(munis, 0)
     office_units: dict[str, dict[str, int]] = {o.name: {} for o in data.offices}
-    for (m, o, _), units in allocation.cells.items():
+    for (m, at, _), units in allocation.cells.items():
         customer_units[m] += units
-        office_units[o][m] = office_units[o].get(m, 0) + units
+        office_units[at][m] = office_units[at].get(m, 0) + units
     central_units = sum(allocation.central.values())
     central_at: dict[str, int] = {}
-    for (_, o), units in allocation.central.items():
-        central_at[o] = central_at.get(o, 0) + units
+    for (_, host), units in allocation.central.items():
+        central_at[host] = central_at.get(host, 0) + units
 
     offices_eur = dict.fromkeys(munis, Fraction(0))
     pool = rate * central_units * g
@@ -293,7 +293,7 @@ def compute_costs(scenario: Scenario, data: ModelData, allocation: Allocation) -
     keys: dict[str, dict[str, Fraction]] = {c.central_key: chosen}
     features = scenario.exact_features()
     for key in COMMON_KEYS:
-        if key in features and key not in keys and sum(features[key].values()):
+        if key in features and key not in keys and any(features[key].values()):
             keys[key] = key_shares(scenario, key)
     keys.setdefault(EQUAL_KEY, key_shares(scenario, EQUAL_KEY))
     if c.shares is not None:
