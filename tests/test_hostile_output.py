@@ -213,7 +213,7 @@ def test_the_set_carries_the_run_id_and_replaces_leftovers(tmp_path: Path) -> No
     code, _, stderr = invoke("run", str(BASE), "--out", str(out))
     assert code == 0, stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        ".notes.tmp", "allocation.csv", "allocation.png", "allocation.xlsx", "summary.json"]
+        ".notes.tmp", "allocation.csv", "allocation.png", "allocation.xlsx", "costs.png", "summary.json"]
     sha = json.loads((out / "summary.json").read_text("utf-8"))["manifest"]["scenario_sha256"]
     first = (out / "allocation.csv").read_text("utf-8").splitlines()[0]
     assert first == f"# scenario_sha256={sha[:12]}"

@@ -29,8 +29,8 @@ from allocator.scenario.schema import EQUAL_KEY, SHARES_KEY, Scenario, to_fracti
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["PARTS", "Costs", "MunicipalityCost", "Reference", "compute_costs",
-           "key_shares", "largest_remainder"]
+__all__ = ["EQUAL_KEY", "PARTS", "SHARES_KEY", "USE_KEY", "Costs", "MunicipalityCost",
+           "Reference", "compute_costs", "key_shares", "largest_remainder"]
 
 #: The parts of a municipality's cost, in the order every report shows them.
 PARTS = ("customer_service", "offices", "central")
