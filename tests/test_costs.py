@@ -276,3 +276,32 @@ def test_bad_cost_input_exits_2_with_the_line_and_field(tmp_path: Path, text: st
     key = field.rsplit(".", 1)[-1]
     assert key in content.splitlines()[int(line) - 1] or key == "shares", lines[0]
     assert "Traceback" not in result.output
+
+
+def test_compare_gives_each_municipalitys_cost_per_scenario_and_its_change(base: Result) -> None:
+    from allocator.analysis.compare import ALL_MUNICIPALITIES, costs_by_scenario
+    from allocator.reports.terminal_compare import comparison_text
+
+    equal = allocate(ROOT / "scenarios" / "central-key-equal.yaml")
+    data = load_scenario(BASE).model_dump(mode="python")
+    data.pop("costs")
+    data["name"] = "no-costs"
+    plain = allocate(Scenario.model_validate(data))
+    frame = costs_by_scenario([base, equal, plain])
+    munis = [*base.scenario.municipality_names, ALL_MUNICIPALITIES]
+    assert frame["municipality"].tolist() == munis * 3
+    got = frame.set_index(["scenario", "municipality"])
+    a, b = costs_of(base), costs_of(equal)
+    for ra, rb in zip(a.rows, b.rows, strict=True):
+        row = got.loc[("central-key-equal", ra.municipality)]
+        assert round(row["total_eur"] * 100) == rb.total_cents
+        assert round(row["delta_total_eur"] * 100) == rb.total_cents - ra.total_cents
+        assert row["central_key"] == "equal"
+    assert got.loc[("central-key-equal", ALL_MUNICIPALITIES)]["delta_total_eur"] == 0
+    assert got.loc["no-costs"]["total_eur"].isna().all()
+    text = comparison_text([base, equal])
+    assert "Cost [thousand EUR/year]" in text
+    kihnio = next(line for line in text.splitlines()
+                  if line.strip().startswith("Kihniö") and "." in line and "+" in line)
+    change = (b.rows[2].total_cents - a.rows[2].total_cents) / 100_000
+    assert f"+{change:.1f}" in kihnio
