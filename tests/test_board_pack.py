@@ -201,7 +201,7 @@ def test_every_section_in_order_with_its_content(full_run: tuple[Invocation, Pat
     # 3: costs per scenario: htv-30 costs 2.66 × 62,000 EUR less; equal shares cost
     # Kihniö more than labour force does.
     assert "Cost per municipality in each scenario" in text
-    assert "2,015,000<span class=\"sub down\">−164,920</span>" in html
+    assert "2,015.0<span class=\"sub down\">−164.9</span>" in html
     # 4: the three analyses.
     for heading in ("One input at a time (tornado)", "Random variation of the caseload "
                     "(Monte Carlo)", "The size of the budget (sweep)"):
@@ -223,8 +223,8 @@ def test_robust_section_says_which_scenarios_were_left_out_and_why(
     assert "htv-30: different total_htv: 30 (base: 32.66)" in text
     # Caseload scenarios join: the integration services are staffed for the busiest one.
     assert ("integration_services at 2.58 HTV (the scenarios&#39; own sizes: base 2.14, "
-            "central-key-equal 2.14, continuity 2.14, figures-2022 1.18, pirkanmaa-rate 2.56, unemployment-up 2.58, "
-            "youth-emphasis 2.14)") in text
+            "central-key-equal 2.14, continuity 2.14, figures-2022 1.18, pirkanmaa-rate 2.56, "
+            "unemployment-up 2.58, youth-emphasis 2.14)") in text
     assert "split-35-45-20: its rules cannot hold together with those already included" in text
     # The robust model keeps the continuity scenario's caps, so it can join.
     assert "continuity: the robust model does not enforce" not in text
@@ -469,7 +469,7 @@ def test_costs_section_adds_up_in_the_browser(browser: Any,
     keys = page.locator("table.keys").first.evaluate(
         "t => Array.from(t.tHead.rows[0].cells).map(c => c.textContent.trim())")
     scenarios = page.locator("table.costs-compare").first.evaluate(
-        "t => Array.from(t.tBodies[0].rows).map(r => r.cells[0].textContent.trim())")
+        "t => Array.from(t.tBodies[0].rows).map(r => r.cells[0].firstChild.textContent.trim())")
     page.close()
     assert errors == []
     munis = load_scenario(BASE).municipality_names
@@ -501,7 +501,7 @@ def test_pack_prints_on_a4(browser: Any, full_run: tuple[Invocation, Path, str],
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
-    assert 4 <= pages <= 20, pages
+    assert 4 <= pages <= 24, pages
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
     assert len(boxes) >= pages
     for w, h in boxes:  # A4 is 595 × 842 points

@@ -305,3 +305,34 @@ def test_compare_gives_each_municipalitys_cost_per_scenario_and_its_change(base:
                   if line.strip().startswith("Kihniö") and "." in line and "+" in line)
     change = (b.rows[2].total_cents - a.rows[2].total_cents) / 100_000
     assert f"+{change:.1f}" in kihnio
+
+
+def test_a_sweep_carries_each_municipalitys_cost_at_every_point() -> None:
+    from allocator.analysis.points import RunOptions
+    from allocator.analysis.sweep import sweep
+
+    s = load_scenario(BASE)
+    frame = sweep(s, [("total_htv", [30.0, 35.0])], options=RunOptions(executor="sequential"))
+    columns = [f"cost_eur:{m}" for m in s.municipality_names]
+    for value, part in frame.groupby("value"):
+        point = part.iloc[0]
+        total = round(point["cost_eur:total"] * 100)
+        assert total == round((value * 62000 + 155000) * 100)
+        assert sum(round(point[c] * 100) for c in columns) == total
+        assert (part[columns].nunique() == 1).all()  # one point, the same on each area's row
+
+
+def test_monte_carlo_gives_each_municipalitys_cost_range() -> None:
+    from allocator.analysis.monte_carlo import cost_ranges, monte_carlo
+    from allocator.analysis.points import RunOptions
+
+    s = load_scenario(BASE)
+    frame = monte_carlo(s, runs=3, options=RunOptions(executor="sequential"))
+    ranges = cost_ranges(frame).set_index("municipality")
+    assert list(ranges.index) == [*s.municipality_names, "total"]
+    # The budget does not move with the caseload, so neither does the area's total.
+    assert ranges.loc["total", "min_eur"] == ranges.loc["total", "max_eur"] == 2_179_920
+    per_run = frame.drop_duplicates("run")
+    for m in s.municipality_names:
+        assert ranges.loc[m, "min_eur"] == per_run[f"cost_eur:{m}"].min()
+        assert ranges.loc[m, "max_eur"] == per_run[f"cost_eur:{m}"].max()

@@ -149,16 +149,17 @@ class Tables:
 
     def costs_compare_table(self, frame: pd.DataFrame) -> Table:
         """Rows: scenarios; columns: each municipality's cost and the area's total, with the
-        change against the base [EUR/year, whole euros]."""
+        change against the base [thousand EUR/year]."""
         t = self.t
         munis = list(dict.fromkeys(frame["municipality"]))
         got = frame.set_index(["scenario", "municipality"])
         header = head(t("pack_col_scenario"),
                       *(t("pack_all_municipalities") if m == ALL_MUNICIPALITIES else m
-                        for m in munis), t("pack_col_key"), left=1)
+                        for m in munis), left=1)
         rows = []
         for k, label in enumerate(self.labels):
-            cells = [Cell(label, "strong")]
+            key = str(got.loc[(label, munis[0])]["central_key"])
+            cells = [Cell(label, "strong", key_name(key, self.lang) if key else "", "muted")]
             for m in munis:
                 row = got.loc[(label, m)]
                 if isnan(row["total_eur"]):
@@ -166,11 +167,9 @@ class Tables:
                     continue
                 strong = "num strong" if m == ALL_MUNICIPALITIES else "num"
                 delta = row["delta_total_eur"]
-                cells.append(Cell(self.money(row["total_eur"], 0), strong,
-                                  "" if k == 0 else self.money(delta, 0, sign=True),
-                                  "" if k == 0 else change_css(delta, 0)))
-            key = str(got.loc[(label, munis[0])]["central_key"])
-            cells.append(Cell(key_name(key, self.lang) if key else "–"))
+                cells.append(Cell(self.money(row["total_eur"] / 1000, 1), strong,
+                                  "" if k == 0 else self.money(delta / 1000, 1, sign=True),
+                                  "" if k == 0 else change_css(delta / 1000, 1)))
             rows.append(Row(tuple(cells), "base" if k == 0 else ""))
         return Table(t("pack_costs_compare_title"), header, tuple(rows),
                      note=t("pack_costs_compare_note"), css="compact costs-compare")

@@ -315,11 +315,10 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_col_difference_htv": "Difference HTV",
         "pack_reference_note": "Caseload-based HTV: the customer service given to the "
                                "municipality and its key share of the central services.",
-        "pack_costs_compare_title": "Cost per municipality in each scenario [EUR/year] (change "
-                                    "against the base below)",
-        "pack_costs_compare_note": "Whole euros here; costs.csv of allocate compare has the "
-                                   "cents. Key: the central services' sharing key.",
-        "pack_col_key": "Key",
+        "pack_costs_compare_title": "Cost per municipality in each scenario [thousand EUR/year] "
+                                    "(change against the base below)",
+        "pack_costs_compare_note": "In thousands of euros; costs.csv of allocate compare has "
+                                   "the cents. Under each scenario: the central services' sharing key.",
         "pack_no_costs": "no costs",
     },
     "fi": {
@@ -638,12 +637,11 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_col_difference_htv": "Erotus, HTV",
         "pack_reference_note": "Asiakasmäärän mukainen HTV: kunnalle annettu asiakaspalvelu ja "
                                "sen jakoperusteen mukainen osuus keskitetyistä palveluista.",
-        "pack_costs_compare_title": "Kustannukset kunnittain eri skenaarioissa [euroa/vuosi] "
-                                    "(muutos perusskenaarioon alla)",
-        "pack_costs_compare_note": "Tässä täysinä euroina; allocate compare -komennon costs.csv "
-                                   "antaa sentit. Jakoperuste: keskitettyjen palvelujen "
+        "pack_costs_compare_title": "Kustannukset kunnittain eri skenaarioissa [tuhatta "
+                                    "euroa/vuosi] (muutos perusskenaarioon alla)",
+        "pack_costs_compare_note": "Tuhansina euroina; allocate compare -komennon costs.csv "
+                                   "antaa sentit. Skenaarion alla: keskitettyjen palvelujen "
                                    "jakoperuste.",
-        "pack_col_key": "Jakoperuste",
         "pack_no_costs": "ei kustannuksia",
     },
 }
