@@ -95,8 +95,10 @@ class Costs:
 
     ``htv_eur`` one person-year [EUR/year]; ``key`` the central services' key (a feature,
     'equal' or 'shares'); ``office_costs`` who pays an office ('served' or 'host');
-    ``central_htv`` all central services [HTV]; ``keys`` each candidate key's share per
-    municipality [0-1], the chosen key first; ``reference`` the reference split, if given.
+    ``central_htv`` all central services [HTV]; ``central_pool_eur`` what the key shares
+    [EUR/year, exact]: the central services' staff and the costs of an office that hosts
+    nothing else; ``keys`` each candidate key's share per municipality [0-1], the chosen
+    key first; ``reference`` the reference split, if given.
     """
 
     htv_eur: Fraction
@@ -149,8 +151,10 @@ class Costs:
         pool_cents = sum(r.cents["central"] for r in self.rows)
         rows: list[dict[str, object]] = [{"municipality": m} for m in self.municipalities]
         for key, shares in self.keys.items():
-            cents = largest_remainder([shares[m] * pool_cents for m in self.municipalities],
-                                      pool_cents)
+            # The key in use shows exactly what the municipalities pay.
+            cents = ([r.cents["central"] for r in self.rows] if key == self.key else
+                     largest_remainder([shares[m] * pool_cents for m in self.municipalities],
+                                       pool_cents))
             for row, m, c in zip(rows, self.municipalities, cents, strict=True):
                 row[f"share_{key}"] = float(shares[m])
                 row[f"central_eur_{key}"] = float(_eur(c))

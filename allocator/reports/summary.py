@@ -169,7 +169,7 @@ def costs_data(costs: Costs | None) -> dict[str, Any] | None:
     """What the allocation costs, as summary.json's ``costs`` [EUR/year, to the cent]."""
     if costs is None:
         return None
-    ref = costs.reference
+    ref, ref_frame = costs.reference, costs.reference_frame()
     return {
         "htv_eur": float(costs.htv_eur),
         "office_costs": costs.office_costs,
@@ -186,10 +186,10 @@ def costs_data(costs: Costs | None) -> dict[str, Any] | None:
                   "shares": {m: round(float(v), 9) for m, v in shares.items()}}
                  for key, shares in costs.keys.items()],
         "key_costs": costs.keys_frame().to_dict("records"),
-        "reference": None if ref is None else {
+        "reference": None if ref is None or ref_frame is None else {
             "label": ref.label,
             "weights": {f: round(float(w), 9) for f, w in ref.weights.items()},
-            "by_municipality": costs.reference_frame().to_dict("records"),  # type: ignore[union-attr]
+            "by_municipality": ref_frame.to_dict("records"),
         },
     }
 
