@@ -19,7 +19,14 @@ import io
 import sys
 from pathlib import Path
 
-from allocator.analysis.compare import caseload_per_htv, compare, csv_bytes, line_shares, scenarios_frame
+from allocator.analysis.compare import (
+    caseload_per_htv,
+    compare,
+    costs_by_scenario,
+    csv_bytes,
+    line_shares,
+    scenarios_frame,
+)
 from allocator.engine.caseload import prepare
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.result import Allocation, Result, SolverFacts, Status
@@ -91,6 +98,7 @@ def golden_outputs(results: list[Result]) -> dict[str, str]:
         "scenarios.csv": csv_bytes(scenarios_frame(results)).decode("utf-8"),
         "line_shares.csv": csv_bytes(line_shares(results)).decode("utf-8"),
         "unemployed_per_htv.csv": csv_bytes(caseload_per_htv(results)).decode("utf-8"),
+        "costs.csv": csv_bytes(costs_by_scenario(results)).decode("utf-8"),
         "table.txt": comparison_text(results, width=TABLE_WIDTH),
     }
 

@@ -101,9 +101,11 @@ def test_two_runs_write_identical_files(tmp_path) -> None:
         out = tmp_path / f"run{i}"
         written = write_outputs(r, out, build_summary(r, BASE))
         assert sorted(p.name for p in written) == ["allocation.csv", "allocation.png",
-                                                   "allocation.xlsx", "summary.json"]
+                                                   "allocation.xlsx", "costs.png",
+                                                   "summary.json"]
         outs.append(out)
-    for name in ("allocation.csv", "allocation.xlsx", "allocation.png", "summary.json"):
+    for name in ("allocation.csv", "allocation.xlsx", "allocation.png", "costs.png",
+                 "summary.json"):
         assert _stable(outs[0] / name) == _stable(outs[1] / name), name
 
 

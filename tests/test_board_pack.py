@@ -52,9 +52,9 @@ SECTIONS_EN = ["The recommended allocation", "How the allocation was decided",
 SECTIONS_FI = ["Suositeltu jako", "Miten jako muodostui", "Skenaarioiden vertailu", "Herkkyys",
                "Skenaarioiden yhteinen vakaa jako", "Toistettavuus"]
 SECTION_IDS = ["allocation", "decision", "comparison", "sensitivity", "robust", "reproducibility"]
-#: Charts of the whole set: allocation, 4 comparison, 4 tornado (one per area), Monte
-#: Carlo, sweep, robust.
-CHARTS = 12
+#: Charts of the whole set: allocation, costs, 4 comparison, 4 tornado (one per area),
+#: Monte Carlo, sweep, robust.
+CHARTS = 13
 #: Width of an A4 page's content at the pack's margins (210 − 2 × 14 mm) [CSS pixels].
 A4_CONTENT_PX = round((210 - 28) / 25.4 * 96)
 
@@ -185,12 +185,23 @@ def test_every_section_in_order_with_its_content(full_run: tuple[Invocation, Pat
     assert "proven optimal" in text and "passed: every rule re-checked" in text
     assert "Key ratio: 65.7 unemployed jobseekers per customer-service person-year" in text
     assert "27.52 HTV go to customer service in the 4 responsibility areas" in text
+    # 1: what it costs: the base's 32.66 HTV at 62,000 EUR and 155,000 EUR of offices.
+    assert "What it costs each municipality" in page.headings["h3"]
+    assert "In all: 2,179,920.00 EUR a year" in text
+    assert "shared by labour force" in text
+    assert "Which key? Each municipality" in text
+    assert "labour force (in use)" in text and "equal shares" in text
+    assert "Against a reference: State-grant-like criteria" in text
     # 2: the fairness definition, and plainly that no rule binds.
     assert "The fairness definition" in text
     assert "No rule binds" in text
     assert "office_per_area[Sastamala]" in text
     # 3: htv-30 gives Sastamala 1.23 HTV less customer service than the base.
     assert "11.38<span class=\"sub down\">−1.23</span>" in html
+    # 3: costs per scenario: htv-30 costs 2.66 × 62,000 EUR less; equal shares cost
+    # Kihniö more than labour force does.
+    assert "Cost per municipality in each scenario" in text
+    assert "2,015.0<span class=\"sub down\">−164.9</span>" in html
     # 4: the three analyses.
     for heading in ("One input at a time (tornado)", "Random variation of the caseload "
                     "(Monte Carlo)", "The size of the budget (sweep)"):
@@ -206,13 +217,14 @@ def test_robust_section_says_which_scenarios_were_left_out_and_why(
         full_run: tuple[Invocation, Path, str]) -> None:
     _, _, html = full_run
     text = " ".join(html.split())
-    assert ("Included: base, continuity, figures-2022, pirkanmaa-rate, unemployment-up, "
-            "youth-emphasis.") in text
+    # central-key-equal changes only who pays, so it joins with the base's allocation.
+    assert ("Included: base, central-key-equal, continuity, figures-2022, pirkanmaa-rate, "
+            "unemployment-up, youth-emphasis.") in text
     assert "htv-30: different total_htv: 30 (base: 32.66)" in text
     # Caseload scenarios join: the integration services are staffed for the busiest one.
     assert ("integration_services at 2.58 HTV (the scenarios&#39; own sizes: base 2.14, "
-            "continuity 2.14, figures-2022 1.18, pirkanmaa-rate 2.56, unemployment-up 2.58, "
-            "youth-emphasis 2.14)") in text
+            "central-key-equal 2.14, continuity 2.14, figures-2022 1.18, pirkanmaa-rate 2.56, "
+            "unemployment-up 2.58, youth-emphasis 2.14)") in text
     assert "split-35-45-20: its rules cannot hold together with those already included" in text
     # The robust model keeps the continuity scenario's caps, so it can join.
     assert "continuity: the robust model does not enforce" not in text
@@ -268,6 +280,8 @@ def test_finnish_pack(finnish_run: tuple[Invocation, str]) -> None:
            "vastuualueittain, keskitetyt palvelut erikseen)" in alts
     assert any(alt.startswith("Alueiden asiakaspalvelun HTV:n muutos") for alt in alts)
     assert "Työnvälitys" in html  # service lines by their Finnish names
+    assert "Kustannukset kunnittain" in html and "jakoperusteella työvoima" in html
+    assert "2\u202f179\u202f920,00" in html  # euros as Finnish writes them
 
 
 def test_pack_text_exists_in_both_languages() -> None:
@@ -441,6 +455,40 @@ def test_pack_loads_in_chromium_and_every_chart_shows(
 
 
 @needs_chromium
+def test_costs_section_adds_up_in_the_browser(browser: Any,
+                                              full_run: tuple[Invocation, Path, str]) -> None:
+    # Read as the board sees it: every municipality's parts add up to its total, and the
+    # municipalities to the area's total, to the cent.
+    _, out, _ = full_run
+    errors: list[str] = []
+    page = open_pack(browser, out / PACK_FILE, errors, viewport={"width": 1200, "height": 900})
+    table = page.locator("table.costs").first
+    assert table.is_visible()
+    cells = table.evaluate("""t => Array.from(t.tBodies[0].rows).map(r =>
+        Array.from(r.cells).map(c => c.textContent.trim()))""")
+    keys = page.locator("table.keys").first.evaluate(
+        "t => Array.from(t.tHead.rows[0].cells).map(c => c.textContent.trim())")
+    scenarios = page.locator("table.costs-compare").first.evaluate(
+        "t => Array.from(t.tBodies[0].rows).map(r => r.cells[0].firstChild.textContent.trim())")
+    page.close()
+    assert errors == []
+    munis = load_scenario(BASE).municipality_names
+    assert [row[0] for row in cells] == [*munis, "All municipalities"]
+
+    def cents(text: str) -> int:
+        return round(float(text.replace(",", "")) * 100)
+
+    for row in cells:
+        assert sum(cents(v) for v in row[2:5]) == cents(row[5]), row
+    for col in range(2, 6):
+        assert sum(cents(row[col]) for row in cells[:-1]) == cents(cells[-1][col])
+    assert cents(cells[-1][5]) == 2_179_920_00
+    assert keys[:4] == ["Municipality", "labour force (in use)", "unemployed jobseekers",
+                        "equal shares"]
+    assert scenarios == [Path(f).stem for f in SCENARIO_FILES]
+
+
+@needs_chromium
 def test_pack_prints_on_a4(browser: Any, full_run: tuple[Invocation, Path, str],
                            tmp_path: Path) -> None:
     _, out, _ = full_run
@@ -453,7 +501,7 @@ def test_pack_prints_on_a4(browser: Any, full_run: tuple[Invocation, Path, str],
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
-    assert 4 <= pages <= 20, pages
+    assert 4 <= pages <= 24, pages
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
     assert len(boxes) >= pages
     for w, h in boxes:  # A4 is 595 × 842 points
@@ -508,6 +556,6 @@ def test_the_pack_renders_and_never_solves() -> None:
         # Constants of the comparison frames are names, not computations.
         names = {alias.name for node in imports if node.module == "allocator.analysis.compare"
                  for alias in node.names}
-        assert names <= {"ALL_AREAS", "CENTRAL"}, module.name
+        assert names <= {"ALL_AREAS", "ALL_MUNICIPALITIES", "CENTRAL"}, module.name
         imported = {node.module for node in imports}
         assert not (imported & solving - {"allocator.analysis.compare"}), module.name

@@ -24,7 +24,7 @@ from allocator.cli import main
 BASE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
 # base.yaml without the source comments on its figures, so edits can match whole lines.
 BASE_TEXT = re.sub(r"(\S)[ ]+# §1\.3[^\n]*", r"\1", BASE.read_text(encoding="utf-8"))
-OUTPUT_FILES = {"allocation.csv", "allocation.xlsx", "summary.json", "allocation.png"}
+OUTPUT_FILES = {"allocation.csv", "allocation.xlsx", "summary.json", "allocation.png", "costs.png"}
 
 
 def invoke(*args: str | Path) -> Result:

@@ -30,10 +30,10 @@ from allocator.cli import main
 from allocator.cli.common import unique_files
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.result import Result
-from allocator.reports.comparison_files import TABLES
+from allocator.reports.comparison_files import COSTS_TABLE, TABLES
 
 BASE = ROOT / "scenarios" / "base.yaml"
-OUTPUT_FILES = {*TABLES, *charts.CHARTS}
+OUTPUT_FILES = {*TABLES, COSTS_TABLE, *charts.CHARTS}
 
 
 @pytest.fixture(scope="module")

@@ -133,7 +133,7 @@ def test_output_files_are_identical_across_runs_and_worker_counts(tmp_path) -> N
         folders.append(_files_without_run(out))
     assert folders[0] == folders[1] == folders[2]
     assert set(folders[0]) == {"allocation.csv", "allocation.xlsx", "summary.json",
-                               "allocation.png"}
+                               "allocation.png", "costs.png"}
 
 
 def test_explain_flag_prints_and_writes_the_explanation(tmp_path) -> None:

@@ -249,7 +249,10 @@ def test_errors_in_both_files_after_a_remove_shifts_the_parents_items(tmp_path: 
                   "  - name: Parkano point\n"
                   "    municipality: Parkano\n"
                   "    kind: service_point\n"
-                  "    serves: [Parkano, Kihniö, Ikaalinen]\n")
+                  "    serves: [Parkano, Kihniö, Ikaalinen]\n"
+                  "costs:\n"
+                  "  offices_eur:\n"
+                  "    Parkano office: null\n")
     child = write(tmp_path / "child.yaml", child_text)
     problems = {p.source: p for p in problems_of(child)}
     assert set(problems) == {str(parent), str(child)}

@@ -43,7 +43,11 @@ def hostile_scenario(tmp_path: Path, text: str) -> Path:
         f'    label: "{quoted} label"\n'
         "central_services:\n"
         "  - name: integration_services\n"
-        f'    label: "{quoted} central"\n', encoding="utf-8")
+        f'    label: "{quoted} central"\n'
+        "costs:\n"
+        "  offices_eur:\n"
+        "    Ikaalinen office: null\n"
+        f'    "{quoted} office": 30000\n', encoding="utf-8")
     return path
 
 
@@ -209,7 +213,7 @@ def test_the_set_carries_the_run_id_and_replaces_leftovers(tmp_path: Path) -> No
     code, _, stderr = invoke("run", str(BASE), "--out", str(out))
     assert code == 0, stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        ".notes.tmp", "allocation.csv", "allocation.png", "allocation.xlsx", "summary.json"]
+        ".notes.tmp", "allocation.csv", "allocation.png", "allocation.xlsx", "costs.png", "summary.json"]
     sha = json.loads((out / "summary.json").read_text("utf-8"))["manifest"]["scenario_sha256"]
     first = (out / "allocation.csv").read_text("utf-8").splitlines()[0]
     assert first == f"# scenario_sha256={sha[:12]}"

@@ -18,6 +18,7 @@ from allocator.analysis.compare import (
     caseload_per_htv,
     compare,
     comparison_footer,
+    costs_by_scenario,
     line_shares,
     scenario_labels,
 )
@@ -227,13 +228,15 @@ class Comparison:
 
     ``frame`` is compare's HTV per scenario, area and line; ``caseload`` caseload_per_htv's
     ratios; ``shares`` and ``footer`` (the charts' reproducibility line) are None when no
-    scenario has an allocation, as there is nothing to chart.
+    scenario has an allocation, as there is nothing to chart; ``costs`` is
+    costs_by_scenario's cost per scenario and municipality (no rows without costs).
     """
 
     frame: pd.DataFrame
     caseload: pd.DataFrame
     shares: pd.DataFrame | None
     footer: str | None
+    costs: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -345,7 +348,7 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
     if any(r.allocation is not None for r in results):
         footer = comparison_footer(results, labels)
         shares = line_shares(results, labels)
-    comparison = Comparison(frame, caseload, shares, footer)
+    comparison = Comparison(frame, caseload, shares, footer, costs_by_scenario(results, labels))
 
     sensitivity = None
     if base.allocation is not None:

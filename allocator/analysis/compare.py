@@ -40,6 +40,10 @@ SCENARIO_COLUMNS = ["scenario", "title", "file", "status", "verified", "total_ht
                     "scenario_sha256", "conflicts"]
 LINE_COLUMNS = ["scenario", "service_line", "label", "htv", "share", "target_share",
                 "tolerance", "delta_htv"]
+COST_COLUMNS = ["scenario", "municipality", "customer_service_eur", "offices_eur", "central_eur",
+                "total_eur", "delta_total_eur", "central_key"]
+#: ``municipality`` of the rows that hold the whole employment area's cost.
+ALL_MUNICIPALITIES = "(all municipalities)"
 CASELOAD_COLUMNS = ["scenario", "area", "unemployed", "customer_htv", "unemployed_per_htv",
                     "delta_unemployed_per_htv"]
 
@@ -207,6 +211,57 @@ def caseload_per_htv(results: Sequence[Result],
                          "unemployed_per_htv": round(ratio, 3),
                          "delta_unemployed_per_htv": round(ratio - before, 3)})
     return _with_attrs(pd.DataFrame(rows, columns=CASELOAD_COLUMNS), results, names)
+
+
+def costs_by_scenario(results: Sequence[Result],
+                      labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """What each municipality pays in each scenario [EUR/year, to the cent], and the change
+    of its total against the first scenario.
+
+    Columns: scenario, municipality (:data:`ALL_MUNICIPALITIES` for the area's total),
+    customer_service_eur, offices_eur, central_eur, total_eur, delta_total_eur [EUR/year]
+    and central_key. Municipalities are the union over the scenarios in first-seen order;
+    a scenario without costs or without an allocation has NaN, and so has a change
+    against a base without them. No rows when no scenario gives costs.
+    """
+    _check(results)
+    names = list(labels) if labels is not None else scenario_labels(results)
+    tables = [_costs_table(r) for r in results]
+    munis = [*(m for m in _order([list(t) for t in tables if t is not None])
+               if m != ALL_MUNICIPALITIES), ALL_MUNICIPALITIES]
+    base = tables[0]
+    rows = []
+    if any(t is not None for t in tables):
+        for name, r, table in zip(names, results, tables, strict=True):
+            costs = r.costs()
+            for m in munis:
+                row = table.get(m) if table is not None else None
+                values = row if row is not None else dict.fromkeys(
+                    ("customer_service_eur", "offices_eur", "central_eur", "total_eur"),
+                    math.nan if table is None else 0.0)
+                before = (math.nan if base is None
+                          else base.get(m, {"total_eur": 0.0})["total_eur"])
+                rows.append({"scenario": name, "municipality": m, **values,
+                             "delta_total_eur": round(values["total_eur"] - before, 2),
+                             "central_key": "" if costs is None else costs.key})
+    frame = _with_attrs(pd.DataFrame(rows, columns=COST_COLUMNS), results, names)
+    frame.attrs["digits"] = 2
+    return frame
+
+
+def _costs_table(result: Result) -> dict[str, dict[str, float]] | None:
+    """municipality (and :data:`ALL_MUNICIPALITIES`) -> its costs [EUR/year], or None."""
+    costs = result.costs()
+    if costs is None:
+        return None
+    parts = ("customer_service_eur", "offices_eur", "central_eur", "total_eur")
+    out = {str(row["municipality"]): {p: float(row[p]) for p in parts}
+           for row in costs.frame().to_dict(orient="records")}
+    out[ALL_MUNICIPALITIES] = {"customer_service_eur": float(costs.part_eur("customer_service")),
+                               "offices_eur": float(costs.part_eur("offices")),
+                               "central_eur": float(costs.part_eur("central")),
+                               "total_eur": float(costs.total_eur)}
+    return out
 
 
 def _by_area(result: Result) -> dict[str, dict[str, Any]]:

@@ -15,6 +15,7 @@ from allocator.analysis.points import (
     Point,
     RunOptions,
     as_float,
+    cost_columns,
     evaluate,
     footer,
     require_allocation,
@@ -108,7 +109,9 @@ def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", see
     """Allocate ``runs`` caseload draws (see :func:`draw_caseload`); one row per run and area.
 
     Columns: run, area, htv [customer-service HTV], base_htv [HTV], change_htv [HTV],
-    status, verified. The same seed gives the same frame whatever the executor.
+    status, verified and, when the scenario gives costs, ``cost_eur:<municipality>`` and
+    ``cost_eur:total`` [EUR/year in that run; the same on each area's row]. The same seed
+    gives the same frame whatever the executor.
     Raises InfeasibleError when the unchanged scenario has no allocation.
     """
     return monte_carlo_with_paradoxes(scenario, runs, model, seed, options)[0]
@@ -153,7 +156,7 @@ def monte_carlo_with_paradoxes(scenario: Scenario, runs: int = 100, model: str =
                 htv = as_float(p.area_htv.get(area))
                 rows.append({"run": run, "area": area, "htv": htv, "base_htv": float(before),
                              "change_htv": tidy(htv - float(before)), "status": p.status,
-                             "verified": p.verified})
+                             "verified": p.verified, **cost_columns(scenario, p)})
     frame = pd.DataFrame(rows)
     frame.attrs.update(analysis="monte_carlo", scenario=scenario.name, runs=runs, model=model,
                        seed=seed, areas=[a.name for a in scenario.areas],
@@ -178,6 +181,23 @@ def paradox_counts(events: pd.DataFrame) -> pd.DataFrame:
     out = out.assign(_o=out["level"].map(order)).sort_values(["_o", "runs", "name"],
                                                              ascending=[True, False, True])
     return out.drop(columns="_o").reset_index(drop=True)
+
+
+def cost_ranges(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per municipality (and ``total``), the range of its yearly cost over the Monte Carlo
+    runs with an allocation: min, p05, median, p95, max [EUR/year]. No rows when the
+    scenario gives no costs."""
+    columns = [c for c in frame.columns if str(c).startswith("cost_eur:")]
+    out_columns = ["municipality", "min_eur", "p05_eur", "median_eur", "p95_eur", "max_eur"]
+    if not columns:
+        return pd.DataFrame(columns=out_columns)
+    per_run = frame.drop_duplicates("run")[columns].dropna()
+    rows = [{"municipality": c.split(":", 1)[1], "min_eur": float(per_run[c].min()),
+             "p05_eur": float(per_run[c].quantile(0.05)),
+             "median_eur": float(per_run[c].median()),
+             "p95_eur": float(per_run[c].quantile(0.95)), "max_eur": float(per_run[c].max())}
+            for c in columns]
+    return pd.DataFrame(rows, columns=out_columns).round(2)
 
 
 def stability(frame: pd.DataFrame, threshold: float = 0.1) -> pd.DataFrame:

@@ -70,6 +70,8 @@ class Point:
     independent verifier's; ``allocation`` travels along for hints. ``cells`` holds what
     paradox detection (allocator.analysis.paradox) compares between points: per
     (municipality, line) cell its HTV, exact target [HTV] and demand [weighted persons].
+    ``costs`` is what each municipality pays [EUR/year, to the cent] when the scenario
+    gives costs (allocator.engine.costs), else None.
     """
 
     status: str
@@ -80,6 +82,7 @@ class Point:
     message: str = ""
     allocation: Allocation | None = None
     cells: Cells | None = None
+    costs: dict[str, Fraction] | None = None
 
     @property
     def ok(self) -> bool:
@@ -97,9 +100,12 @@ class Point:
         v = r.verification
         assert v is not None
         s = r.scenario
+        costs = r.costs()
         return cls(str(r.status), r.allocation.area_htv(s.area_of(), (a.name for a in s.areas)),
                    v.max_deviation, v.total_deviation, v.passed,
-                   "; ".join(str(x) for x in v.violations), r.allocation, Cells.of(r))
+                   "; ".join(str(x) for x in v.violations), r.allocation, Cells.of(r),
+                   None if costs is None else {row.municipality: Fraction(row.total_cents, 100)
+                                               for row in costs.rows})
 
 
 @dataclass(frozen=True)
@@ -224,6 +230,19 @@ def footer(s: Scenario, detail: str, time_limit: float | None) -> str:
     return (f"allocator {__version__} · OR-Tools {ortools_version} · scenario '{s.name}' "
             f"sha256:{scenario_sha256(s)[:12]} · {detail} · deterministic time limit "
             f"{limit:g} s per solve, 1 CP-SAT worker")
+
+
+def cost_columns(scenario: Scenario, point: Point) -> dict[str, float]:
+    """A point's cost per municipality as frame columns ``cost_eur:<municipality>`` and
+    ``cost_eur:total`` [EUR/year]; NaN without an allocation; no columns when the scenario
+    gives no costs."""
+    if scenario.costs is None:
+        return {}
+    costs = point.costs or {}
+    out = {f"cost_eur:{m}": as_float(costs.get(m)) for m in scenario.municipality_names}
+    out["cost_eur:total"] = (as_float(sum(costs.values(), Fraction(0))) if costs
+                             else float("nan"))
+    return out
 
 
 def as_float(value: Fraction | None) -> float:

@@ -8,7 +8,15 @@ import pandas as pd
 
 from allocator.analysis.inputs import changes_for, input_at
 from allocator.analysis.paradox import frame_of, sweep_events
-from allocator.analysis.points import RunOptions, as_float, footer, resolved, solve_all, solve_base
+from allocator.analysis.points import (
+    RunOptions,
+    as_float,
+    cost_columns,
+    footer,
+    resolved,
+    solve_all,
+    solve_base,
+)
 from allocator.scenario.schema import Scenario
 
 
@@ -19,7 +27,9 @@ def sweep(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
     Several parameters give several sweeps, not a grid. Columns: parameter, value, area,
     htv [customer-service HTV], base_htv [HTV, the unchanged scenario], change_htv [HTV],
     status, verified, max_deviation_htv, total_deviation_htv [HTV, largest and total cell
-    deviation], message. Raises ScenarioError naming a path that is not a numeric input.
+    deviation], message, and, when the scenario gives costs, ``cost_eur:<municipality>``
+    and ``cost_eur:total`` [EUR/year at that point; the same on each area's row]. Raises
+    ScenarioError naming a path that is not a numeric input.
     """
     return sweep_with_paradoxes(scenario, params, rebalance, options)[0]
 
@@ -59,10 +69,11 @@ def sweep_with_paradoxes(scenario: Scenario, params: Sequence[tuple[str, Sequenc
                              "status": p.status, "verified": p.verified,
                              "max_deviation_htv": as_float(p.max_deviation),
                              "total_deviation_htv": as_float(p.total_deviation),
-                             "message": p.message})
+                             "message": p.message, **cost_columns(scenario, p)})
     frame = pd.DataFrame(rows, columns=["parameter", "value", "area", "htv", "base_htv",
                                         "change_htv", "status", "verified", "max_deviation_htv",
-                                        "total_deviation_htv", "message"])
+                                        "total_deviation_htv", "message",
+                                        *cost_columns(scenario, base)])
     frame.attrs.update(analysis="sweep", scenario=scenario.name, areas=areas,
                        rebalance=rebalance,
                        base_values={path: i.value for path, i in inputs.items()},

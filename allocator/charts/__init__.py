@@ -13,6 +13,7 @@ from allocator.charts.compare import (
     plot_caseload,
     plot_line_shares,
 )
+from allocator.charts.costs import plot_costs
 from allocator.charts.sensitivity import (
     plot_monte_carlo,
     plot_robust,
@@ -22,5 +23,5 @@ from allocator.charts.sensitivity import (
 )
 
 __all__ = ["plot_allocation", "plot_area_deltas", "plot_area_htv", "plot_caseload",
-           "plot_line_shares", "plot_monte_carlo", "plot_robust", "plot_sweep", "plot_tipping",
+           "plot_costs", "plot_line_shares", "plot_monte_carlo", "plot_robust", "plot_sweep", "plot_tipping",
            "plot_tornado"]

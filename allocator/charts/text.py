@@ -63,6 +63,13 @@ TEXT: dict[str, dict[str, str]] = {
                         "own optimum",
         "robust_axis": "Robust − own optimum [HTV]",
         "robust_vs": "vs. own optimum of {scenario}",
+        "costs_title": "What it costs each municipality: {total} EUR/year in all",
+        "costs_axis": "Cost [thousand EUR/year]",
+        "municipality_axis": "Municipality",
+        "cost_customer_service": "Customer service",
+        "cost_offices": "Offices",
+        "cost_central": "Central services (key: {rule})",
+        "cost_reference": "Reference: {label}",
     },
     "fi": {
         "htv_axis": "Henkilötyövuodet [HTV]",
@@ -111,6 +118,13 @@ TEXT: dict[str, dict[str, str]] = {
         "robust_title": "Yksi jako {n} skenaariolle: vakaa jako − kunkin skenaarion oma optimi",
         "robust_axis": "Vakaa jako − oma optimi [HTV]",
         "robust_vs": "verrattuna skenaarion {scenario} omaan optimiin",
+        "costs_title": "Kustannukset kunnittain: yhteensä {total} euroa vuodessa",
+        "costs_axis": "Kustannus [tuhatta euroa/vuosi]",
+        "municipality_axis": "Kunta",
+        "cost_customer_service": "Asiakaspalvelu",
+        "cost_offices": "Toimipisteet",
+        "cost_central": "Keskitetyt palvelut (jakoperuste: {rule})",
+        "cost_reference": "Vertailu: {label}",
     },
 }
 

@@ -45,14 +45,19 @@ def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: floa
     """Allocate --runs random draws of SCENARIO's caseload counts: how stable is each area?
 
     Writes montecarlo.csv (one row per run and area), montecarlo_summary.csv (spread and
-    the share of runs each area moved), montecarlo.png (box plot) and paradoxes.csv (each
-    run's population paradoxes against the base).
+    the share of runs each area moved), montecarlo.png (box plot), paradoxes.csv (each
+    run's population paradoxes against the base) and, when the scenario gives costs,
+    montecarlo_costs.csv (each municipality's cost range over the runs).
     """
-    from allocator.analysis.monte_carlo import monte_carlo_with_paradoxes
+    from allocator.analysis.monte_carlo import cost_ranges, monte_carlo_with_paradoxes
     from allocator.analysis.sensitivity import parse_uncertainty, stability
     from allocator.errors import ScenarioError
     from allocator.reports.analysis_files import montecarlo_files
-    from allocator.reports.terminal_sensitivity import print_mc_paradoxes, print_stability
+    from allocator.reports.terminal_sensitivity import (
+        print_cost_ranges,
+        print_mc_paradoxes,
+        print_stability,
+    )
 
     s = load_or_exit(scenario)
     try:
@@ -67,6 +72,9 @@ def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: floa
         summary = stability(frame, threshold)
         console = stdout_console()
         print_stability(summary, console)
+        costs = cost_ranges(frame)
+        print_cost_ranges(costs, console)
         print_mc_paradoxes(paradoxes, console)
         write_and_list(out_dir, "montecarlo",
-                       montecarlo_files(frame, summary, threshold, lang, paradoxes), console)
+                       montecarlo_files(frame, summary, threshold, lang, paradoxes, costs),
+                       console)

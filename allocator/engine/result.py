@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from allocator.engine.caseload import DEV_SCALE, CentralNeed, ModelData
+from allocator.engine.costs import Costs, compute_costs
 from allocator.engine.display import result_html, result_repr
 from allocator.engine.types import (
     Allocation,
@@ -26,7 +27,7 @@ from allocator.engine.types import (
 )
 from allocator.scenario.schema import Scenario, show_number
 
-__all__ = ["Allocation", "Conflict", "Moves", "Result", "SolverFacts", "Status", "decimal_places",
+__all__ = ["Allocation", "Conflict", "Costs", "Moves", "Result", "SolverFacts", "Status", "decimal_places",
            "to_decimal"]
 
 
@@ -161,6 +162,19 @@ class Result:
                      None if c.max_change_units is None else self.htv(c.max_change_units),
                      c.move_weight, bool(c.current_lines),
                      None if self.verification is None else self.verification.moved)
+
+    def costs(self) -> Costs | None:
+        """What the allocation costs each municipality [EUR/year], when the scenario gives
+        costs and an allocation exists (see allocator.engine.costs)."""
+        if self.allocation is None:
+            return None
+        return compute_costs(self.scenario, self.data, self.allocation)
+
+    def costs_frame(self) -> pd.DataFrame | None:
+        """Per municipality: customer_htv [HTV], central_share [0-1], customer_service_eur,
+        offices_eur, central_eur, total_eur [EUR/year]; None without costs."""
+        costs = self.costs()
+        return None if costs is None else costs.frame()
 
     # --- tables ----------------------------------------------------------------------------
     def allocation_frame(self) -> pd.DataFrame:

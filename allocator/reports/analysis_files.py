@@ -76,9 +76,11 @@ def tipping_files(frame: pd.DataFrame, areas: Sequence[str], lang: str) -> Files
 
 
 def montecarlo_files(frame: pd.DataFrame, summary: pd.DataFrame, threshold: float,
-                     lang: str, paradoxes: pd.DataFrame | None = None) -> Files:
-    """montecarlo.csv (one row per run and area), montecarlo_summary.csv, the box plot and,
-    given the runs' population paradoxes, paradoxes.csv (one row per run and event)."""
+                     lang: str, paradoxes: pd.DataFrame | None = None,
+                     costs: pd.DataFrame | None = None) -> Files:
+    """montecarlo.csv (one row per run and area), montecarlo_summary.csv, the box plot,
+    given the runs' population paradoxes, paradoxes.csv (one row per run and event) and,
+    given cost ranges with rows, montecarlo_costs.csv (one row per municipality)."""
     files: Files = {
         "montecarlo.csv": lambda: csv_bytes(frame),
         "montecarlo_summary.csv": lambda: csv_bytes(summary),
@@ -86,6 +88,8 @@ def montecarlo_files(frame: pd.DataFrame, summary: pd.DataFrame, threshold: floa
     }
     if paradoxes is not None:
         files["paradoxes.csv"] = lambda: csv_bytes(paradoxes)
+    if costs is not None and len(costs):
+        files["montecarlo_costs.csv"] = lambda: csv_bytes(costs)
     return files
 
 

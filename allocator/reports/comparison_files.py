@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from allocator.analysis.compare import (
     caseload_per_htv,
     compare,
+    costs_by_scenario,
     csv_bytes,
     line_shares,
     scenario_labels,
@@ -33,6 +34,8 @@ from allocator.reports.writing import write_set
 #: Files the comparison writes, besides the charts of allocator.charts.compare.CHARTS.
 TABLES = ("comparison.csv", "scenarios.csv", "line_shares.csv", "unemployed_per_htv.csv",
           "paradoxes.csv")
+#: What each municipality pays per scenario; written when some scenario gives costs.
+COSTS_TABLE = "costs.csv"
 
 
 def comparison_paradoxes(results: Sequence[Result]) -> pd.DataFrame:
@@ -56,6 +59,9 @@ def write_comparison(results: Sequence[Result], out_dir: Path, lang: str = "en")
     files: dict[str, Callable[[], bytes] | None] = {
         name: functools.partial(lambda f: csv_bytes(safe_frame(f)), frame)
         for name, frame in frames.items()}
+    costs = costs_by_scenario(results)
+    files[COSTS_TABLE] = (functools.partial(lambda f: csv_bytes(safe_frame(f)), costs)
+                          if len(costs) else None)
     drawable = any(r.allocation is not None for r in results)
     for name, plot in CHARTS.items():
         files[name] = functools.partial(_png, plot, results, lang) if drawable else None
@@ -76,10 +82,11 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def comparison_json(results: Sequence[Result]) -> dict[str, Any]:
-    """The comparison as JSON-ready data: the four tables, NaN as null."""
+    """The comparison as JSON-ready data: the tables, NaN as null."""
     comparison = compare(results)
     return {"schema_version": 1, "base": comparison.attrs["base"],
             "scenarios": _records(scenarios_frame(results)),
             "comparison": _records(comparison),
             "line_shares": _records(line_shares(results)),
-            "unemployed_per_htv": _records(caseload_per_htv(results))}
+            "unemployed_per_htv": _records(caseload_per_htv(results)),
+            "costs": _records(costs_by_scenario(results))}

@@ -1,4 +1,5 @@
-"""Result -> files: allocation.csv, allocation.xlsx, summary.json and allocation.png.
+"""Result -> files: allocation.csv, allocation.xlsx, summary.json, allocation.png (and
+costs.png when the scenario gives costs).
 
 The files are written as a set: made in a temporary folder inside the target, then moved
 into place together under a lock on the folder, so the folder never holds files of two
@@ -24,11 +25,15 @@ from allocator.reports.cells import safe_frame
 from allocator.reports.writing import write_set
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from allocator.engine.explain import Explanation
 
 #: The files written for an allocation, by format name.
 FILES = {"csv": "allocation.csv", "xlsx": "allocation.xlsx", "json": "summary.json",
          "png": "allocation.png"}
+#: The costs chart, written with the PNG format when the scenario gives costs.
+COSTS_PNG = "costs.png"
 
 
 def summary_bytes(summary: dict[str, Any]) -> bytes:
@@ -66,7 +71,20 @@ def png_bytes(result: Result) -> bytes:
     """The allocation chart as PNG, without a timestamp in its metadata."""
     from allocator.charts import plot_allocation
 
-    fig = plot_allocation(result)
+    return _png(plot_allocation(result))
+
+
+def costs_png_bytes(result: Result) -> bytes:
+    """The costs chart as PNG (the scenario must give costs)."""
+    from allocator.charts import plot_costs
+
+    costs = result.costs()
+    if costs is None:
+        raise ValueError("the result has no costs")
+    return _png(plot_costs(result, costs))
+
+
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
@@ -125,4 +143,7 @@ def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
         name: makers[fmt] if fmt in chosen and (result.allocation is not None or fmt == "json")
         else None
         for fmt, name in FILES.items()}
+    files[COSTS_PNG] = None
+    if "png" in chosen and result.allocation is not None and result.scenario.costs is not None:
+        files[COSTS_PNG] = lambda: costs_png_bytes(result)
     return write_set(out_dir, files)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from allocator._version import __version__
+from allocator.engine.costs import PARTS, Costs
 from allocator.engine.manifest import file_sha256, manifest
 from allocator.engine.result import Moves, Result, Status
 from allocator.errors import Problem
@@ -84,6 +85,7 @@ def build_summary(result: Result, source: str | Path | None = None,
         "objective": None,
         "verification": None,
         "moves": _moves(moves),
+        "costs": None,
         "assumptions": result.assumptions_frame().to_dict("records"),
         "tie_checked": result.tie_checked,
         "tie": None if result.tie is None else {
@@ -125,6 +127,7 @@ def build_summary(result: Result, source: str | Path | None = None,
         summary["by_area"] = _clean(result.by_area().to_dict("records"), digits + 4)
         summary["by_line"] = _clean(result.by_line().to_dict("records"), digits + 4)
         summary["targets"] = _clean(result.targets_frame().to_dict("records"))
+        summary["costs"] = costs_data(result.costs())
     if has and "max_deviation" in stages:
         total = stages.get("total_deviation")
         summary["objective"] = {
@@ -161,6 +164,35 @@ def build_summary(result: Result, source: str | Path | None = None,
         "workers": {st.name: st.workers for st in facts.stages},
     }
     return summary
+
+
+def costs_data(costs: Costs | None) -> dict[str, Any] | None:
+    """What the allocation costs, as summary.json's ``costs`` [EUR/year, to the cent]."""
+    if costs is None:
+        return None
+    ref, ref_frame = costs.reference, costs.reference_frame()
+    return {
+        "htv_eur": float(costs.htv_eur),
+        "office_costs": costs.office_costs,
+        "central_key": costs.key,
+        "central_htv": float(costs.central_htv),
+        "total_eur": float(costs.total_eur),
+        "by_municipality": [
+            {"municipality": r.municipality, "area": r.area,
+             "customer_htv": float(r.customer_htv),
+             "central_share": round(float(r.central_share), 9),
+             **{f"{p}_eur": float(r.eur(p)) for p in PARTS},
+             "total_eur": float(r.total_eur)} for r in costs.rows],
+        "keys": [{"key": key, "used": key == costs.key,
+                  "shares": {m: round(float(v), 9) for m, v in shares.items()}}
+                 for key, shares in costs.keys.items()],
+        "key_costs": costs.keys_frame().to_dict("records"),
+        "reference": None if ref is None or ref_frame is None else {
+            "label": ref.label,
+            "weights": {f: round(float(w), 9) for f, w in ref.weights.items()},
+            "by_municipality": ref_frame.to_dict("records"),
+        },
+    }
 
 
 def _moves(moves: Moves | None) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from allocator.engine.costs import EQUAL_KEY, SHARES_KEY, USE_KEY, Costs
 from allocator.engine.result import Moves, Result, Status
 
 if TYPE_CHECKING:
@@ -247,6 +248,9 @@ def render(r: Result, end_to_end: float | None = None,
     moves = r.moves()
     if moves is not None:
         parts.append(moves_table(r, moves))
+    costs = r.costs()
+    if costs is not None:
+        parts += cost_tables(r, costs)
     assumed = r.assumptions_frame()
     if len(assumed):
         parts.append(assumptions_table(assumed))
@@ -269,6 +273,96 @@ def assumptions_table(assumed: pd.DataFrame) -> Table:
                  "workbook's assumptions sheet.")
     t.caption_justify = "left"
     return t
+
+
+def eur(value: float) -> str:
+    """Euros to the cent with thousands separated: 1,234.50."""
+    return f"{value:,.2f}"
+
+
+def key_title(key: str) -> str:
+    """A sharing key as a column heading: a feature's name, 'equal shares', ..."""
+    return {EQUAL_KEY: "equal shares", SHARES_KEY: "agreed shares",
+            USE_KEY: "by use"}.get(key, key.replace("_", " "))
+
+
+def costs_table(r: Result, costs: Costs) -> Table:
+    """Per municipality: what its customer service, its offices and its share of the central
+    services cost [EUR/year], with the area's total."""
+    frame = costs.frame()
+    t = Table(title="What it costs each municipality [EUR/year]", box=box.SIMPLE_HEAVY,
+              title_justify="left")
+    for col in ("Municipality", "Customer HTV", "Customer service", "Offices", "Central",
+                "Total"):
+        t.add_column(col, justify="left" if col == "Municipality" else "right")
+    for _, row in frame.iterrows():
+        t.add_row(str(row["municipality"]), _fmt(row["customer_htv"], r.digits),
+                  eur(row["customer_service_eur"]), eur(row["offices_eur"]),
+                  eur(row["central_eur"]), eur(row["total_eur"]))
+    t.add_row("All municipalities", _fmt(float(frame["customer_htv"].sum()), r.digits),
+              *(eur(float(costs.part_eur(p))) for p in ("customer_service", "offices", "central")),
+              Text(eur(float(costs.total_eur)), style="bold"), style="bold")
+    offices = ("the municipalities each office serves, by its customer service for each"
+               if costs.office_costs == "served" else "the municipality each office is in")
+    t.caption = (f"One HTV costs {eur(float(costs.htv_eur))} EUR/year. Customer service is paid "
+                 f"by the municipality served; offices by {offices}; the central services "
+                 f"({float(costs.central_htv):.{r.digits}f} HTV) are shared by "
+                 f"{key_title(costs.key)}. Rounded to the cent so that the rows add up.")
+    t.caption_justify = "left"
+    return t
+
+
+def keys_table(costs: Costs) -> Table:
+    """Which key? Each municipality's share of the central services under the common keys
+    side by side, and what it would pay [EUR/year]."""
+    frame = costs.keys_frame()
+    t = Table(title="Which key? Central services' share and cost [EUR/year] per municipality "
+                    "under each key", box=box.SIMPLE_HEAVY, title_justify="left")
+    t.add_column("Municipality")
+    for key in costs.keys:
+        chosen = " (used)" if key == costs.key else ""
+        t.add_column(f"{key_title(key)}{chosen}", justify="right")
+    for _, row in frame.iterrows():
+        t.add_row(str(row["municipality"]),
+                  *(f"{row[f'share_{k}']:.1%} · {eur(row[f'central_eur_{k}'])}"
+                    for k in costs.keys))
+    if USE_KEY in costs.keys:
+        t.caption = ("By use: each central service sized by a caseload feature is shared by "
+                     "that feature, the others by the key used.")
+        t.caption_justify = "left"
+    return t
+
+
+def reference_table(r: Result, costs: Costs) -> Table | None:
+    """The caseload-based split beside the reference split of the same budget."""
+    frame = costs.reference_frame()
+    ref = costs.reference
+    if frame is None or ref is None:
+        return None
+    weights = ", ".join(f"{f.replace('_', ' ')} {float(w):.0%}" for f, w in ref.weights.items())
+    t = Table(title=f"Caseload-based split against the reference '{ref.label}' ({weights}) "
+                    "[EUR/year, HTV]", box=box.SIMPLE_HEAVY, title_justify="left")
+    for col in ("Municipality", "Caseload EUR", "Reference EUR", "Difference EUR",
+                "Caseload HTV", "Reference HTV", "Difference HTV"):
+        t.add_column(col, justify="left" if col == "Municipality" else "right")
+    for _, row in frame.iterrows():
+        t.add_row(str(row["municipality"]), eur(row["total_eur"]), eur(row["reference_eur"]),
+                  f"{row['difference_eur']:+,.2f}", f"{row['htv']:.2f}",
+                  f"{row['reference_htv']:.2f}", _signed(row["difference_htv"], 2))
+    t.caption = ("Caseload HTV: customer service given to the municipality plus its key share "
+                 "of the central services. Reference: the same budget split by the weighted "
+                 "shares of the criteria (an assumption; see the scenario).")
+    t.caption_justify = "left"
+    return t
+
+
+def cost_tables(r: Result, costs: Costs) -> list[RenderableType]:
+    """The costs per municipality, the keys side by side and the reference split."""
+    out: list[RenderableType] = [costs_table(r, costs), keys_table(costs)]
+    ref = reference_table(r, costs)
+    if ref is not None:
+        out.append(ref)
+    return out
 
 
 def moves_table(r: Result, moves: Moves) -> Table:

@@ -1,10 +1,11 @@
 """Several results -> one terminal table with the scenarios side by side.
 
 Rows are the responsibility areas (total first, then each service line and the central
-services), the whole employment area, and unemployed jobseekers per customer-service
-HTV; columns are the scenarios, the base first, each later value followed by its change
-against the base. When the scenarios do not fit the width, the table continues in
-further blocks, each starting again with the base column.
+services), the whole employment area, unemployed jobseekers per customer-service HTV
+and, when the scenarios give costs, what each municipality pays; columns are the
+scenarios, the base first, each later value followed by its change against the base.
+When the scenarios do not fit the width, the table continues in further blocks, each
+starting again with the base column.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from allocator.analysis.compare import ALL_AREAS, CENTRAL, caseload_per_htv, compare, scenario_labels
+from allocator.analysis.compare import (
+    ALL_AREAS,
+    ALL_MUNICIPALITIES,
+    CENTRAL,
+    caseload_per_htv,
+    compare,
+    costs_by_scenario,
+    scenario_labels,
+)
 from allocator.engine.result import Result, Status
 
 #: Width of the row-label column and of one scenario column [characters].
@@ -122,6 +131,18 @@ def _rows(results: Sequence[Result], labels: list[str]) -> list[_Row]:
             label = "All areas" if area == ALL_AREAS else str(area)
             rows.append(_Row(f"  {label}", [float(per.get(name, math.nan)) for name in labels],
                              1, style="bold" if area == ALL_AREAS else None))
+    costs = costs_by_scenario(results, labels)
+    if len(costs):
+        rows[-1] = _Row(rows[-1].label, rows[-1].values, rows[-1].digits, rows[-1].style,
+                        end_section=True)
+        rows.append(_Row("Cost [thousand EUR/year]", [math.nan] * len(labels), 1,
+                         style="bold"))
+        for muni in dict.fromkeys(costs["municipality"]):
+            total = costs[costs["municipality"] == muni].set_index("scenario")["total_eur"]
+            label = "All municipalities" if muni == ALL_MUNICIPALITIES else str(muni)
+            rows.append(_Row(f"  {label}", [float(total.get(name, math.nan)) / 1000
+                                            for name in labels],
+                             1, style="bold" if muni == ALL_MUNICIPALITIES else None))
     return rows
 
 

@@ -159,6 +159,22 @@ def print_stability(summary: pd.DataFrame, console: Console) -> None:
     console.print(t)
 
 
+def print_cost_ranges(ranges: pd.DataFrame, console: Console) -> None:
+    """The range of each municipality's yearly cost over the Monte Carlo runs [EUR/year];
+    nothing when the scenario gives no costs."""
+    if not len(ranges):
+        return
+    t = Table(title="Monte Carlo: each municipality's cost over the draws [EUR/year]",
+              box=box.SIMPLE_HEAVY, title_justify="left")
+    for name in ("Municipality", "Min", "5 %", "Median", "95 %", "Max"):
+        t.add_column(name, justify="left" if name == "Municipality" else "right")
+    for _, r in ranges.iterrows():
+        name = "All municipalities" if r["municipality"] == "total" else str(r["municipality"])
+        t.add_row(name, *(f"{r[c]:,.2f}" for c in ("min_eur", "p05_eur", "median_eur",
+                                                    "p95_eur", "max_eur")))
+    console.print(t)
+
+
 def print_robust(result: RobustResult, regret: pd.DataFrame, cross: pd.DataFrame,
                  areas: pd.DataFrame, console: Console) -> None:
     """The robust allocation's regret, every candidate in every scenario, HTV by area, and

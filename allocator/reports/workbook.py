@@ -1,6 +1,7 @@
 """Result -> an openpyxl workbook a planner can open, filter and print on A4.
 
-Sheets: allocation, by area, by line, inputs, targets. Each has a bold frozen header,
+Sheets: allocation, by area, by line, inputs, targets (and assumptions, moves and costs
+when the scenario has them). Each has a bold frozen header,
 fitted column widths, HTV in the granularity's decimals, landscape A4 fitted to one page
 wide, the header row repeated on every printed page and the scenario in the page header.
 """
@@ -17,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from allocator.engine.costs import PARTS
 from allocator.engine.manifest import scenario_sha256
 from allocator.reports.cells import safe_text
 
@@ -164,6 +166,33 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
                       [[None if moves.moved_htv is None else float(moves.moved_htv),
                         None if moves.cap_htv is None else float(moves.cap_htv),
                         float(moves.move_weight), moves.illustrative]])
+    costs = result.costs()
+    if costs is not None:
+        eur = "#,##0.00"
+        ws = _sheet(wb, "costs", costs.frame(),
+                    {"customer_htv": htv, "central_share": "0.00%", "customer_service_eur": eur,
+                     "offices_eur": eur, "central_eur": eur, "total_eur": eur}, name,
+                    {"municipality": "Municipality", "area": "Area",
+                     "customer_htv": "Customer service HTV", "central_share": "Central share",
+                     "customer_service_eur": "Customer service EUR/year",
+                     "offices_eur": "Offices EUR/year", "central_eur": "Central services EUR/year",
+                     "total_eur": "Total EUR/year"})
+        ws.append([_cell("Total"), None, float(sum(r.customer_htv for r in costs.rows)), None,
+                   *(float(costs.part_eur(p)) for p in PARTS), float(costs.total_eur)])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        for col in range(5, 9):
+            ws.cell(ws.max_row, col).number_format = eur
+        _append_block(ws, "Terms", ["htv_eur", "office_costs", "central_key", "central_htv"],
+                      [[float(costs.htv_eur), costs.office_costs, costs.key,
+                        float(costs.central_htv)]])
+        keys = costs.keys_frame()
+        _append_block(ws, "Which key? Central services' share and cost per municipality",
+                      list(keys.columns), keys.values.tolist())
+        reference = costs.reference_frame()
+        if reference is not None and costs.reference is not None:
+            _append_block(ws, f"Reference split: {costs.reference.label}",
+                          list(reference.columns), reference.values.tolist())
     if explanation is not None:
         steps = {step: htv for step in explanation.steps}
         _sheet(wb, "why by area", explanation.area_frame(),

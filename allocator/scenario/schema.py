@@ -250,6 +250,68 @@ class Continuity(_Strict):
     assumed: Assumed = _assumed()
 
 
+#: ``costs.central_key`` values that are not caseload features.
+EQUAL_KEY = "equal"
+SHARES_KEY = "shares"
+
+
+class ReferenceSplit(_Strict):
+    """A state-grant-like split of the same budget by weighted criteria, shown beside the
+    caseload-based one so the board sees how far apart they are."""
+
+    label: str | None = Field(
+        default=None, description="Name of the reference in reports, e.g. 'state-grant-like'.")
+    weights: dict[Identifier, NonNegative] = Field(
+        min_length=1,
+        description=(
+            "Relative weights of caseload features: each municipality's reference share is "
+            "the weighted sum of its share of each feature; weights are normalised to 1."
+        ),
+    )
+
+
+class Costs(_Strict):
+    """What the allocation costs and who pays it [EUR/year]; see README 'What it costs'."""
+
+    htv_eur: NonNegative = Field(
+        description="Cost of one person-year to the employer: salary and side costs [EUR/year]."
+    )
+    offices_eur: dict[Name, NonNegative | None] = Field(
+        default_factory=dict,
+        description=(
+            "Premises and running costs per office [EUR/year]. Default: none. null drops "
+            "an office's costs inherited through 'extends' (an office the file removes)."
+        ),
+    )
+    office_costs: Literal["served", "host"] = Field(
+        default="served",
+        description=(
+            "Who pays an office's own costs: 'served' (the municipalities it serves, in "
+            "proportion to its customer-service HTV for each) or 'host' (the municipality "
+            "the office is in)."
+        ),
+    )
+    central_key: Identifier = Field(
+        description=(
+            "How the central services' costs are shared: a caseload feature (each "
+            "municipality pays its share of it, e.g. labour_force), 'equal' (equal shares) "
+            "or 'shares' (the fractions under 'shares')."
+        ),
+    )
+    shares: dict[Name, NonNegative] | None = Field(
+        default=None,
+        description=(
+            "Agreed share of the central services per municipality [0-1], summing to exactly "
+            "1; used when central_key is 'shares', shown beside the other keys otherwise."
+        ),
+    )
+    reference: ReferenceSplit | None = Field(
+        default=None,
+        description="A reference split of the same budget by weighted criteria. Default: none.",
+    )
+    assumed: Assumed = _assumed()
+
+
 class SolverSettings(_Strict):
     """How hard the solver may work. Deterministic time keeps results repeatable."""
 
@@ -304,6 +366,10 @@ class Scenario(_Strict):
     continuity: Continuity | None = Field(
         default=None,
         description="Today's staffing and how far the allocation may move from it. Default: off.",
+    )
+    costs: Costs | None = Field(
+        default=None,
+        description="What the allocation costs each municipality [EUR/year]. Default: off.",
     )
     solver: SolverSettings = Field(default_factory=SolverSettings)
     assumed: Assumed = _assumed()
@@ -388,6 +454,13 @@ class Scenario(_Strict):
                            for m in self.municipalities}
         return table
 
+    def features_complete(self) -> bool:
+        """Whether :meth:`exact_features` can be computed (every municipality has every
+        base feature and every derived feature's factors exist)."""
+        base = set(self.municipalities[0].caseload)
+        return (all(set(m.caseload) == base for m in self.municipalities)
+                and all(f in base for d in self.derived_features.values() for f in d.product))
+
     def assumption_for(self, path: str) -> str | None:
         """Why the value at the dotted ``path`` is assumed, when it or a field above it is
         marked as an assumption; None for a figure of the source."""
@@ -431,6 +504,8 @@ def _marked(s: Scenario, by_name: bool = True) -> list[tuple[str, Any]]:
             out.append((item_path(what, i, item.name, by_name), item))
     if s.continuity is not None:
         out.append(("continuity", s.continuity))
+    if s.costs is not None:
+        out.append(("costs", s.costs))
     return out
 
 
@@ -626,6 +701,9 @@ def cross_check(s: Scenario) -> list[Problem]:
                     bad(f"continuity.current[{i}].lines",
                         f"lines sum to {float(total):g} HTV, but htv is {show_number(cur.htv)}")
 
+    if s.costs is not None:
+        out.extend(_check_costs(s.costs, s, office_names, all_features))
+
     # granularity, and amounts the model can hold
     g = to_fraction(s.granularity)
     shown_g = show_number(s.granularity)
@@ -687,6 +765,60 @@ def cross_check(s: Scenario) -> list[Problem]:
                     get_path(item.model_dump(mode="python", include={field_})[field_], rest)
                 except KeyError as exc:
                     bad(mark, "marks no value here: " + str(exc.args[0]).split(": ", 1)[-1])
+    return out
+
+
+def _check_costs(c: Costs, s: Scenario, office_names: list[str],
+                 features: set[str]) -> list[Problem]:
+    """Every problem of the ``costs`` section against the rest of the scenario."""
+    out: list[Problem] = []
+    munis = s.municipality_names
+    known_features = ", ".join(sorted(features))
+    for name, amount in c.offices_eur.items():
+        if amount is not None and name not in office_names:
+            out.append(Problem(f"costs.offices_eur.{name}",
+                               f"unknown office {show_name(name)} (known: "
+                               f"{', '.join(office_names)}); an office the file removes "
+                               "needs 'null' here"))
+    if c.central_key == SHARES_KEY and c.shares is None:
+        out.append(Problem("costs.central_key",
+                           "'shares' needs costs.shares: a fraction per municipality"))
+    elif c.central_key not in (EQUAL_KEY, SHARES_KEY):
+        if c.central_key not in features:
+            out.append(Problem("costs.central_key",
+                               f"unknown key '{c.central_key}': use '{EQUAL_KEY}', "
+                               f"'{SHARES_KEY}' or a caseload feature ({known_features})"))
+        elif s.features_complete() and sum(s.exact_features()[c.central_key].values()) == 0:
+            out.append(Problem("costs.central_key",
+                               f"feature '{c.central_key}' is zero in every municipality, "
+                               "so it shares nothing"))
+    if c.shares is not None:
+        for name in c.shares:
+            if name not in munis:
+                out.append(Problem(f"costs.shares.{name}",
+                                   f"unknown municipality {show_name(name)}"))
+        missing = [m for m in munis if m not in c.shares]
+        if missing:
+            out.append(Problem("costs.shares", f"no share for {', '.join(missing)}; give every "
+                               "municipality a share (0 for none)"))
+        total = sum((to_fraction(v) for v in c.shares.values()), Fraction(0))
+        if total != 1:
+            given = " + ".join(show_number(v) for v in c.shares.values())
+            out.append(Problem("costs.shares",
+                               f"shares must sum to exactly 1, but {given} = {total}"
+                               + ("" if total.denominator == 1 else f" ({float(total):.6g})")))
+    if c.reference is not None:
+        for f in c.reference.weights:
+            if f not in features:
+                out.append(Problem(f"costs.reference.weights.{f}",
+                                   f"unknown feature '{f}' (known: {known_features})"))
+        if sum(c.reference.weights.values()) <= 0:
+            out.append(Problem("costs.reference.weights", "weights must not all be zero"))
+        elif all(f in features for f in c.reference.weights) and s.features_complete():
+            values = s.exact_features()
+            if all(sum(values[f].values()) == 0 for f, w in c.reference.weights.items() if w):
+                out.append(Problem("costs.reference.weights",
+                                   "every weighted feature is zero in every municipality"))
     return out
 
 

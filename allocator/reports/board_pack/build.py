@@ -34,6 +34,7 @@ from allocator.analysis.board import (
 )
 from allocator.charts.allocation import plot_allocation
 from allocator.charts.compare import plot_area_deltas, plot_area_htv, plot_caseload, plot_line_shares
+from allocator.charts.costs import plot_costs
 from allocator.charts.sensitivity import plot_monte_carlo, plot_robust, plot_sweep, plot_tornado
 from allocator.charts.style import new_figure
 from allocator.engine.manifest import manifest
@@ -66,6 +67,7 @@ from allocator.reports.board_pack.format import (
 )
 from allocator.reports.board_pack.render import render_html
 from allocator.reports.board_pack.tables import Tables
+from allocator.reports.board_pack.text import key_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -154,7 +156,35 @@ class _Builder(Tables):
         moves = self.moves_table(r)
         return Section("allocation", heading, tuple(intro),
                        (self.verdict_facts(r), by_area, self.central_table(r), chart,
-                        ratios_table, self.detail_table(r), *((moves,) if moves else ())))
+                        ratios_table, self.detail_table(r), *((moves,) if moves else ()),
+                        *self.costs(r)))
+
+    def costs(self, r: Result) -> tuple[Block, ...]:
+        """What the allocation costs each municipality, the keys side by side and the
+        reference split; nothing when the scenario gives no costs."""
+        costs = r.costs()
+        if costs is None:
+            return ()
+        t = self.t
+        offices = t(f"pack_costs_offices_{costs.office_costs}")
+        blocks: list[Block] = [
+            Heading(t("pack_costs_title")),
+            Paragraph(t("pack_costs_intro", htv_eur=self.money(costs.htv_eur, 0),
+                        offices=offices, central=num(float(costs.central_htv), self.digits),
+                        name=key_name(costs.key, self.lang),
+                        total=self.money(costs.total_eur))),
+            self.costs_table(r, costs),
+            self.chart(plot_costs(r, costs, lang=self.lang),
+                       t("costs_title", total=self.money(costs.total_eur, 0)),
+                       t("pack_cap_costs")),
+            Paragraph(t("pack_keys_intro")),
+            self.keys_table(costs)]
+        reference = self.reference_table(costs)
+        if reference is not None and costs.reference is not None:
+            weights = ", ".join(f"{key_name(f, self.lang)} {percent(float(w))} %"
+                                for f, w in costs.reference.weights.items())
+            blocks += [Paragraph(t("pack_reference_intro", weights=weights)), reference]
+        return tuple(blocks)
 
     # --- 2 how it was decided --------------------------------------------------------------
     def decision(self) -> Section:
@@ -217,6 +247,8 @@ class _Builder(Tables):
         blocks: list[Block] = [self.scenarios_table()]
         frame, per_htv = c.frame, c.caseload
         blocks.append(self.side_by_side(frame, per_htv))
+        if len(c.costs):
+            blocks.append(self.costs_compare_table(c.costs))
         missing = [(label, r) for label, r in zip(labels, results, strict=True)
                    if r.allocation is None]
         if missing:

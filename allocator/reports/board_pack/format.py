@@ -49,6 +49,19 @@ def change_css(value: Any, digits: int = 2) -> str:
     return "up" if value > 0 else "down"
 
 
+def money(value: Any, lang: str = "en", digits: int = 2, sign: bool = False) -> str:
+    """Euros with thousands grouped as the language writes them: 1,234.50 in English,
+    1 234,50 in Finnish (a narrow no-break space); '–' for a missing amount."""
+    if value is None or isnan(value):
+        return "–"
+    text = f"{float(value):{'+' if sign else ''},.{digits}f}"
+    if sign and not text.strip("+-0.,"):
+        text = f"{0:,.{digits}f}"
+    if lang == "fi":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text.replace("-", "−")
+
+
 def plain(value: float) -> str:
     """A setting or input value as written (0.1, 28, 32.66)."""
     return f"{value:g}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from allocator.analysis.compare import ALL_AREAS, CENTRAL
+from allocator.analysis.compare import ALL_AREAS, ALL_MUNICIPALITIES, CENTRAL
 from allocator.charts.text import line_name
 from allocator.engine.result import Result, Status
 from allocator.reports.board_pack.blocks import Cell, Row, Table
@@ -17,17 +17,19 @@ from allocator.reports.board_pack.format import (
     change_css,
     head,
     isnan,
+    money,
     num,
     num_cell,
     plain,
     signed,
 )
-from allocator.reports.board_pack.text import text
+from allocator.reports.board_pack.text import key_name, text
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from allocator.analysis.board import PackAnalysis
+    from allocator.engine.costs import Costs
     from allocator.engine.explain import Explanation
 
 
@@ -86,6 +88,91 @@ class Tables:
                              *(num_cell(row[ln], dg) for ln in r.lines),
                              Cell(num(row["customer_htv"], dg), "num strong"))))
         return Table(t("pack_detail_title"), header, tuple(rows), css="compact")
+
+    def money(self, value: Any, digits: int = 2, sign: bool = False) -> str:
+        """Euros as the pack's language writes them."""
+        return money(value, self.lang, digits, sign)
+
+    def costs_table(self, r: Result, costs: Costs) -> Table:
+        """Per municipality: its customer service, offices and central share [EUR/year]."""
+        t, dg = self.t, self.digits
+        header = head(t("pack_col_cost_municipality"), t("pack_col_customer_htv"),
+                      t("pack_col_cost_customer"), t("pack_col_cost_offices"),
+                      t("pack_col_cost_central"), t("pack_col_eur_total"))
+        rows = [Row((Cell(row.municipality), num_cell(float(row.customer_htv), dg),
+                     *(Cell(self.money(row.eur(p)), "num")
+                       for p in ("customer_service", "offices", "central")),
+                     Cell(self.money(row.total_eur), "num strong"))) for row in costs.rows]
+        rows.append(Row((Cell(t("pack_all_municipalities")),
+                         num_cell(float(sum(x.customer_htv for x in costs.rows)), dg),
+                         *(Cell(self.money(costs.part_eur(p)), "num")
+                           for p in ("customer_service", "offices", "central")),
+                         Cell(self.money(costs.total_eur), "num strong")), "total"))
+        return Table(t("pack_costs_table"), header, tuple(rows), css="compact costs")
+
+    def keys_table(self, costs: Costs) -> Table:
+        """Which key? Each municipality's central share and cost under each common key."""
+        t = self.t
+        frame = costs.keys_frame()
+        names = [t("pack_key_used", name=key_name(k, self.lang)) if k == costs.key
+                 else key_name(k, self.lang) for k in costs.keys]
+        rows = tuple(Row((Cell(str(row["municipality"])),
+                          *(Cell(f"{num(row[f'share_{k}'] * 100, 1)} %",
+                                 "num strong" if k == costs.key else "num",
+                                 self.money(row[f"central_eur_{k}"]), "muted")
+                            for k in costs.keys)))
+                     for _, row in frame.iterrows())
+        note = t("pack_keys_use_note") if "use" in costs.keys else ""
+        return Table(t("pack_keys_title"), head(t("pack_col_cost_municipality"), *names),
+                     rows, note=note, css="compact keys")
+
+    def reference_table(self, costs: Costs) -> Table | None:
+        """The caseload-based split beside the reference split [EUR/year, HTV]."""
+        frame = costs.reference_frame()
+        if frame is None or costs.reference is None:
+            return None
+        t, dg = self.t, self.digits
+        header = head(t("pack_col_cost_municipality"), t("pack_col_caseload_eur"),
+                      t("pack_col_reference_eur"), t("pack_col_difference_eur"),
+                      t("pack_col_caseload_htv"), t("pack_col_reference_htv"),
+                      t("pack_col_difference_htv"))
+        rows = tuple(Row((Cell(str(row["municipality"])), Cell(self.money(row["total_eur"]), "num"),
+                          Cell(self.money(row["reference_eur"]), "num"),
+                          Cell(self.money(row["difference_eur"], sign=True),
+                               f"num {change_css(row['difference_eur'])}"),
+                          num_cell(row["htv"], dg), num_cell(row["reference_htv"], dg),
+                          Cell(signed(row["difference_htv"], dg),
+                               f"num {change_css(row['difference_htv'], dg)}")))
+                     for _, row in frame.iterrows())
+        return Table(t("pack_reference_title", label=costs.reference.label), header, rows,
+                     note=t("pack_reference_note"), css="compact reference")
+
+    def costs_compare_table(self, frame: pd.DataFrame) -> Table:
+        """Rows: scenarios; columns: each municipality's cost and the area's total, with the
+        change against the base [thousand EUR/year]."""
+        t = self.t
+        munis = list(dict.fromkeys(frame["municipality"]))
+        got = frame.set_index(["scenario", "municipality"])
+        header = head(t("pack_col_scenario"),
+                      *(t("pack_all_municipalities") if m == ALL_MUNICIPALITIES else m
+                        for m in munis), left=1)
+        rows = []
+        for k, label in enumerate(self.labels):
+            key = str(got.loc[(label, munis[0])]["central_key"])
+            cells = [Cell(label, "strong", key_name(key, self.lang) if key else "", "muted")]
+            for m in munis:
+                row = got.loc[(label, m)]
+                if isnan(row["total_eur"]):
+                    cells.append(Cell(t("pack_no_costs"), "num muted"))
+                    continue
+                strong = "num strong" if m == ALL_MUNICIPALITIES else "num"
+                delta = row["delta_total_eur"]
+                cells.append(Cell(self.money(row["total_eur"] / 1000, 1), strong,
+                                  "" if k == 0 else self.money(delta / 1000, 1, sign=True),
+                                  "" if k == 0 else change_css(delta / 1000, 1)))
+            rows.append(Row(tuple(cells), "base" if k == 0 else ""))
+        return Table(t("pack_costs_compare_title"), header, tuple(rows),
+                     note=t("pack_costs_compare_note"), css="compact costs-compare")
 
     def moves_table(self, r: Result) -> Table | None:
         """Today's customer-service staffing per office against the allocation [HTV]; None

@@ -277,6 +277,49 @@ PACK_TEXT: dict[str, dict[str, str]] = {
                               "'{executor}' executor; the results do not depend on it.",
         "pack_footer": "Produced by allocator {version}. Every chart carries its own "
                        "reproducibility line.",
+        "pack_costs_title": "What it costs each municipality",
+        "pack_costs_intro": "One person-year costs {htv_eur} EUR a year. Each municipality pays "
+                            "the customer service given to its residents; {offices} The central "
+                            "services ({central} HTV) are shared by {name}. In all: {total} EUR a "
+                            "year, to the cent, so the municipalities add up to the total.",
+        "pack_costs_offices_served": "an office's own costs fall on the municipalities it "
+                                     "serves, in proportion to its customer service for each.",
+        "pack_costs_offices_host": "an office's own costs fall on the municipality it is in.",
+        "pack_costs_table": "Cost per municipality [EUR/year]",
+        "pack_col_cost_municipality": "Municipality",
+        "pack_col_customer_htv": "Customer service HTV",
+        "pack_col_cost_customer": "Customer service",
+        "pack_col_cost_offices": "Offices",
+        "pack_col_cost_central": "Central services",
+        "pack_col_eur_total": "Total",
+        "pack_all_municipalities": "All municipalities",
+        "pack_cap_costs": "Each municipality's yearly cost by part; black ticks: the reference "
+                          "split of the same budget, where the scenario gives one.",
+        "pack_keys_title": "Which key? Each municipality's share of the central services",
+        "pack_keys_intro": "The sharing key is for the municipalities to agree. The table gives "
+                           "each municipality's share of the central services and what it "
+                           "would pay under the common keys; the key in use is marked.",
+        "pack_keys_use_note": "By use: each central service sized by a caseload feature is "
+                              "shared by that feature, the others by the key in use.",
+        "pack_key_used": "{name} (in use)",
+        "pack_reference_title": "Against a reference: {label}",
+        "pack_reference_intro": "The same budget split by the reference's criteria ({weights}; "
+                                "the weights are an assumption) beside the caseload-based split: "
+                                "how far each municipality's share of the work is from a "
+                                "state-grant-like share of the money.",
+        "pack_col_caseload_eur": "Caseload-based EUR",
+        "pack_col_reference_eur": "Reference EUR",
+        "pack_col_difference_eur": "Difference EUR",
+        "pack_col_caseload_htv": "Caseload-based HTV",
+        "pack_col_reference_htv": "Reference HTV",
+        "pack_col_difference_htv": "Difference HTV",
+        "pack_reference_note": "Caseload-based HTV: the customer service given to the "
+                               "municipality and its key share of the central services.",
+        "pack_costs_compare_title": "Cost per municipality in each scenario [thousand EUR/year] "
+                                    "(change against the base below)",
+        "pack_costs_compare_note": "In thousands of euros; costs.csv of allocate compare has "
+                                   "the cents. Under each scenario: the central services' sharing key.",
+        "pack_no_costs": "no costs",
     },
     "fi": {
         "pack_kicker": "Lautakunnan aineisto · henkilöstön jako asiakasmäärien mukaan",
@@ -554,8 +597,73 @@ PACK_TEXT: dict[str, dict[str, str]] = {
                               "('{executor}'-suoritus); tulokset eivät riipu siitä.",
         "pack_footer": "Tuotettu allocator-ohjelman versiolla {version}. Jokaisen kuvan "
                        "alareunassa ovat sen toistettavuustiedot.",
+        "pack_costs_title": "Kustannukset kunnittain",
+        "pack_costs_intro": "Henkilötyövuosi maksaa {htv_eur} euroa vuodessa. Kukin kunta "
+                            "maksaa asukkailleen annetun asiakaspalvelun; {offices} Keskitetyt "
+                            "palvelut ({central} HTV) jaetaan jakoperusteella {name}. Yhteensä "
+                            "{total} euroa vuodessa sentilleen, joten kuntien osuudet täsmäävät "
+                            "kokonaissummaan.",
+        "pack_costs_offices_served": "toimipisteen omat kustannukset jaetaan sen palvelemille "
+                                     "kunnille kullekin annetun asiakaspalvelun suhteessa.",
+        "pack_costs_offices_host": "toimipisteen omat kustannukset maksaa kunta, jossa se "
+                                   "sijaitsee.",
+        "pack_costs_table": "Kustannukset kunnittain [euroa/vuosi]",
+        "pack_col_cost_municipality": "Kunta",
+        "pack_col_customer_htv": "Asiakaspalvelun HTV",
+        "pack_col_cost_customer": "Asiakaspalvelu",
+        "pack_col_cost_offices": "Toimipisteet",
+        "pack_col_cost_central": "Keskitetyt palvelut",
+        "pack_col_eur_total": "Yhteensä",
+        "pack_all_municipalities": "Kaikki kunnat",
+        "pack_cap_costs": "Kunkin kunnan vuosikustannus osittain; mustat viivat: saman budjetin "
+                          "vertailujako, jos skenaario sen antaa.",
+        "pack_keys_title": "Mikä jakoperuste? Kuntien osuudet keskitetyistä palveluista",
+        "pack_keys_intro": "Jakoperusteesta sopivat kunnat. Taulukko näyttää kunkin kunnan "
+                           "osuuden keskitetyistä palveluista ja sen hinnan yleisimmillä "
+                           "jakoperusteilla; käytössä oleva on merkitty.",
+        "pack_keys_use_note": "Käytön mukaan: asiakasmäärän mukaan mitoitettu keskitetty palvelu "
+                              "jaetaan sen asiakasmäärän mukaan, muut käytössä olevalla "
+                              "jakoperusteella.",
+        "pack_key_used": "{name} (käytössä)",
+        "pack_reference_title": "Vertailujako: {label}",
+        "pack_reference_intro": "Sama budjetti jaettuna vertailun perusteilla ({weights}; "
+                                "painot ovat oletus) asiakasmäärään perustuvan jaon rinnalla: "
+                                "kuinka kaukana kunnan osuus työstä on valtionosuuden kaltaisesta "
+                                "osuudesta rahasta.",
+        "pack_col_caseload_eur": "Asiakasmäärän mukaan, euroa",
+        "pack_col_reference_eur": "Vertailu, euroa",
+        "pack_col_difference_eur": "Erotus, euroa",
+        "pack_col_caseload_htv": "Asiakasmäärän mukaan, HTV",
+        "pack_col_reference_htv": "Vertailu, HTV",
+        "pack_col_difference_htv": "Erotus, HTV",
+        "pack_reference_note": "Asiakasmäärän mukainen HTV: kunnalle annettu asiakaspalvelu ja "
+                               "sen jakoperusteen mukainen osuus keskitetyistä palveluista.",
+        "pack_costs_compare_title": "Kustannukset kunnittain eri skenaarioissa [tuhatta "
+                                    "euroa/vuosi] (muutos perusskenaarioon alla)",
+        "pack_costs_compare_note": "Tuhansina euroina; allocate compare -komennon costs.csv "
+                                   "antaa sentit. Skenaarion alla: keskitettyjen palvelujen "
+                                   "jakoperuste.",
+        "pack_no_costs": "ei kustannuksia",
     },
 }
+
+
+#: Sharing keys of the central services by language; a caseload feature not listed is
+#: shown by its identifier.
+KEY_NAMES: dict[str, dict[str, str]] = {
+    "en": {"equal": "equal shares", "shares": "agreed shares", "use": "by use",
+           "labour_force": "labour force", "unemployed": "unemployed jobseekers",
+           "population": "population"},
+    "fi": {"equal": "tasaosuudet", "shares": "sovitut osuudet", "use": "käytön mukaan",
+           "labour_force": "työvoima", "unemployed": "työttömät työnhakijat",
+           "population": "väestö", "foreign_nationals": "ulkomaalaiset",
+           "long_term_unemployed": "pitkäaikaistyöttömät"},
+}
+
+
+def key_name(key: str, lang: str = "en") -> str:
+    """A sharing key or caseload feature as the pack's language names it."""
+    return KEY_NAMES.get(lang, {}).get(key) or KEY_NAMES["en"].get(key) or key.replace("_", " ")
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
