@@ -19,6 +19,7 @@ from allocator.cli.common import EXIT_INVALID
 from allocator.cli.compare import compare
 from allocator.cli.generate import generate
 from allocator.cli.montecarlo import montecarlo
+from allocator.cli.place import place
 from allocator.cli.report import report
 from allocator.cli.robust import robust
 from allocator.cli.run import run
@@ -64,10 +65,12 @@ def main() -> None:
     allocate sweep|tornado|tipping|montecarlo FILE ...  sensitivity to the inputs
     allocate robust FILE FILE ...          one allocation for several scenarios
     allocate report BASE FILE ...          the board pack: one HTML file to read or print
+    allocate place FILE --staff staff.csv  place the staff on offices and service lines
     """
 
 
-for command in (run, schema, compare, sweep, tornado, tipping, montecarlo, robust, generate, report):
+for command in (run, schema, compare, sweep, tornado, tipping, montecarlo, robust, generate, report,
+                place):
     main.add_command(command)
 
 
