@@ -14,6 +14,9 @@ from allocator.engine.placement.rules import PLACEMENT_RULES, placement_rule
 from allocator.engine.placement.rules.base import Reach, key_of, rule_of
 from allocator.engine.types import Conflict
 
+#: Labels of one rule a conflict message spells out; more are summarised with a count.
+SHOW_LABELS = 4
+
 
 def reach(d: PlacementData) -> Reach:
     """Where each person may go and what they may do there, by the structural rules."""
@@ -28,7 +31,7 @@ def reach(d: PlacementData) -> Reach:
                 blocked[p.id][office] = tuple(office_block)
                 continue
             jobs, why = [], []
-            for a in d.available(office):
+            for a in d.assignments:
                 block = [lab for rule in PLACEMENT_RULES
                          if (lab := rule.forbids(d, p, office, a)) is not None]
                 if block:
@@ -69,7 +72,17 @@ def _short(d: PlacementData, lab: str) -> str:
 
 def conflict_from_core(d: PlacementData, core: list[str]) -> Conflict:
     """The conflict of an infeasible set of labels, each described with its figures."""
-    parts = [_short(d, lab) for lab in core]
+    by_rule: dict[str, list[str]] = {}
+    for lab in core:
+        by_rule.setdefault(rule_of(lab), []).append(lab)
+    parts = []
+    for rule, labs in by_rule.items():
+        if len(labs) > SHOW_LABELS:
+            keys = [key_of(lab) or "" for lab in labs]
+            parts.append(f"{rule} for {len(labs)} ({', '.join(keys[:SHOW_LABELS])}, …): "
+                         f"{placement_rule(rule).text}")
+        else:
+            parts.extend(_short(d, lab) for lab in labs)
     return Conflict(tuple(core), "these placement rules cannot all hold: " + "; ".join(parts),
                     "relax one of them in the roster (fixed, max_commute, lines), or add "
                     "people who can do the work")

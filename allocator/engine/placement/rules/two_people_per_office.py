@@ -4,6 +4,7 @@ its HTV: work safety (Occupational Safety and Health Act 738/2002 §27 threat of
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import TYPE_CHECKING, ClassVar
 
 from allocator.engine.placement.rules.base import (
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from allocator.engine.placement.model import PlacementModel
 
 NAME = "two_people_per_office"
+#: Most staffed offices for which every group of offices is counted before solving.
+ALL_GROUPS_UP_TO = 10
 
 
 def _people(n: int) -> str:
@@ -81,20 +84,36 @@ class TwoPeoplePerOffice(PlacementRule):
                 f"add people who can work at {o.name} to the roster, or let more of them "
                 "move there (fixed, max_commute, lines)"))
         if self.kind == "office":
-            out.extend(self._pigeonhole(d))
+            out.extend(self._pigeonhole(d, reach))
         return out
 
-    def _pigeonhole(self, d: PlacementData) -> list[Conflict]:
+    def _pigeonhole(self, d: PlacementData, reach: Reach) -> list[Conflict]:
+        """The smallest group of offices that fewer people can reach than it needs together
+        (single offices are checked above). Up to ALL_GROUPS_UP_TO staffed offices every
+        group is tried, which decides the people-to-offices part exactly (Hall's condition);
+        beyond, every office but one and all of them, and the solver's core does the rest."""
         staffed = [o for o in d.offices if o.staffed]
-        need = sum(o.min_people for o in staffed)
-        if len(d.people) >= need:
-            return []
         names = {"office": NAME, "service_point": "person_per_service_point"}
-        return [Conflict(
-            tuple(label(names[o.kind], o.name) for o in staffed),
-            f"the roster has {_people(len(d.people))}, but the {len(staffed)} staffed offices "
-            f"need at least {need} together (2 per walk-in office, 1 per service point)",
-            f"add at least {need - len(d.people)} people to the roster")]
+        sizes = (range(2, len(staffed)) if len(staffed) <= ALL_GROUPS_UP_TO
+                 else [len(staffed) - 1] if len(staffed) > 2 else [])
+        groups = [list(g) for k in sizes for g in combinations(staffed, k)]
+        for group in [*groups, staffed]:
+            need = sum(o.min_people for o in group)
+            inside = {o.name for o in group}
+            able = [p.id for p in d.people if inside & set(reach.allowed[p.id])]
+            if len(able) >= need:
+                continue
+            what = (f"the {len(group)} staffed offices" if len(group) == len(staffed) else
+                    f"the {len(group)} offices {', '.join(o.name for o in group)}")
+            blockers = sorted({lab for p in d.people for o in group
+                               for lab in reach.blocked[p.id].get(o.name, ())})
+            return [Conflict(
+                (*(label(names[o.kind], o.name) for o in group), *blockers),
+                f"only {_people(len(able))} can work at {what}, which need at least {need} "
+                "together (2 per walk-in office, 1 per service point)",
+                f"add at least {need - len(able)} people who can work there to the roster, or "
+                "let more of them move (fixed, max_commute, lines)")]
+        return []
 
     def describe(self, d: PlacementData, key: str | None) -> str:
         return f"{label(self.name, key)}: at least {_people(self.least)} at {key}"
