@@ -9,7 +9,8 @@ divides the allocation's granularity and the placement step (0.01 for 0.01 HTV a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cached_property
 
@@ -111,6 +112,15 @@ class PlacementData:
         available there, in file order."""
         return tuple((o.name, a) for o in self.offices if o.staffed for a in self.available(o.name))
 
+    def part(self, people: set[str], offices: set[str]) -> PlacementData:
+        """The same data for some of the people and offices only (one independent part of
+        the placement, see :func:`parts`)."""
+        return replace(self, roster=Roster(tuple(p for p in self.people if p.id in people),
+                                           self.roster.source),
+                       offices=tuple(o for o in self.offices if o.name in offices),
+                       scope={pid: tuple(o for o in self.scope[pid] if o in offices)
+                              for pid in people})
+
     def minutes(self, p: Person, office: str) -> Fraction:
         """Travel from the person's duty station today to ``office`` [minutes]; 0 without
         travel times."""
@@ -153,3 +163,32 @@ def prepare_placement(s: Scenario, allocation: Allocation, roster: Roster, step:
     return PlacementData(s, roster, unit, step, max_assignments, s.lead_municipality, spots,
                          assignments(s), frozenset(c.name for c in s.central_services), labels,
                          {k: tuple(v) for k, v in hosts.items()}, allocated, scope, travel)
+
+
+def parts(d: PlacementData, allowed: Mapping[str, Iterable[str]]) -> list[PlacementData]:
+    """``d`` split into independent parts: people linked to the offices they may work at
+    (``allowed[person]``), offices linked through the people they share. No rule or gap
+    reaches across parts, so each can be solved on its own; parts come in file order of
+    their first office."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in d.people:
+        for office in allowed[p.id]:
+            parent[root("p:" + p.id)] = root("o:" + office)
+        root("p:" + p.id)
+    for o in d.offices:
+        if o.staffed:
+            root("o:" + o.name)
+    groups: dict[str, tuple[set[str], set[str]]] = {}
+    for o in d.offices:
+        if o.staffed:
+            groups.setdefault(root("o:" + o.name), (set(), set()))[1].add(o.name)
+    for p in d.people:
+        groups.setdefault(root("p:" + p.id), (set(), set()))[0].add(p.id)
+    return [d.part(people, offices) for people, offices in groups.values()]

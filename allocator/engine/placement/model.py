@@ -39,6 +39,16 @@ class PlacementModel:
     labels: list[str] = field(default_factory=list)
     commute_scale: int = 1
     """Travel minutes are multiplied by this in the commute term, to be whole numbers."""
+    cell_time: dict[tuple[str, str], list[cp_model.IntVar]] = field(default_factory=dict)
+    """Office × assignment -> the time variables placed there [steps]."""
+
+    def true_gaps(self, value: Any) -> dict[tuple[str, str], int]:
+        """|placed − allocated| per office × assignment at a solution [units];
+        ``value`` reads a variable's value (``solver.value``)."""
+        d = self.data
+        return {cell: abs(d.step_units * sum(int(value(v)) for v in times)
+                          - d.allocated.get(cell, 0))
+                for cell, times in self.cell_time.items()}
 
     def add(self, label: str, condition: Any) -> None:
         """Add ``condition`` (a linear relation) to the model under ``label``; in an explain
@@ -126,6 +136,11 @@ def build_placement(d: PlacementData, explain: bool = False) -> PlacementModel:
                 m.add(v <= steps * w)
             m.add(sum(mine[a]) >= w)
     b.index()
+    if not explain:
+        # Implied (everyone works, so in something): gives the splits stage its bound.
+        for p in d.people:
+            if b.works_of(p.id):
+                m.add(sum(b.works_of(p.id)) >= 1)
     for lab, v in forbidden:
         b.add(lab, v == 0)
     for rule in PLACEMENT_RULES:
@@ -143,15 +158,19 @@ def _objective_terms(b: PlacementModel) -> None:
     total_people = sum(d.steps(p) for p in d.people) * d.step_units
     top = max([*d.allocated.values(), 0]) + total_people
     worst = m.new_int_var(0, top, "max_gap")
-    cells = list(d.cells) + [c for c in by_cell if c not in set(d.cells)]
+    known = set(d.cells)
+    cells = list(d.cells) + [c for c in by_cell if c not in known]
     for cell in cells:
         placed = d.step_units * sum(by_cell.get(cell, []))
         allocated = d.allocated.get(cell, 0)
         g = m.new_int_var(0, top, f"gap[{cell[0]},{cell[1]}]")
+        # At least the gap; a stage's value is read from the placement's true gaps (see
+        # PlacementModel.true_gaps), so a solution stopped early never overstates it.
         m.add(g >= placed - allocated)
         m.add(g >= allocated - placed)
         m.add(worst >= g)
         b.gap[cell] = g
+        b.cell_time[cell] = by_cell.get(cell, [])
     b.terms["max_gap"] = worst
     b.terms["total_gap"] = sum(b.gap.values())
     stays = {p.id: b.y.get((p.id, p.current_office)) for p in d.people}

@@ -13,8 +13,8 @@ from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
-from allocator.engine.placement.data import prepare_placement
-from allocator.engine.placement.diagnose import conflict_from_core, placement_prechecks
+from allocator.engine.placement.data import parts, prepare_placement
+from allocator.engine.placement.diagnose import conflict_from_core, placement_prechecks, reach
 from allocator.engine.placement.model import build_placement
 from allocator.engine.placement.result import PlacementResult
 from allocator.engine.placement.solve import placement_core, solve_placement
@@ -47,20 +47,21 @@ def place(result: Result, roster: Roster | str | Path,
     if conflicts:
         return PlacementResult(result, roster, settings, Status.INFEASIBLE, d,
                                conflicts=conflicts)
-    built = build_placement(d)
+    built = [build_placement(part) for part in parts(d, reach(d).allowed)]
     build_time = time.perf_counter() - start
-    outcome = solve_placement(built, settings)
+    outcome = solve_placement(built, settings, [p.id for p in roster.people])
     out = PlacementResult(result, roster, settings, outcome.status, d, outcome.placement,
                           tuple(outcome.stages), build_time=build_time,
-                          solve_time=outcome.solve_time, commute_scale=built.commute_scale,
-                          variables=len(built.y) + len(built.t) + len(built.w))
+                          solve_time=outcome.solve_time, commute_scale=built[0].commute_scale,
+                          variables=sum(len(b.y) + len(b.t) + len(b.w) for b in built),
+                          parts=len(built))
     if outcome.status == Status.INFEASIBLE and settings.explain_conflicts:
         core = placement_core(build_placement(d, explain=True), settings)
         if core:
             out.conflicts = [conflict_from_core(d, core)]
     if outcome.placement is not None:
         v = verify_placement(s, result.allocation, roster, settings, outcome.placement)
-        out.verification = _agrees(v, outcome.values, d.unit, built.commute_scale)
+        out.verification = _agrees(v, outcome.values, d.unit, built[0].commute_scale)
     return out
 
 

@@ -56,6 +56,8 @@ class PlacementResult:
     commute_scale: int = 1
     variables: int = 0
     """Variables of the placement model (duty station, time, works-in) [count]."""
+    parts: int = 1
+    """Independent parts the placement was solved in (people who share no office)."""
 
     # --- verdicts ------------------------------------------------------------------------
     @property
@@ -115,7 +117,8 @@ class PlacementResult:
         people: dict[tuple[str, str], set[str]] = {}
         for r in self._rows():
             people.setdefault((r.office, r.assignment), set()).add(r.person)
-        cells = list(d.cells) + [c for c in placed if c not in set(d.cells)]
+        known = set(d.cells)
+        cells = list(d.cells) + [c for c in placed if c not in known]
         rows = []
         for office, a in cells:
             alloc = d.htv(d.allocated.get((office, a), 0))

@@ -2,7 +2,10 @@
 
 Each stage minimises one term (largest gap, total gap, moves or commute, people split
 over two assignments, tie-break) with every earlier term held at the value found, in
-exact integer units. The status is OPTIMAL only when every stage is proven optimal; a
+exact integer units. A placement whose people cannot reach each other's offices (each
+kept within their own area) is solved as independent parts: the largest gap over all
+parts first, held in each, then every part's later stages, which are sums over parts.
+The status is OPTIMAL only when every stage is proven optimal; a
 stage stopped by the time limit keeps its best value and the status becomes FEASIBLE,
 with the stage's bound kept so the gap can be reported.
 """
@@ -10,6 +13,7 @@ with the stage's bound kept so the gap can be reported.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -38,71 +42,134 @@ class PlacementOutcome:
     """Each stage's term at the placement, in the model's integers."""
 
 
-def _placement(b: PlacementModel, solver: cp_model.CpSolver) -> Placement:
-    """The rows of ``solver``'s solution in roster order, then office and assignment order."""
+def _rows(b: PlacementModel, solver: cp_model.CpSolver) -> dict[str, list[PlacementRow]]:
+    """Person -> their rows in ``solver``'s solution, in assignment order."""
     d = b.data
-    rows = []
     order = {a: i for i, a in enumerate(d.assignments)}
     by_person: dict[str, list[tuple[str, str, int]]] = {}
     for (pid, office, a), v in b.t.items():
         steps = int(solver.value(v))
         if steps:
             by_person.setdefault(pid, []).append((office, a, steps))
-    for p in d.people:
-        for office, a, steps in sorted(by_person.get(p.id, []), key=lambda r: order[r[1]]):
-            rows.append(PlacementRow(p.id, office, a, steps * d.step))
-    return Placement(tuple(rows))
+    return {pid: [PlacementRow(pid, office, a, steps * d.step)
+                  for office, a, steps in sorted(rows, key=lambda r: order[r[1]])]
+            for pid, rows in by_person.items()}
 
 
-def _hint(b: PlacementModel, solver: cp_model.CpSolver) -> None:
+def _hint(b: PlacementModel, solver: cp_model.CpSolver, gaps: dict[tuple[str, str], int]) -> None:
+    """The solution as the next stage's hint, with every gap at its true value."""
     m = b.model
     m.clear_hints()  # type: ignore[no-untyped-call]
-    for group in (b.y, b.t, b.w, b.gap):
+    for group in (b.y, b.t, b.w):
         for v in group.values():
             m.add_hint(v, solver.value(v))
-    m.add_hint(b.terms["max_gap"], solver.value(b.terms["max_gap"]))
+    for cell, v in b.gap.items():
+        m.add_hint(v, gaps[cell])
+    m.add_hint(b.terms["max_gap"], max(gaps.values(), default=0))
 
 
-def solve_placement(b: PlacementModel, settings: PlacementSettings) -> PlacementOutcome:
-    """Solve ``b`` stage by stage (see the module docstring); adds the held optima to
-    ``b.model``."""
+@dataclass
+class _Part:
+    """One independent part's solve: its time budget, what it used, its last solution."""
+
+    built: PlacementModel
+    budget: float
+    used: float = 0.0
+    solver: cp_model.CpSolver | None = None
+    facts: dict[str, StageFacts] = field(default_factory=dict)
+    values: dict[str, int] = field(default_factory=dict)
+
+
+def _run(part: _Part, stage: str, settings: PlacementSettings) -> bool:
+    """Minimise ``stage``'s term in one part and hold the value found; False when the
+    solver found no solution."""
+    b = part.built
+    term = b.terms[stage]
+    if isinstance(term, int):  # nothing to choose: the term is a constant
+        part.values[stage] = term
+        part.facts[stage] = StageFacts(stage, "OPTIMAL", term, term, 0.0, 0.0, 0)
+        return True
+    b.model.minimize(term)
+    solver = new_solver(settings.random_seed, settings.workers, part.budget - part.used)
+    status = solver.solve(b.model)
+    part.used += solver.deterministic_time
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    gaps = b.true_gaps(solver.value) if found else {}
+    # The gap variables only bound the gaps from above: the value is the true one.
+    value = (None if not found else max(gaps.values(), default=0) if stage == "max_gap"
+             else sum(gaps.values()) if stage == "total_gap" else round(solver.objective_value))
+    bound = round(solver.best_objective_bound) if found else None
+    part.facts[stage] = StageFacts(stage, str(solver.status_name(status)), value, bound,
+                                   solver.wall_time, solver.deterministic_time, settings.workers)
+    if value is None:
+        return False
+    part.values[stage] = value
+    b.model.add(term <= value)
+    part.solver = solver
+    _hint(b, solver, gaps)
+    return True
+
+
+def _combined(stage: str, facts: list[StageFacts]) -> StageFacts:
+    """One stage's facts over every part: the largest gap is the largest of the parts',
+    the other terms are sums; OPTIMAL only when every part's stage is."""
+    statuses = {f.status for f in facts}
+    status = ("OPTIMAL" if statuses == {"OPTIMAL"} else
+              "FEASIBLE" if statuses <= {"OPTIMAL", "FEASIBLE"} else
+              next(s for s in ("INFEASIBLE", "MODEL_INVALID", "UNKNOWN") if s in statuses))
+    objectives = [f.objective for f in facts if f.objective is not None]
+    bounds = [f.bound for f in facts if f.bound is not None]
+    complete = len(objectives) == len(facts)
+    join = max if stage == "max_gap" else sum
+    return StageFacts(stage, status, join(objectives) if complete and objectives else None,
+                      join(bounds) if len(bounds) == len(facts) and bounds else None,
+                      sum(f.wall_time for f in facts), sum(f.deterministic_time for f in facts),
+                      max((f.workers for f in facts), default=0))
+
+
+def solve_placement(parts: list[PlacementModel], settings: PlacementSettings,
+                    people: Sequence[str]) -> PlacementOutcome:
+    """Solve the independent ``parts`` of one placement stage by stage (see the module
+    docstring): the largest gap over all parts first, held in every part, then each part's
+    later stages in turn. The deterministic time limit is shared by the parts in proportion
+    to their sizes. The placement's rows come in the order of ``people`` (the roster's).
+    Adds the held optima to each part's model."""
     start = time.perf_counter()
     out = PlacementOutcome(Status.OPTIMAL, None)
-    used = 0.0
-    last: cp_model.CpSolver | None = None
-    for stage in stages_for(b.data):
-        term = b.terms[stage]
-        if isinstance(term, int):  # nothing to choose: the term is a constant
-            out.values[stage] = term
-            out.stages.append(StageFacts(stage, "OPTIMAL", term, term, 0.0, 0.0, 0))
-            continue
-        b.model.minimize(term)
-        solver = new_solver(settings.random_seed, settings.workers, settings.time_limit - used)
-        status = solver.solve(b.model)
-        used += solver.deterministic_time
-        name = str(solver.status_name(status))
-        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        value = round(solver.objective_value) if found else None
-        bound = round(solver.best_objective_bound) if found else None
-        out.stages.append(StageFacts(stage, name, value, bound, solver.wall_time,
-                                     solver.deterministic_time, settings.workers))
-        if not found:
-            if last is None:
-                out.status = Status.INFEASIBLE if status == cp_model.INFEASIBLE else Status.UNKNOWN
-                out.solve_time = time.perf_counter() - start
-                return out
-            out.status = Status.FEASIBLE
+    sizes = [len(b.t) + len(b.y) + 1 for b in parts]
+    runs = [_Part(b, settings.time_limit * n / sum(sizes)) for b, n in zip(parts, sizes, strict=True)]
+    order = stages_for(parts[0].data)
+    first, later = order[0], order[1:]
+    ok = all([_run(part, first, settings) for part in runs])
+    if ok:
+        worst = max(part.values[first] for part in runs)
+        for part in runs:
+            part.built.model.add(part.built.terms[first] <= worst)
+            for stage in later:
+                if not _run(part, stage, settings):
+                    break
+    for stage in order:
+        facts = [part.facts[stage] for part in runs if stage in part.facts]
+        if len(facts) == len(runs) and all(stage in part.values for part in runs):
+            out.stages.append(_combined(stage, facts))
+            values = [part.values[stage] for part in runs]
+            out.values[stage] = max(values) if stage == first else sum(values)
+        elif facts:
+            out.stages.append(_combined(stage, facts))
             break
-        if status != cp_model.OPTIMAL:
-            out.status = Status.FEASIBLE
-        assert value is not None
-        out.values[stage] = value
-        b.model.add(term <= value)
-        last = solver
-        _hint(b, solver)
-    assert last is not None
-    out.placement = _placement(b, last)
     out.solve_time = time.perf_counter() - start
+    statuses = {st.status for st in out.stages}
+    if not ok:
+        failed = {part.facts[first].status for part in runs}
+        out.status = Status.INFEASIBLE if "INFEASIBLE" in failed else Status.UNKNOWN
+        return out
+    if statuses != {"OPTIMAL"} or len(out.stages) < len(order):
+        out.status = Status.FEASIBLE
+    rows: dict[str, list[PlacementRow]] = {}
+    for part in runs:
+        assert part.solver is not None
+        rows.update(_rows(part.built, part.solver))
+    out.placement = Placement(tuple(r for pid in people for r in rows.get(pid, [])))
     return out
 
 
