@@ -80,9 +80,10 @@ class _Part:
     values: dict[str, int] = field(default_factory=dict)
 
 
-def _run(part: _Part, stage: str, settings: PlacementSettings) -> bool:
+def _run(part: _Part, stage: str, settings: PlacementSettings, left: int = 1) -> bool:
     """Minimise ``stage``'s term in one part and hold the value found; False when the
-    solver found no solution."""
+    solver found no solution. The stage may use its share of what is left of the part's
+    budget, ``left`` stages sharing it; what a stage leaves passes on."""
     b = part.built
     term = b.terms[stage]
     if isinstance(term, int):  # nothing to choose: the term is a constant
@@ -90,7 +91,8 @@ def _run(part: _Part, stage: str, settings: PlacementSettings) -> bool:
         part.facts[stage] = StageFacts(stage, "OPTIMAL", term, term, 0.0, 0.0, 0)
         return True
     b.model.minimize(term)
-    solver = new_solver(settings.random_seed, settings.workers, part.budget - part.used)
+    solver = new_solver(settings.random_seed, settings.workers,
+                        (part.budget - part.used) / max(left, 1))
     status = solver.solve(b.model)
     part.used += solver.deterministic_time
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -140,14 +142,19 @@ def solve_placement(parts: list[PlacementModel], settings: PlacementSettings,
     runs = [_Part(b, settings.time_limit * n / sum(sizes)) for b, n in zip(parts, sizes, strict=True)]
     order = stages_for(parts[0].data)
     first, later = order[0], order[1:]
-    ok = all([_run(part, first, settings) for part in runs])
+    # The first stage may use up to half of each part's budget; the later stages share the
+    # rest, and time a part leaves unused passes to the next part.
+    ok = all([_run(part, first, settings, 2) for part in runs])
     if ok:
         worst = max(part.values[first] for part in runs)
+        spare = 0.0
         for part in runs:
+            part.budget += spare
             part.built.model.add(part.built.terms[first] <= worst)
-            for stage in later:
-                if not _run(part, stage, settings):
+            for i, stage in enumerate(later):
+                if not _run(part, stage, settings, len(later) - i):
                     break
+            spare = max(part.budget - part.used, 0.0)
     for stage in order:
         facts = [part.facts[stage] for part in runs if stage in part.facts]
         if len(facts) == len(runs) and all(stage in part.values for part in runs):
