@@ -386,3 +386,19 @@ def test_two_runs_are_identical() -> None:
     a, b = place(r, STAFF), place(r, STAFF)
     assert a.placement == b.placement
     assert [str(m) for m in a.moves()] == [str(m) for m in b.moves()]
+
+
+def test_people_kept_in_their_area_are_solved_in_independent_parts() -> None:
+    pr = placed(allocated(), TEN, within_area=True)
+    assert pr.parts == 2  # area A (A office) and area B (B office) share nobody
+    assert_rules_hold(pr)
+    assert pr.status == Status.OPTIMAL
+    area = {"A office": "A", "B office": "B"}
+    for p in pr.roster.people:
+        assert area[pr.placement.office_of()[p.id]] == area[p.current_office]  # type: ignore[union-attr]
+    # The largest gap over both parts is the one found with everybody free to move, or
+    # larger: keeping people in their area can only cost.
+    free = placed(allocated(), TEN)
+    assert pr.verification and free.verification
+    assert pr.verification.objective and free.verification.objective
+    assert pr.verification.objective.max_gap >= free.verification.objective.max_gap

@@ -112,6 +112,16 @@ def _run(part: _Part, stage: str, settings: PlacementSettings, left: int = 1) ->
     return True
 
 
+def _final(b: PlacementModel, solver: cp_model.CpSolver) -> dict[str, int]:
+    """Every term's value at ``solver``'s solution; the gaps are the true ones."""
+    gaps = b.true_gaps(solver.value)
+    out = {"max_gap": max(gaps.values(), default=0), "total_gap": sum(gaps.values())}
+    for stage, term in b.terms.items():
+        if stage not in out:
+            out[stage] = term if isinstance(term, int) else int(solver.value(term))
+    return out
+
+
 def _combined(stage: str, facts: list[StageFacts]) -> StageFacts:
     """One stage's facts over every part: the largest gap is the largest of the parts',
     the other terms are sums; OPTIMAL only when every part's stage is."""
@@ -123,8 +133,13 @@ def _combined(stage: str, facts: list[StageFacts]) -> StageFacts:
     bounds = [f.bound for f in facts if f.bound is not None]
     complete = len(objectives) == len(facts)
     join = max if stage == "max_gap" else sum
-    return StageFacts(stage, status, join(objectives) if complete and objectives else None,
-                      join(bounds) if len(bounds) == len(facts) and bounds else None,
+    objective = join(objectives) if complete and objectives else None
+    bound = join(bounds) if len(bounds) == len(facts) and bounds else None
+    # The largest gap over all parts is proven when the largest value found equals the
+    # largest bound, even if a part whose own largest gap is smaller stopped early.
+    if stage == "max_gap" and objective is not None and objective == bound:
+        status = "OPTIMAL"
+    return StageFacts(stage, status, objective, bound,
                       sum(f.wall_time for f in facts), sum(f.deterministic_time for f in facts),
                       max((f.workers for f in facts), default=0))
 
@@ -157,12 +172,9 @@ def solve_placement(parts: list[PlacementModel], settings: PlacementSettings,
             spare = max(part.budget - part.used, 0.0)
     for stage in order:
         facts = [part.facts[stage] for part in runs if stage in part.facts]
-        if len(facts) == len(runs) and all(stage in part.values for part in runs):
+        if facts:
             out.stages.append(_combined(stage, facts))
-            values = [part.values[stage] for part in runs]
-            out.values[stage] = max(values) if stage == first else sum(values)
-        elif facts:
-            out.stages.append(_combined(stage, facts))
+        if len(facts) < len(runs):
             break
     out.solve_time = time.perf_counter() - start
     statuses = {st.status for st in out.stages}
@@ -173,9 +185,16 @@ def solve_placement(parts: list[PlacementModel], settings: PlacementSettings,
     if statuses != {"OPTIMAL"} or len(out.stages) < len(order):
         out.status = Status.FEASIBLE
     rows: dict[str, list[PlacementRow]] = {}
+    finals = []
     for part in runs:
         assert part.solver is not None
         rows.update(_rows(part.built, part.solver))
+        finals.append(_final(part.built, part.solver))
+    # Each term at the placement returned (a later stage may improve an earlier term that
+    # was not proven optimal, so these can be below the stages' values).
+    for stage in order:
+        values = [f[stage] for f in finals]
+        out.values[stage] = max(values) if stage == first else sum(values)
     out.placement = Placement(tuple(r for pid in people for r in rows.get(pid, [])))
     return out
 
