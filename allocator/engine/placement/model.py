@@ -11,6 +11,7 @@ which is how an infeasible roster is explained.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,9 +177,7 @@ def _objective_terms(b: PlacementModel) -> None:
     stays = {p.id: b.y.get((p.id, p.current_office)) for p in d.people}
     b.terms["moves"] = len(d.people) - sum(v for v in stays.values() if v is not None)
     if d.travel is not None:
-        scale = 1
-        for value in d.travel.values():
-            scale = scale * value.denominator // _gcd(scale, value.denominator)
+        scale = math.lcm(1, *(value.denominator for value in d.travel.values()))
         b.commute_scale = scale
         b.terms["commute"] = sum(int(d.minutes(d.person(pid), office) * scale) * v
                                  for (pid, office), v in b.y.items())
@@ -191,12 +190,6 @@ def _objective_terms(b: PlacementModel) -> None:
         sum((0 if office == d.person(pid).current_office else 1 + office_rank[office]) * v
             for (pid, office), v in b.y.items())
         + sum(line_rank[a] * v for (_, a), v in b.w.items()))
-
-
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
 
 
 def stages_for(d: PlacementData) -> tuple[str, ...]:

@@ -14,7 +14,12 @@ from fractions import Fraction
 import pandas as pd
 
 from allocator.engine.placement.data import PlacementData
-from allocator.engine.placement.types import Placement, PlacementSettings, PlacementVerification
+from allocator.engine.placement.types import (
+    Placement,
+    PlacementRow,
+    PlacementSettings,
+    PlacementVerification,
+)
 from allocator.engine.result import Result
 from allocator.engine.types import Conflict, StageFacts, Status
 from allocator.scenario.roster import Roster
@@ -78,7 +83,7 @@ class PlacementResult:
                 if st.status != "OPTIMAL" and st.objective is not None and st.bound is not None}
 
     # --- tables ----------------------------------------------------------------------------
-    def _rows(self) -> tuple:  # type: ignore[type-arg]
+    def _rows(self) -> tuple[PlacementRow, ...]:
         return self.placement.rows if self.placement is not None else ()
 
     def rows_frame(self) -> pd.DataFrame:

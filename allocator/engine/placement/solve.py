@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
@@ -231,7 +230,3 @@ def _core(b: PlacementModel, labels: list[str], settings: PlacementSettings,
     chosen = {int(i) for i in solver.sufficient_assumptions_for_infeasibility()}
     return [lab for lab in labels if b.literals[lab].index in chosen]
 
-
-def as_fraction(value: int, scale: int) -> Fraction:
-    """A scaled integer term as an exact amount."""
-    return Fraction(value, scale)
