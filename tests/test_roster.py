@@ -88,7 +88,7 @@ def test_max_commute_needs_travel_times(tmp_path: Path) -> None:
     path = write(tmp_path, "person,fte,current_office,lines,max_commute\nP1,1,Parkano office,,40\n")
     (msg,) = problems(path)
     assert msg == f"{path}:2: max_commute: a maximum commute needs the scenario's travel_times"
-    commute = load_scenario(ROOT / "scenarios" / "commute.yaml")
+    commute = load_scenario(ROOT / "scenarios" / "placement" / "commute.yaml")
     assert load_roster(path, commute).people[0].max_commute == 40
 
 
@@ -119,5 +119,5 @@ def test_travel_times_are_cross_checked() -> None:
     assert "<scenario>: travel_times[2].between[1]: unknown municipality 'Tampere'" in got
     assert any(g.startswith("<scenario>: travel_times: no travel time between Sastamala–"
                             "Hämeenkyrö") for g in got)
-    commute = load_scenario(ROOT / "scenarios" / "commute.yaml").travel_minutes()
+    commute = load_scenario(ROOT / "scenarios" / "placement" / "commute.yaml").travel_minutes()
     assert commute is not None and commute[("Parkano", "Sastamala")] == 100
