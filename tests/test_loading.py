@@ -26,7 +26,7 @@ BASE_TEXT = re.sub(r"(\S)[ ]+# §1\.3[^\n]*", r"\1", BASE.read_text(encoding="ut
 TOP_LEVEL_KEYS = [
     "name", "title", "description", "total_htv", "granularity", "lead_municipality",
     "municipalities", "derived_features", "areas", "offices", "service_lines",
-    "central_services", "continuity", "costs", "solver", "assumed",
+    "central_services", "continuity", "costs", "travel_times", "solver", "assumed",
 ]
 
 

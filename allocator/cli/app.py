@@ -20,6 +20,7 @@ from allocator.cli.common import EXIT_INVALID
 from allocator.cli.compare import compare
 from allocator.cli.generate import generate
 from allocator.cli.montecarlo import montecarlo
+from allocator.cli.place import place
 from allocator.cli.report import report
 from allocator.cli.robust import robust
 from allocator.cli.run import run
@@ -66,11 +67,12 @@ def main() -> None:
     allocate robust FILE FILE ...          one allocation for several scenarios
     allocate report BASE FILE ...          the board pack: one HTML file to read or print
     allocate caseload export|statfin ...   the figures as a table; new figures from statistics
+    allocate place FILE --staff staff.csv  place the staff on offices and service lines
     """
 
 
 for command in (run, schema, compare, sweep, tornado, tipping, montecarlo, robust, generate, report,
-                caseload):
+                caseload, place):
     main.add_command(command)
 
 

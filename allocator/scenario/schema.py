@@ -312,6 +312,14 @@ class Costs(_Strict):
     assumed: Assumed = _assumed()
 
 
+class TravelTime(_Strict):
+    """How long the trip between two municipalities takes, either way [minutes]."""
+
+    between: list[Name] = Field(min_length=2, max_length=2,
+                                description="The two municipalities, e.g. [Sastamala, Parkano].")
+    minutes: NonNegative = Field(description="Travel time one way [minutes].")
+
+
 class SolverSettings(_Strict):
     """How hard the solver may work. Deterministic time keeps results repeatable."""
 
@@ -370,6 +378,13 @@ class Scenario(_Strict):
     costs: Costs | None = Field(
         default=None,
         description="What the allocation costs each municipality [EUR/year]. Default: off.",
+    )
+    travel_times: list[TravelTime] | None = Field(
+        default=None,
+        description=(
+            "Travel times between the municipalities that have offices [minutes], used by "
+            "'allocate place' to price a move by its commute. Default: moves are counted."
+        ),
     )
     solver: SolverSettings = Field(default_factory=SolverSettings)
     assumed: Assumed = _assumed()
@@ -442,6 +457,17 @@ class Scenario(_Strict):
             return list(office.serves)
         area = self.area_of()[office.municipality]
         return [m for a in self.areas if a.name == area for m in a.municipalities]
+
+    def travel_minutes(self) -> dict[tuple[str, str], float] | None:
+        """(municipality, municipality) -> travel time [minutes], both ways and 0 within a
+        municipality; None when the scenario gives no travel times."""
+        if self.travel_times is None:
+            return None
+        out = {(m, m): 0.0 for m in self.municipality_names}
+        for t in self.travel_times:
+            a, b = t.between
+            out[(a, b)] = out[(b, a)] = t.minutes
+        return out
 
     def exact_features(self) -> dict[str, dict[str, Fraction]]:
         """Feature -> municipality -> exact value [persons, or a share], derived features
@@ -703,6 +729,29 @@ def cross_check(s: Scenario) -> list[Problem]:
 
     if s.costs is not None:
         out.extend(_check_costs(s.costs, s, office_names, all_features))
+    # travel times
+    if s.travel_times is not None:
+        pairs: dict[frozenset[str], int] = {}
+        for i, t in enumerate(s.travel_times):
+            for j, m in enumerate(t.between):
+                if m not in known:
+                    bad(f"travel_times[{i}].between[{j}]", f"unknown municipality {show_name(m)}")
+            pair = frozenset(t.between)
+            if len(pair) == 1:
+                bad(f"travel_times[{i}].between", "give two different municipalities")
+            elif pair in pairs:
+                bad(f"travel_times[{i}].between",
+                    f"{' and '.join(t.between)} already have a travel time "
+                    f"(travel_times[{pairs[pair]}])")
+            else:
+                pairs[pair] = i
+        homes = list(dict.fromkeys(o.municipality for o in s.offices if o.municipality in known))
+        missing = [f"{a}–{b}" for k, a in enumerate(homes) for b in homes[k + 1:]
+                   if frozenset((a, b)) not in pairs]
+        if missing:
+            bad("travel_times", f"no travel time between {', '.join(missing[:6])}"
+                + (f" and {len(missing) - 6} more pairs" if len(missing) > 6 else "")
+                + "; give one for every two municipalities that have offices")
 
     # granularity, and amounts the model can hold
     g = to_fraction(s.granularity)
