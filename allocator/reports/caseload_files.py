@@ -87,6 +87,6 @@ def caseload_xlsx(table: CaseloadTable) -> bytes:
     wb.properties.modified = fixed
     buffer = io.BytesIO()
     wb.save(buffer)
-    from allocator.reports.files import _stable_zip  # the same bytes for the same figures
+    from allocator.reports.files import stable_zip
 
-    return _stable_zip(buffer.getvalue())
+    return stable_zip(buffer.getvalue())

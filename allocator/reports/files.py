@@ -93,7 +93,7 @@ def _png(fig: Figure) -> bytes:
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _stable_zip(raw: bytes) -> bytes:
+def stable_zip(raw: bytes) -> bytes:
     """Re-pack a zip with fixed timestamps, so identical content gives identical bytes.
 
     openpyxl stamps the save time into docProps/core.xml; it is fixed here too.
@@ -120,7 +120,7 @@ def xlsx_bytes(result: Result, explanation: Explanation | None = None) -> bytes:
     wb = build_workbook(result, explanation)
     buf = io.BytesIO()
     wb.save(buf)
-    return _stable_zip(buf.getvalue())
+    return stable_zip(buf.getvalue())
 
 
 def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],

@@ -20,8 +20,8 @@ from openpyxl import Workbook
 
 from allocator.engine.manifest import file_sha256, manifest, scenario_sha256
 from allocator.reports.cells import safe_frame
-from allocator.reports.files import _stable_zip
-from allocator.reports.workbook import FIXED_TIME, _sheet
+from allocator.reports.files import stable_zip
+from allocator.reports.workbook import FIXED_TIME, add_sheet
 from allocator.reports.writing import write_set
 
 if TYPE_CHECKING:
@@ -125,16 +125,16 @@ def build_placement_workbook(pr: PlacementResult) -> Workbook:
     wb.properties.identifier = f"scenario_sha256={scenario_sha256(pr.allocation.scenario)}"
     name = pr.allocation.scenario.name
     people = pr.people_frame()
-    _sheet(wb, "by person", people, {"fte": "0.0"}, name,
+    add_sheet(wb, "by person", people, {"fte": "0.0"}, name,
            {"person": "Person", "fte": "FTE", "current_office": "Office today",
             "office": "Duty station", "assignments": "Assignments [FTE]", "moved": "Moves"})
     rows = pr.rows_frame()
     order = {o.name: i for i, o in enumerate(pr.allocation.scenario.offices)}
     rows = rows.sort_values("office", key=lambda c: c.map(order), kind="stable")
-    _sheet(wb, "by office", rows.reset_index(drop=True), {"fte": "0.0"}, name,
+    add_sheet(wb, "by office", rows.reset_index(drop=True), {"fte": "0.0"}, name,
            {"office": "Office", "person": "Person", "assignment": "Assignment", "fte": "FTE"})
     gaps = pr.gaps_frame()
-    _sheet(wb, "gaps", gaps, {"allocated_htv": "0.00", "placed_fte": "0.00",
+    add_sheet(wb, "gaps", gaps, {"allocated_htv": "0.00", "placed_fte": "0.00",
                               "gap_htv": "+0.00;-0.00;0.00"}, name,
            {"office": "Office", "assignment": "Assignment", "label": "Label",
             "allocated_htv": "Allocated HTV", "placed_fte": "Placed FTE",
@@ -146,7 +146,7 @@ def xlsx_bytes(pr: PlacementResult) -> bytes:
     """placement.xlsx's bytes, reproducible (fixed timestamps)."""
     buf = io.BytesIO()
     build_placement_workbook(pr).save(buf)
-    return _stable_zip(buf.getvalue())
+    return stable_zip(buf.getvalue())
 
 
 def write_placement(pr: PlacementResult, out_dir: Path, summary: dict[str, Any]) -> list[Path]:

@@ -32,8 +32,10 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
-def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, formats: dict[str, str],
-           scenario: str, headers: dict[str, str] | None = None) -> Worksheet:
+def add_sheet(wb: Workbook, title: str, frame: pd.DataFrame, formats: dict[str, str],
+              scenario: str, headers: dict[str, str] | None = None) -> Worksheet:
+    """A printable sheet of ``frame``: bold frozen header, number formats per column, A4
+    landscape one page wide, the scenario and sheet in the page header."""
     ws: Worksheet = wb.create_sheet(title)
     headers = headers or {}
     columns = list(frame.columns)
@@ -106,13 +108,13 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
     total = pd.DataFrame([{"area": "Total", "municipality": "", "office": "", "service_line": "",
                            "htv": float(result.htv(result.allocation.total_units
                                                    if result.allocation else 0))}])
-    _sheet(wb, "allocation", pd.concat([alloc, central_rows, total], ignore_index=True),
+    add_sheet(wb, "allocation", pd.concat([alloc, central_rows, total], ignore_index=True),
            {"htv": htv}, name,
            {"area": "Area", "municipality": "Municipality served", "office": "Office",
             "service_line": "Service line", "htv": "HTV"})
 
     by_area = result.by_area()
-    _sheet(wb, "by area", by_area,
+    add_sheet(wb, "by area", by_area,
            {**{ln: htv for ln in result.lines}, "customer_htv": htv, "central_htv": htv,
             "total_htv": htv, "target_htv": "0.000", "unemployed": "0",
             "unemployed_per_htv": "0.0"}, name,
@@ -121,14 +123,14 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
             "target_htv": "Caseload target HTV", "unemployed": "Unemployed",
             "unemployed_per_htv": "Unemployed per customer HTV"})
 
-    _sheet(wb, "by line", result.by_line(),
+    add_sheet(wb, "by line", result.by_line(),
            {"htv": htv, "share": "0.0%", "target_share": "0%", "tolerance": "0.0%",
             "min_htv": htv, "max_htv": htv}, name,
            {"service_line": "Service line", "label": "Label", "htv": "HTV", "share": "Share",
             "target_share": "Target share", "tolerance": "Tolerance", "min_htv": "Allowed min HTV",
             "max_htv": "Allowed max HTV"})
 
-    ws = _sheet(wb, "inputs", result.caseload_frame(), {}, name)
+    ws = add_sheet(wb, "inputs", result.caseload_frame(), {}, name)
     weights = result.weights_frame()
     _append_block(ws, "Demand weights (relative; each line normalised to 1)",
                   list(weights.columns), weights.values.tolist())
@@ -142,7 +144,7 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
     _append_block(ws, "Budget", ["total_htv", "granularity", "lead_municipality"],
                   [[float(result.total_htv), float(result.granularity), result.lead_municipality]])
 
-    _sheet(wb, "targets", result.targets_frame(),
+    add_sheet(wb, "targets", result.targets_frame(),
            {"demand_share": "0.0000", "target_htv": "0.0000", "htv": htv,
             "deviation_htv": "+0.0000;-0.0000;0.0000"}, name,
            {"area": "Area", "municipality": "Municipality", "service_line": "Service line",
@@ -150,14 +152,14 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
             "deviation_htv": "Deviation HTV"})
     assumed = result.assumptions_frame()
     if len(assumed):
-        ws = _sheet(wb, "assumptions", assumed, {}, name,
+        ws = add_sheet(wb, "assumptions", assumed, {}, name,
                     {"field": "Field", "value": "Value as used", "reason": "Why it is assumed"})
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     moves = result.moves()
     if moves is not None:
-        ws = _sheet(wb, "moves", moves.frame,
+        ws = add_sheet(wb, "moves", moves.frame,
                     {"today_htv": htv, "htv": htv, "change_htv": "+0.00;-0.00;0.00"}, name,
                     {"office": "Office", "today_htv": "Today HTV", "htv": "Allocated HTV",
                      "change_htv": "Change HTV"})
@@ -169,7 +171,7 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
     costs = result.costs()
     if costs is not None:
         eur = "#,##0.00"
-        ws = _sheet(wb, "costs", costs.frame(),
+        ws = add_sheet(wb, "costs", costs.frame(),
                     {"customer_htv": htv, "central_share": "0.00%", "customer_service_eur": eur,
                      "offices_eur": eur, "central_eur": eur, "total_eur": eur}, name,
                     {"municipality": "Municipality", "area": "Area",
@@ -195,14 +197,14 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
                           list(reference.columns), reference.values.tolist())
     if explanation is not None:
         steps = {step: htv for step in explanation.steps}
-        _sheet(wb, "why by area", explanation.area_frame(),
+        add_sheet(wb, "why by area", explanation.area_frame(),
                {"target_htv": "0.000", "rounded_htv": htv, "final_htv": htv, **steps}, name,
                {"area": "Area", "service_line": "Service line", "target_htv": "Target HTV",
                 "rounded_htv": "Rounding HTV", "final_htv": "Final HTV"})
-        _sheet(wb, "why by cell", explanation.waterfall_frame(),
+        add_sheet(wb, "why by cell", explanation.waterfall_frame(),
                {"demand_share": "0.0000", "target_htv": "0.0000", "rounded_htv": htv,
                 "final_htv": htv, **steps}, name)
-        _sheet(wb, "rules", explanation.rules_frame(),
+        add_sheet(wb, "rules", explanation.rules_frame(),
                {"cost_max_deviation_htv": "0.0000", "cost_total_deviation_htv": "0.0000"}, name)
     return wb
 
