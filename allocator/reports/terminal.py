@@ -269,8 +269,8 @@ def assumptions_table(assumed: pd.DataFrame) -> Table:
     t.add_column("Value as used", overflow="fold")
     for _, row in assumed.iterrows():
         t.add_row(str(row["field"]), str(row["value"]))
-    t.caption = ("Why each was chosen: the scenario's 'assumptions:', summary.json and the "
-                 "workbook's assumptions sheet.")
+    t.caption = ("Why each was chosen: the 'assumed:' beside it in the scenario, summary.json "
+                 "and the workbook's assumptions sheet.")
     t.caption_justify = "left"
     return t
 
