@@ -412,7 +412,8 @@ class Scenario(_Strict):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            problems = problems_from_validation(exc, cls, (EXTENDS,))
+            # A file may say 'extends:'; a changed copy (sweeps, --set) may not.
+            problems = problems_from_validation(exc, cls, () if source == CHANGES else (EXTENDS,))
         except ScenarioError as exc:
             problems = exc.problems
         if located:
