@@ -4,6 +4,7 @@ every problem at once as ``file:line: column: message``; travel times in the sce
 from __future__ import annotations
 
 import copy
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -121,3 +122,13 @@ def test_travel_times_are_cross_checked() -> None:
                             "Hämeenkyrö") for g in got)
     commute = load_scenario(ROOT / "scenarios" / "placement" / "commute.yaml").travel_minutes()
     assert commute is not None and commute[("Parkano", "Sastamala")] == 100
+
+
+def test_a_fifo_or_a_device_is_refused_without_reading(tmp_path: Path) -> None:
+    fifo = tmp_path / "staff.csv"
+    os.mkfifo(fifo)
+    (msg,) = problems(fifo)
+    assert msg == (f"{fifo}: cannot read the roster: is not a regular file (a device, a pipe "
+                   "or a socket), so it is not read")
+    (msg,) = problems(Path("/dev/zero"))
+    assert "cannot read the roster: is not a regular file" in msg

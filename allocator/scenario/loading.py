@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ import yaml
 
 from allocator.errors import Problem, ScenarioError
 from allocator.scenario.paths import get_path, merge_traced
+from allocator.scenario.reading import not_a_file, read_bounded, refusal
 from allocator.scenario.schema import EXTENDS, Scenario, scenario_json_schema, show_name
 
 
@@ -53,6 +53,8 @@ Origins = dict[str, Origin]
 #: about 11 kB, the largest ``allocate generate`` makes about 1.3 MB); anything larger is
 #: refused before it is parsed, so a wrong path cannot fill the memory.
 MAX_FILE_BYTES = 4 * 1024 * 1024
+#: What the messages call the file read.
+SCENARIO_FILE = "a scenario file"
 #: Deepest nesting of mappings and lists in a file; a scenario needs about five levels.
 MAX_DEPTH = 50
 #: Most YAML nodes (keys, values, lists and mappings) in a file. The largest scenario
@@ -285,56 +287,18 @@ def locate(problem: Problem, origins: Mapping[str, Origin], fallback: str) -> Pr
 
 
 def _read_text(p: Path, source: str) -> str:
-    """The file's text, or a ScenarioError naming ``source``.
-
-    Only a regular file of at most :data:`MAX_FILE_BYTES` is opened: a device, a FIFO or a
-    huge file would otherwise be read until the memory runs out, or forever. The check is
-    made on the path before it is opened, so nothing blocks.
-    """
-    def refuse(message: str) -> ScenarioError:
-        return ScenarioError([Problem("", message, source)])
-
-    reason = _not_a_file(p)
-    if reason is not None:
-        raise refuse(reason)
-    try:
-        # Non-blocking, and checked again once open, in case the path changed meanwhile.
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise refuse("is not a regular file (a device, a pipe or a socket), so it is "
-                             "not read")
-            raw = f.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise refuse(f"cannot be read: {exc.strerror}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise refuse(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; a scenario file is "
-                     "far smaller")
+    """The file's text, or a ScenarioError naming ``source`` (see allocator.scenario.reading:
+    only a regular file of at most :data:`MAX_FILE_BYTES` is opened)."""
+    raw = read_bounded(p, source, SCENARIO_FILE, MAX_FILE_BYTES)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise refuse(f"not UTF-8 text ({exc.reason})") from None
+        raise refusal(source, f"not UTF-8 text ({exc.reason})") from None
 
 
 def _not_a_file(p: Path) -> str | None:
-    """Why ``p`` cannot be a scenario file (missing, a directory, a device, too large, ...),
-    or None when it is a regular file of a readable size."""
-    try:
-        info = os.stat(p)
-    except FileNotFoundError:
-        return "file does not exist"
-    except ValueError:
-        return "the path contains a NUL character"
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror}"
-    if stat.S_ISDIR(info.st_mode):
-        return "is a directory, not a scenario file"
-    if not stat.S_ISREG(info.st_mode):
-        return "is not a regular file (a device, a pipe or a socket), so it is not read"
-    if info.st_size > MAX_FILE_BYTES:
-        return (f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB ({info.st_size} bytes); "
-                "a scenario file is far smaller")
-    return None
+    """Why ``p`` cannot be a scenario file, or None when it can be read."""
+    return not_a_file(p, SCENARIO_FILE, MAX_FILE_BYTES)
 
 
 def read_scenario_data(path: str | Path) -> tuple[Any, Origins]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
 from allocator.errors import Problem, ScenarioError
+from allocator.scenario.reading import open_workbook, read_bounded
 from allocator.scenario.schema import Scenario, show_name, show_number, to_fraction
 
 #: Columns every roster has.
@@ -28,6 +29,8 @@ OPTIONAL = ("fixed", "max_commute")
 DEFAULT_STEP = Fraction(1, 10)
 #: Most people one roster may hold (a national roster is about 4,000).
 MAX_PEOPLE = 100_000
+#: Largest roster file read [bytes]; a national roster of 4,000 people is about 200 kB.
+MAX_ROSTER_BYTES = 16 * 1024 * 1024
 #: Longest pseudonymous id [characters].
 MAX_ID = 60
 _TRUE = {"yes", "true", "1", "y", "x", "kyllä", "k"}
@@ -87,10 +90,10 @@ def load_roster(path: str | Path, s: Scenario, step: Fraction = DEFAULT_STEP) ->
     path = Path(path)
     source = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError([Problem("", f"cannot read the roster: {exc.strerror or exc}",
-                                     source)]) from None
+        raw = read_bounded(path, source, "a roster", MAX_ROSTER_BYTES)
+    except ScenarioError as exc:
+        raise ScenarioError([replace(p, message=f"cannot read the roster: {p.message}")
+                             for p in exc.problems]) from None
     xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
     rows = _xlsx_rows(raw, source) if xlsx else _csv_rows(raw, source)
     return roster_from_rows(rows, s, source, step)
@@ -136,13 +139,7 @@ def _csv_rows(raw: bytes, source: str) -> list[tuple[int, list[str]]]:
 
 def _xlsx_rows(raw: bytes, source: str) -> list[tuple[int, list[str]]]:
     """(row, cells) of the first sheet's non-comment, non-empty rows, as text."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise ScenarioError([Problem("", f"not a readable xlsx file ({type(exc).__name__})",
-                                     source, None)]) from None
+    wb = open_workbook(raw, source)
     ws = wb.worksheets[0]
     out: list[tuple[int, list[str]]] = []
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):

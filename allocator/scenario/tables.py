@@ -15,9 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
-import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from allocator.errors import Problem, ScenarioError
+from allocator.scenario.reading import open_workbook, read_bounded, refusal
 from allocator.scenario.schema import Scenario, show_name, show_number, to_fraction
 
 #: Heading of the first column, which names the municipality.
@@ -145,30 +144,12 @@ class _Rows:
     decimal_comma: bool
 
 
-def _refuse(source: str, message: str) -> ScenarioError:
-    return ScenarioError([Problem("", message, source)])
-
-
 def _read_cells(p: Path, source: str) -> _Rows:
-    try:
-        info = os.stat(p)
-    except FileNotFoundError:
-        raise _refuse(source, "file does not exist") from None
-    except (OSError, ValueError) as exc:
-        raise _refuse(source, f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise _refuse(source, "is not a regular file, so it is not read")
-    if info.st_size > MAX_TABLE_BYTES:
-        raise _refuse(source, f"is larger than {MAX_TABLE_BYTES // (1024 * 1024)} MB; a caseload "
-                      "table is far smaller")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise _refuse(source, f"cannot be read: {exc.strerror}") from None
+    raw = read_bounded(p, source, "a caseload table", MAX_TABLE_BYTES)
     if raw.startswith(b"PK\x03\x04") or p.suffix.lower() in (".xlsx", ".xlsm"):
         return _xlsx_cells(raw, source)
     if p.suffix.lower() == ".xls" or raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _refuse(source, "is an old Excel .xls workbook; save it as .xlsx or as CSV")
+        raise refusal(source, "is an old Excel .xls workbook; save it as .xlsx or as CSV")
     return _csv_cells(raw, source)
 
 
@@ -176,7 +157,7 @@ def decode_text(raw: bytes, source: str) -> str:
     """Bytes of a text file as Finnish spreadsheets save them: UTF-8 (with or without a
     byte-order mark), else Windows-1252; ScenarioError when neither reads them."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _refuse(source, "is UTF-16 text; save it as CSV UTF-8 or CSV (semicolon-separated)")
+        raise refusal(source, "is UTF-16 text; save it as CSV UTF-8 or CSV (semicolon-separated)")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -184,7 +165,7 @@ def decode_text(raw: bytes, source: str) -> str:
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise _refuse(source, f"is neither UTF-8 nor Windows-1252 text (byte 0x{raw[exc.start]:02X} "
+        raise refusal(source, f"is neither UTF-8 nor Windows-1252 text (byte 0x{raw[exc.start]:02X} "
                       f"at offset {exc.start})") from None
 
 
@@ -198,7 +179,7 @@ def _csv_cells(raw: bytes, source: str) -> _Rows:
     try:
         for cells in reader:
             if len(rows) >= MAX_ROWS:
-                raise _refuse(source, f"has more than {MAX_ROWS} rows; a caseload table has one "
+                raise refusal(source, f"has more than {MAX_ROWS} rows; a caseload table has one "
                               "per municipality")
             rows.append((reader.line_num, cells))
     except csv.Error as exc:
@@ -208,14 +189,7 @@ def _csv_cells(raw: bytes, source: str) -> _Rows:
 
 
 def _xlsx_cells(raw: bytes, source: str) -> _Rows:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _refuse(source, f"cannot be read as an xlsx workbook ({exc})") from None
+    wb = open_workbook(raw, source)
     try:
         # allocate caseload export's sheet, else allocation.xlsx's inputs, else the first
         name = next((n for n in ("caseload", "inputs") if n in wb.sheetnames), None)
@@ -223,7 +197,7 @@ def _xlsx_cells(raw: bytes, source: str) -> _Rows:
         rows: list[tuple[int, list[Any]]] = []
         for i, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if i > MAX_ROWS:
-                raise _refuse(source, f"has more than {MAX_ROWS} rows; a caseload table has "
+                raise refusal(source, f"has more than {MAX_ROWS} rows; a caseload table has "
                               "one per municipality")
             rows.append((i, list(values)))
     finally:
@@ -298,7 +272,7 @@ def _figures(table: _Rows, scenario: Scenario, source: str) -> dict[str, dict[st
     at = next((k for k, (_, cells) in enumerate(table.rows)
                if cells and _UNIT.sub("", _text(cells[0])).lower() == MUNICIPALITY), None)
     if at is None:
-        raise _refuse(source, f"has no heading row: the first column's heading must be "
+        raise refusal(source, f"has no heading row: the first column's heading must be "
                       f"'{MUNICIPALITY}', followed by '{CODE}' (optional) and one column per "
                       "caseload feature")
     head_row, head = table.rows[at]
