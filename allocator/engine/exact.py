@@ -20,6 +20,7 @@ found set forbidden in turn), compares them in exact fractions, and keeps the ex
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -159,6 +160,18 @@ def fine_scale(d: ModelData, bounds: Bounds) -> int:
     return scale
 
 
+def _differs(probe: cp_model.CpModel, built: Any, cells: list[Cell],
+             values: Sequence[int]) -> list[Any]:
+    """One literal per cell, true exactly when the cell's units differ from ``values``."""
+    out = []
+    for c, v in zip(cells, values, strict=True):
+        b = probe.new_bool_var("")
+        probe.add(built.y[c] != v).only_enforce_if(b)
+        probe.add(built.y[c] == v).only_enforce_if(~b)
+        out.append(b)
+    return out
+
+
 def certify_total_deviation(model: cp_model.CpModel, built: Any, bounds: Bounds,
                             allocation: Allocation, settings: Any,
                             remaining: float) -> TotalCertificate:
@@ -191,12 +204,7 @@ def certify_total_deviation(model: cp_model.CpModel, built: Any, bounds: Bounds,
     # In integers: the solver reports objective values as doubles, which round above 2^53.
     value = sum(abs(scale * x.get(c, 0) - targets[c]) for c in cells)
     probe.clear_objective()  # type: ignore[no-untyped-call]
-    differs = []
-    for c in cells:
-        b = probe.new_bool_var("")
-        probe.add(built.y[c] != x.get(c, 0)).only_enforce_if(b)
-        probe.add(built.y[c] == x.get(c, 0)).only_enforce_if(~b)
-        differs.append(b)
+    differs = _differs(probe, built, cells, [x.get(c, 0) for c in cells])
     probe.add(fine - value <= sum(w * b for w, b in zip(slack.values(), differs, strict=True)))
     probe.add_bool_or(differs)
     found = {tuple(x.get(c, 0) for c in cells): best_fine}
@@ -212,19 +220,11 @@ def certify_total_deviation(model: cp_model.CpModel, built: Any, bounds: Bounds,
         candidate = allocation_of(built, solver)
         key = tuple(candidate.cell_units().get(c, 0) for c in cells)
         found[key] = candidate
-        same = []
-        for c, v in zip(cells, key, strict=True):
-            b = probe.new_bool_var("")
-            probe.add(built.y[c] == v).only_enforce_if(b)
-            probe.add(built.y[c] != v).only_enforce_if(~b)
-            same.append(b)
-        probe.add_bool_or([~b for b in same])
+        probe.add_bool_or(_differs(probe, built, cells, key))
     own = tuple(allocation.cell_units().get(c, 0) for c in cells)
+    # Every allocation exactly as good as the fine optimum lies in the window, so ``own``
+    # is among the found ones whenever it is among the best.
     exact = {key: exact_total_deviation(d, dict(zip(cells, key, strict=True))) for key in found}
-    if own not in exact:
-        own_total = exact_total_deviation(d, allocation.cell_units())
-        if own_total <= min(exact.values()):
-            found[own], exact[own] = allocation, own_total
     least = min(exact.values())
     allowed = sorted(key for key, f in exact.items() if f == least)
     chosen = allocation if own in allowed else found[allowed[0]]
