@@ -491,7 +491,7 @@ class Scenario(_Strict):
     def assumption_for(self, path: str) -> str | None:
         """Why the value at the dotted ``path`` is assumed, when it or a field above it is
         marked as an assumption; None for a figure of the source."""
-        for marked, _, reason in self.assumptions():
+        for marked, _, reason in self._marks():
             if path == marked or path.startswith(marked + "."):
                 return reason
         return None
@@ -500,16 +500,17 @@ class Scenario(_Strict):
         """Every value marked as an assumption, as (its dotted path, the value, why), in the
         scenario's order."""
         out = []
-        for base, item in _marked(self):
-            for key, reason in item.assumed.items():
-                if reason is None:
-                    continue
-                field_, _, rest = key.partition(".")
-                value = item.model_dump(mode="python", include={field_})[field_]
-                if rest:
-                    value = get_path(value, rest)
-                out.append((f"{base}.{key}" if base else key, value, reason))
+        for path, (item, key), reason in self._marks():
+            field_, _, rest = key.partition(".")
+            value = item.model_dump(mode="python", include={field_})[field_]
+            out.append((path, get_path(value, rest) if rest else value, reason))
         return out
+
+    def _marks(self) -> list[tuple[str, tuple[Any, str], str]]:
+        """Each mark in force: its dotted path, (the part it is on, its key there), why."""
+        return [(f"{base}.{key}" if base else key, (item, key), reason)
+                for base, item in _marked(self)
+                for key, reason in item.assumed.items() if reason is not None]
 
     def feature_values(self) -> dict[str, dict[str, float]]:
         """Feature -> municipality -> value [persons], derived features included."""
