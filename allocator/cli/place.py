@@ -11,8 +11,8 @@ import json
 import sys
 import time
 from contextlib import nullcontext
-from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,9 +25,14 @@ from allocator.cli.common import (
     stdout_console,
 )
 
+if TYPE_CHECKING:
+    from fractions import Fraction
+
 
 def _step(_ctx: click.Context, _param: click.Parameter, value: str) -> Fraction:
-    """--step as an exact decimal in (0, 1]."""
+    """--step as an exact decimal in (0, 1] (fractions is imported here, off start-up)."""
+    from fractions import Fraction
+
     try:
         step = Fraction(value.strip().replace(",", "."))
     except (ValueError, ZeroDivisionError):
