@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from openpyxl import Workbook
 
-from allocator.engine.manifest import file_sha256, manifest, scenario_sha256
+from allocator.engine.manifest import file_sha256, manifest
 from allocator.reports.cells import safe_frame
 from allocator.reports.files import stable_zip
-from allocator.reports.workbook import FIXED_TIME, add_sheet
+from allocator.reports.workbook import add_sheet, new_workbook
 from allocator.reports.writing import write_set
 
 if TYPE_CHECKING:
@@ -115,14 +115,8 @@ def csv_bytes(pr: PlacementResult) -> bytes:
 
 def build_placement_workbook(pr: PlacementResult) -> Workbook:
     """Sheets 'by person', 'by office' and 'gaps', printable on A4 like allocation.xlsx."""
-    wb = Workbook()
-    for sheet in list(wb.worksheets):
-        wb.remove(sheet)
-    wb.properties.creator = "allocator"
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.title = f"Placement – {pr.allocation.scenario.title or pr.allocation.scenario.name}"
-    wb.properties.identifier = f"scenario_sha256={scenario_sha256(pr.allocation.scenario)}"
+    scenario = pr.allocation.scenario
+    wb = new_workbook(scenario, f"Placement – {scenario.title or scenario.name}")
     name = pr.allocation.scenario.name
     people = pr.people_frame()
     add_sheet(wb, "by person", people, {"fte": "0.0"}, name,

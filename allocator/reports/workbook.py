@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from allocator.engine.explain import Explanation
     from allocator.engine.result import Result
+    from allocator.scenario.schema import Scenario
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 FIXED_TIME = dt.datetime(2000, 1, 1)
@@ -78,6 +79,20 @@ def _cell(value: Any) -> Any:
     return safe_text(value)
 
 
+def new_workbook(scenario: Scenario, title: str) -> Workbook:
+    """An empty workbook whose properties are the same from run to run (fixed times) and
+    carry the run's id, as allocation.csv's first line and summary.json's manifest do."""
+    wb = Workbook()
+    for sheet in list(wb.worksheets):
+        wb.remove(sheet)
+    wb.properties.creator = "allocator"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.title = title
+    wb.properties.identifier = f"scenario_sha256={scenario_sha256(scenario)}"
+    return wb
+
+
 def build_workbook(result: Result, explanation: Explanation | None = None) -> Workbook:
     """The workbook for ``result``; creation times are fixed so the file is reproducible.
 
@@ -86,15 +101,7 @@ def build_workbook(result: Result, explanation: Explanation | None = None) -> Wo
     digits = result.digits
     htv = "0." + "0" * digits if digits else "0"
     name = result.scenario.name
-    wb = Workbook()
-    for sheet in list(wb.worksheets):
-        wb.remove(sheet)
-    wb.properties.creator = "allocator"
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.title = result.scenario.title or name
-    # The run's id, as in allocation.csv's first line and summary.json's manifest.
-    wb.properties.identifier = f"scenario_sha256={scenario_sha256(result.scenario)}"
+    wb = new_workbook(result.scenario, result.scenario.title or name)
 
     alloc = result.allocation_frame()[["area", "municipality", "office", "service_line", "htv"]]
     central = result.central_frame()
