@@ -57,6 +57,8 @@ class Result:
     """Whether the search for an equally good allocation ran and was decided."""
     values: dict[str, int] = field(default_factory=dict)
     """Objective terms at the allocation (see allocator.engine.solve.SolveOutcome.values)."""
+    _costs: tuple[Allocation, Costs | None] | None = field(default=None, init=False,
+                                                            repr=False, compare=False)
 
     # --- verdicts ------------------------------------------------------------------------
     @property
@@ -168,7 +170,11 @@ class Result:
         costs and an allocation exists (see allocator.engine.costs)."""
         if self.allocation is None:
             return None
-        return compute_costs(self.scenario, self.data, self.allocation)
+        # Every report of a run reads the costs; they are computed once per allocation.
+        if self._costs is None or self._costs[0] is not self.allocation:
+            self._costs = (self.allocation, compute_costs(self.scenario, self.data,
+                                                          self.allocation))
+        return self._costs[1]
 
     def costs_frame(self) -> pd.DataFrame | None:
         """Per municipality: customer_htv [HTV], central_share [0-1], customer_service_eur,
