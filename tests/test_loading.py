@@ -24,7 +24,8 @@ BASE = Path(__file__).parents[1] / "scenarios" / "base.yaml"
 BASE_TEXT = re.sub(r"(\S)[ ]+# §1\.3[^\n]*", r"\1", BASE.read_text(encoding="utf-8"))
 
 TOP_LEVEL_KEYS = [
-    "name", "title", "description", "total_htv", "granularity", "lead_municipality",
+    "name", "title", "description", "title_fi", "description_fi",
+    "total_htv", "granularity", "lead_municipality",
     "municipalities", "derived_features", "areas", "offices", "service_lines",
     "central_services", "continuity", "costs", "travel_times", "solver", "assumed",
 ]
@@ -235,7 +236,7 @@ def test_unknown_nested_key_lists_the_nested_allowed_keys(tmp_path: Path) -> Non
     text = edit(*after("    municipality: Parkano\n", "    colour: red\n"))
     _, problem = load_bad(tmp_path, text, "offices[1].colour")
     allowed = {k.strip() for k in problem.message.split("allowed keys:", 1)[1].split(",")}
-    assert allowed == {"name", "municipality", "kind", "serves", "min_htv", "max_htv", "optional", "assumed"}
+    assert allowed == {"name", "municipality", "label_fi", "kind", "serves", "min_htv", "max_htv", "optional", "assumed"}
 
 
 def test_unknown_feature_lists_the_known_ones(tmp_path: Path) -> None:

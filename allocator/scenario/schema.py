@@ -102,6 +102,9 @@ class Office(_Strict):
 
     name: Name = Field(description="Office name, unique in the scenario.")
     municipality: Name = Field(description="Municipality the office is located in.")
+    label_fi: str | None = Field(
+        default=None, description="The office's name in Finnish reports (default: its name)."
+    )
     kind: Literal["office", "service_point"] = Field(
         default="office",
         description=(
@@ -142,12 +145,19 @@ class Office(_Strict):
             return self.min_htv
         return DEFAULT_OFFICE_MIN_HTV if self.kind == "office" else DEFAULT_SERVICE_POINT_MIN_HTV
 
+    def title_in(self, lang: str) -> str:
+        """The office's name in ``lang`` ('en' or 'fi'): the Finnish label when given."""
+        return (self.label_fi if lang == "fi" else None) or self.name
+
 
 class ServiceLine(_Strict):
     """A service line with its target share of customer service and its demand model."""
 
     name: Identifier = Field(description="Identifier of the line, e.g. job_brokering.")
     label: str | None = Field(default=None, description="Human-readable name for reports.")
+    label_fi: str | None = Field(
+        default=None, description="Name in Finnish reports (default: the label)."
+    )
     share: float = Field(
         ge=0, le=1, allow_inf_nan=False,
         description="Target share of the customer-service HTV (shares of all lines sum to 1).",
@@ -173,6 +183,10 @@ class ServiceLine(_Strict):
         """The label, or the identifier when no label is given."""
         return self.label or self.name
 
+    def title_in(self, lang: str) -> str:
+        """The name in ``lang`` ('en' or 'fi'): the Finnish label when given, else the title."""
+        return (self.label_fi if lang == "fi" else None) or self.title
+
 
 class DrivenBy(_Strict):
     """A central service sized by a caseload feature summed over the whole area."""
@@ -186,6 +200,9 @@ class CentralService(_Strict):
 
     name: Identifier = Field(description="Identifier of the service.")
     label: str | None = Field(default=None, description="Human-readable name for reports.")
+    label_fi: str | None = Field(
+        default=None, description="Name in Finnish reports (default: the label)."
+    )
     htv: NonNegative | None = Field(default=None, description="Fixed size [HTV].")
     driven_by: DrivenBy | None = Field(
         default=None, description="Size from a caseload feature instead of a fixed HTV."
@@ -209,6 +226,10 @@ class CentralService(_Strict):
     def title(self) -> str:
         """The label, or the identifier when no label is given."""
         return self.label or self.name
+
+    def title_in(self, lang: str) -> str:
+        """The name in ``lang`` ('en' or 'fi'): the Finnish label when given, else the title."""
+        return (self.label_fi if lang == "fi" else None) or self.title
 
 
 class CurrentStaffing(_Strict):
@@ -352,6 +373,10 @@ class Scenario(_Strict):
     )
     title: str | None = Field(default=None, description="One-line title for reports.")
     description: str | None = Field(default=None, description="What the scenario asks.")
+    title_fi: str | None = Field(default=None, description="The title in Finnish reports.")
+    description_fi: str | None = Field(
+        default=None, description="The description in Finnish reports."
+    )
     total_htv: Positive = Field(
         description="Person-years (HTV) to allocate, central services included [HTV]."
     )
@@ -443,6 +468,14 @@ class Scenario(_Strict):
         return Scenario.from_data(data, CHANGES)
 
     # --- lookups used throughout the package -------------------------------------------
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` ('en' or 'fi'), falling back to the English title, then the name."""
+        return (self.title_fi if lang == "fi" else None) or self.title or self.name
+
+    def description_in(self, lang: str) -> str | None:
+        """The description in ``lang``, falling back to the English one."""
+        return (self.description_fi if lang == "fi" else None) or self.description
+
     @property
     def municipality_names(self) -> list[str]:
         """Municipality names in file order."""
