@@ -236,7 +236,8 @@ def test_unknown_nested_key_lists_the_nested_allowed_keys(tmp_path: Path) -> Non
     text = edit(*after("    municipality: Parkano\n", "    colour: red\n"))
     _, problem = load_bad(tmp_path, text, "offices[1].colour")
     allowed = {k.strip() for k in problem.message.split("allowed keys:", 1)[1].split(",")}
-    assert allowed == {"name", "municipality", "label_fi", "kind", "serves", "min_htv", "max_htv", "optional", "assumed"}
+    assert allowed == {"name", "municipality", "label_fi", "kind", "serves", "min_htv", "max_htv",
+                       "optional", "assumed"}
 
 
 def test_unknown_feature_lists_the_known_ones(tmp_path: Path) -> None:
