@@ -279,3 +279,14 @@ def test_a_missing_file_and_a_dict_that_extends_are_plain_errors(tmp_path: Path)
         allocator.allocate(tmp_path / "nothing.yaml")
     with pytest.raises(ScenarioError, match=r"<dict>: extends: only a scenario file can extend"):
         allocator.load({"extends": str(BASE), "total_htv": 30.0})
+
+
+def test_caseload_changes_are_the_figures_scale_caseload_sets(base: Scenario) -> None:
+    from allocator.scenario.variants import caseload_changes, count_features
+
+    changes = caseload_changes(base, {"Ikaalinen": 1.15, "Parkano": 1.0})
+    assert set(changes) == {f"municipalities.Ikaalinen.caseload.{f}"
+                            for f in count_features(base)}
+    assert "inflow_over_3m_share" not in count_features(base)
+    assert scenario_sha256(base.with_changes(changes)) == scenario_sha256(
+        allocator.scale_caseload(base, {"Ikaalinen": 1.15}))

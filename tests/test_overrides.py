@@ -157,3 +157,34 @@ def test_the_board_pack_command_line_repeats_the_changes() -> None:
                                "sequential", None,
                                Overrides(Path("march.csv"), ("total_htv=30",)).command_line())
     assert line.endswith("--caseload march.csv --set total_htv=30")
+
+
+POINTS = Path(__file__).parents[1] / "scenarios" / "service-points.yaml"
+
+
+def test_set_remove_deletes_an_item_as_remove_true_in_a_file_does(tmp_path: Path) -> None:
+    name = "Kihniö service point"
+    by_option = load_scenario(POINTS).with_changes({f"offices.{name}.remove": True})
+    file = tmp_path / "fewer.yaml"
+    file.write_text(f"extends: {POINTS}\noffices:\n  - name: {name}\n    remove: true\n",
+                    encoding="utf-8")
+    assert scenario_sha256(by_option) == scenario_sha256(load_scenario(file))
+    assert name not in [o.name for o in by_option.offices]
+
+
+def test_removing_both_service_points_gives_the_base_allocation() -> None:
+    result = invoke("run", POINTS, "--json", "--no-files",
+                    "--set", "offices.Punkalaidun service point.remove=true",
+                    "--set", "offices.Kihniö service point.remove=true")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["allocations"] == summary()["allocations"]
+
+
+def test_remove_takes_only_true_and_says_what_removing_breaks() -> None:
+    wrong = invoke("run", BASE, "--no-files", "--set", "offices.Parkano office.remove=false")
+    assert wrong.exit_code == 2
+    assert ("--set offices.Parkano office.remove: 'remove' deletes the item and takes only "
+            "true, got False") in wrong.stderr
+    gone = invoke("run", BASE, "--no-files", "--set", "offices.Parkano office.remove=true")
+    assert gone.exit_code == 2
+    assert "no office serves 'Kihniö'" in gone.stderr

@@ -20,6 +20,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+#: The key that deletes a named list item, in a patch or at the end of a dotted path.
+REMOVE = "remove"
+
 _INDEX = re.compile(r"^(?P<key>[^\[\]]*)\[(?P<index>-?\d+)\]$")
 
 
@@ -76,7 +79,7 @@ def merge_traced(base: Any, base_where: Mapping[str, T], override: Any,
         for j, patch in enumerate(override):
             p_where = o_sub.get(f"[{j}]", {})
             names = [item["name"] for item, _ in items]
-            if patch.get("remove") is True:
+            if patch.get(REMOVE) is True:
                 if patch["name"] not in names and unmatched is not None:
                     unmatched.append(p_where.get(""))
                 items = [(item, w) for item, w in items if item["name"] != patch["name"]]
@@ -164,15 +167,29 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
     List items are addressed by name (``service_lines.skills.share``) or index
     (``offices[0].min_htv``). The last step may create a new mapping key; every other step
-    must exist.
+    must exist. ``remove`` set to true on a list item deletes it, as ``remove: true`` does
+    in a file that extends another (``offices.Kihniö service point.remove``).
+
+    >>> data = {"offices": [{"name": "A"}, {"name": "B"}]}
+    >>> set_path(data, "offices.A.remove", True)
+    >>> data
+    {'offices': [{'name': 'B'}]}
     """
     parts = path.split(".")
     node: Any = data
+    item: tuple[list[Any], int] | None = None
     for i, part in enumerate(parts):
+        if i == len(parts) - 1 and part == REMOVE and item is not None:
+            if value is not True:
+                raise KeyError(f"'{path}': '{REMOVE}' deletes the item and takes only true, "
+                               f"got {value!r}")
+            del item[0][item[1]]
+            return
         container, key = _step(node, part, path)
         if i == len(parts) - 1:
             container[key] = copy.deepcopy(value)
             return
+        item = (container, key) if isinstance(container, list) else None
         if isinstance(container, dict) and key not in container:
             raise KeyError(f"'{path}': no key '{key}'")
         node = container[key]

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from allocator.errors import Problem, ScenarioError
-from allocator.scenario.paths import get_path, merge_data, merge_traced, set_path
+from allocator.scenario.paths import get_path, item_path, merge_data, merge_traced, set_path
 from allocator.scenario.schema import CHANGES, Scenario
 
-__all__ = ["get_path", "merge_data", "merge_traced", "scale_caseload", "scenario_data",
-           "set_path"]
+__all__ = ["caseload_changes", "count_features", "get_path", "merge_data", "merge_traced",
+           "scale_caseload", "scenario_data", "set_path"]
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
@@ -48,11 +48,27 @@ def scale_caseload(scenario: Scenario, factors: Mapping[str, float],
     >>> more.feature_values()["unemployed"]["Parkano"]
     225.0
     """
+    return scenario.with_changes(caseload_changes(scenario, factors, features))
+
+
+def count_features(scenario: Scenario) -> list[str]:
+    """The base caseload features that count persons (above 1 in some municipality), in
+    file order: what :func:`scale_caseload` scales by default."""
+    values = scenario.feature_values()
+    return [f for f in scenario.municipalities[0].caseload
+            if any(v > 1 for v in values[f].values())]
+
+
+def caseload_changes(scenario: Scenario, factors: Mapping[str, float],
+                     features: Sequence[str] | None = None) -> dict[str, float]:
+    """The dotted-path changes (``municipalities.Ikaalinen.caseload.unemployed`` -> its new
+    figure [persons]) that :func:`scale_caseload` makes, for ``--set`` or a scenario file;
+    a factor of exactly 1 changes nothing. Raises ScenarioError naming an unknown
+    municipality or feature."""
     known = scenario.municipality_names
     base_features = list(scenario.municipalities[0].caseload)
     values = scenario.feature_values()
-    chosen = list(features) if features is not None else [
-        f for f in base_features if any(v > 1 for v in values[f].values())]
+    chosen = list(features) if features is not None else count_features(scenario)
     problems = [Problem(f"municipalities.{name}", f"no municipality named '{name}' (known: "
                         f"{', '.join(known)})", CHANGES)
                 for name in factors if name not in known]
@@ -63,7 +79,9 @@ def scale_caseload(scenario: Scenario, factors: Mapping[str, float],
         raise ScenarioError(problems)
     changes = {}
     for name, factor in factors.items():
-        i = known.index(name)
+        if factor == 1:
+            continue
+        where = item_path("municipalities", known.index(name), name)
         for f in chosen:
-            changes[f"municipalities[{i}].caseload.{f}"] = round(values[f][name] * factor, 6)
-    return scenario.with_changes(changes)
+            changes[f"{where}.caseload.{f}"] = round(values[f][name] * factor, 6)
+    return changes
