@@ -310,7 +310,7 @@ def test_help_lists_the_commands() -> None:
     commands = result.stdout.split("Commands:", 1)[1].splitlines()
     names = {line.split()[0] for line in commands if line.strip()}
     assert names == {"run", "schema", "compare", "sweep", "tornado", "tipping", "montecarlo",
-                     "robust", "generate", "report", "caseload", "place"}
+                     "robust", "generate", "report", "caseload", "place", "app"}
 
 
 def test_run_help_lists_its_options() -> None:

@@ -369,13 +369,14 @@ def test_nan_never_reaches_json(tmp_path: Path) -> None:
 
 def test_the_command_line_starts_without_the_heavy_libraries() -> None:
     # `allocate --help` imports allocator.cli, which registers the compare and report
-    # commands: that must not pull in pandas, matplotlib, OR-Tools, pydantic, rich or jinja2.
+    # commands: that must not pull in pandas, matplotlib, OR-Tools, pydantic, rich, jinja2 or
+    # shiny (allocate app's web framework).
     import subprocess
     import sys
 
     code = ("import sys, allocator.cli; "
             "print(sorted(m for m in ('pandas', 'matplotlib', 'ortools', 'pydantic', 'rich', "
-            "'jinja2') if m in sys.modules))")
+            "'jinja2', 'shiny') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=ROOT)
     assert done.stdout.strip() == "[]"

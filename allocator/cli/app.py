@@ -15,6 +15,7 @@ import click
 
 from allocator._version import __version__
 from allocator.cli import signals
+from allocator.cli.app_command import app
 from allocator.cli.caseload import caseload
 from allocator.cli.common import EXIT_INVALID
 from allocator.cli.compare import compare
@@ -68,11 +69,12 @@ def main() -> None:
     allocate report BASE FILE ...          the board pack: one HTML file to read or print
     allocate caseload export|statfin ...   the figures as a table; new figures from statistics
     allocate place FILE --staff staff.csv  place the staff on offices and service lines
+    allocate app FILE [--port 8000]        a what-if page for the meeting (pip install -e '.[app]')
     """
 
 
 for command in (run, schema, compare, sweep, tornado, tipping, montecarlo, robust, generate, report,
-                caseload, place):
+                caseload, place, app):
     main.add_command(command)
 
 
