@@ -49,12 +49,18 @@ _TIMING_JS = """
   });
   $(document).on('shiny:idle', function () {
     if (started === null) { return; }
-    var ms = performance.now() - started;
-    started = null;
-    document.body.dataset.redrawMs = ms.toFixed(0);
-    document.body.dataset.redraws = String(Number(document.body.dataset.redraws || 0) + 1);
-    var el = document.getElementById('redraw');
-    if (el) { el.textContent = el.dataset.label.replace('{seconds}', (ms / 1000).toFixed(2)); }
+    // Two animation frames: the redrawn outputs have been painted.
+    requestAnimationFrame(function () { requestAnimationFrame(function () {
+      if (started === null) { return; }
+      var ms = performance.now() - started;
+      started = null;
+      document.body.dataset.redrawMs = ms.toFixed(0);
+      document.body.dataset.redraws = String(Number(document.body.dataset.redraws || 0) + 1);
+      var el = document.getElementById('redraw');
+      var lang = $('input[name=lang]:checked').val() || 'en';
+      el.textContent = el.dataset['label' + lang.charAt(0).toUpperCase() + lang.slice(1)]
+        .replace('{seconds}', (ms / 1000).toFixed(2));
+    }); });
   });
 })();
 """
@@ -234,9 +240,10 @@ def control_panel(meeting: Meeting, lang: str, values: dict[str, Any]) -> ui.Tag
     parts.append(ui.tags.label(text("caseload", lang), class_="form-label fw-semibold"))
     parts.append(ui.tags.p(text("caseload_note", lang,
                                 features=", ".join(count_features(base))), class_="small"))
-    for i, m in enumerate(meeting.municipalities):
-        parts.append(ui.input_numeric(f"caseload_{i}", m, values[f"caseload_{i}"], step=5,
-                                      update_on="blur"))
+    fields = [ui.input_numeric(f"caseload_{i}", m, values[f"caseload_{i}"], step=5,
+                               update_on="blur") for i, m in enumerate(meeting.municipalities)]
+    for k in range(0, len(fields), 2):
+        parts.append(ui.layout_columns(*fields[k:k + 2], col_widths=[6, 6], fill=False))
     parts.append(ui.input_checkbox_group(
         "offices", text("offices", lang),
         {str(i): o.title_in(lang) for i, o in enumerate(meeting.offices)},
@@ -256,13 +263,10 @@ def control_panel(meeting: Meeting, lang: str, values: dict[str, Any]) -> ui.Tag
 
 
 def verdict_line(answer: Answer, lang: str) -> ui.Tag:
-    """The solver's and the verifier's verdicts, the solve time, and the redraw time the
-    page's script fills in."""
+    """The solver's and the verifier's verdicts and the solve's time."""
     r = answer.result
-    redraw = ui.tags.span(id="redraw",
-                          **{"data-label": text("redrawn", lang, seconds="{seconds}")})
     if r is None:
-        return ui.div(redraw, class_="verdict")
+        return ui.div(class_="verdict")
     proof = text(f"pack_proof_{r.status.value}", lang)
     checked = ("pack_verified_yes" if r.verified else
                "pack_verified_none" if r.allocation is None else "pack_verified_no")
@@ -272,8 +276,7 @@ def verdict_line(answer: Answer, lang: str) -> ui.Tag:
         " · ",
         ui.span(f"{text('verdict_verifier', lang)}: "),
         ui.span(text(checked, lang), class_="ok" if r.verified else "bad", id="verified"),
-        " · ", text("verdict_time", lang, seconds=f"{answer.seconds:.2f}"), " · ", redraw,
-        class_="verdict")
+        " · ", text("verdict_time", lang, seconds=f"{answer.seconds:.2f}"), class_="verdict")
 
 
 def problems_box(answer: Answer, lang: str) -> ui.Tag | None:
@@ -341,9 +344,9 @@ def change_chart(frame: pd.DataFrame, digits: int, lang: str) -> ui.Tag:
     changes = [0.0 if pd.isna(v) else float(v) for v in rows["change_htv"]]
     if not any(round(c, digits) for c in changes):
         return ui.p(text("chart_none", lang), class_="text-muted", id="change-chart")
-    width, label_w, bar_h, gap = 720, 130, 22, 8
-    half = (width - label_w - 80) / 2
-    zero = label_w + 40 + half
+    width, label_w, room, bar_h, gap = 760, 130, 70, 22, 8  # room: for the value's text
+    half = (width - label_w - 2 * room) / 2
+    zero = label_w + room + half
     top = max(abs(c) for c in changes) or 1.0
     height = len(changes) * (bar_h + gap) + gap
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -383,6 +386,10 @@ def make_app(meeting: Meeting, lang: str = "en") -> App:
         ui.output_ui("allocation"),
         ui.output_ui("chart"),
         ui.output_ui("command"),
+        # Outside every output, so that redrawing them leaves it; the script fills it in.
+        ui.p(ui.tags.span(id="redraw", **{f"data-label-{code}": text("redrawn", code,
+                                                                     seconds="{seconds}")
+                                         for code in LANGUAGES}), class_="text-muted small"),
         window_title=text("window_title", lang, title=base.title_in(lang)),
         lang=lang,
     )
@@ -415,9 +422,9 @@ def make_app(meeting: Meeting, lang: str = "en") -> App:
         @render.ui
         def heading() -> ui.Tag:
             lang_ = input.lang()
-            return ui.div(ui.h3(text("heading", lang_, title=base.title_in(lang_))),
-                          ui.p(text("base_note", lang_, title=base.name,
-                                    total=show_number(base.total_htv)), class_="text-muted"))
+            return ui.div(ui.h3(text("heading", lang_)),
+                          ui.p(text("base_note", lang_, title=base.title_in(lang_),
+                                    file=meeting.base_file), class_="text-muted"))
 
         @render.ui
         def share_rest() -> ui.Tag:

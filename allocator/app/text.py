@@ -14,7 +14,7 @@ LANGUAGES = {"en": "English", "fi": "Suomi"}
 APP_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "window_title": "What-if: {title}",
-        "heading": "What if …? {title}",
+        "heading": "What if …?",
         "controls": "Change a figure",
         "total_htv": "Person-years to allocate [HTV]",
         "shares": "Service lines' target shares [%]",
@@ -60,11 +60,11 @@ APP_TEXT: dict[str, dict[str, str]] = {
         "fix": "fix",
         "same_as": "The same allocation on the command line:",
         "nothing_changed": "(as the base: nothing changed)",
-        "base_note": "Base: {title}, {total} HTV.",
+        "base_note": "Against the base: {title} ({file}).",
     },
     "fi": {
         "window_title": "Entä jos: {title}",
-        "heading": "Entä jos …? {title}",
+        "heading": "Entä jos …?",
         "controls": "Muuta lukua",
         "total_htv": "Jaettavat henkilötyövuodet [HTV]",
         "shares": "Palvelulinjojen tavoiteosuudet [%]",
@@ -104,14 +104,14 @@ APP_TEXT: dict[str, dict[str, str]] = {
         "verdict_verifier": "Tarkistus",
         "verdict_time": "ratkaistu uudelleen {seconds} s:ssa",
         "redrawn": "muutoksesta päivitettyyn sivuun: {seconds} s",
-        "invalid": "Oletus ei ole kelvollinen skenaario ({n} virhe{s}); mitään ei ratkaistu:",
+        "invalid": "Oletus ei ole kelvollinen skenaario (virheitä: {n}); mitään ei ratkaistu:",
         "infeasible": "Säännöt eivät voi olla voimassa yhtä aikaa; tälle oletukselle ei ole "
                       "jakoa:",
         "no_verified": "Ei tarkistettua jakoa (tila {status}).",
         "fix": "korjaus",
         "same_as": "Sama jako komentoriviltä:",
         "nothing_changed": "(kuten perusskenaario: ei muutoksia)",
-        "base_note": "Perusskenaario: {title}, {total} HTV.",
+        "base_note": "Verrattuna perusskenaarioon: {title} ({file}).",
     },
 }
 
