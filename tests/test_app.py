@@ -264,6 +264,15 @@ def test_the_page_switches_to_finnish_and_keeps_the_what_if(
     assert p.page.input_value("#caseload_1") == "15"
     assert "Jako perusskenaarioon verrattuna" in p.page.inner_text("#allocation-title")
     assert p.shown() == english
+    before = p.redraws()
+    p.page.click("#reset")  # back to the base, in either language
+    p.wait_redraws(before + 1)
+    p.page.wait_for_function("document.querySelector('#caseload_1').value === '0'",
+                             timeout=WAIT_MS)
+    p.page.wait_for_function("document.querySelector('#command-line') && !document"
+                             ".querySelector('#command-line').innerText.includes('--set')",
+                             timeout=WAIT_MS)
+    assert p.shown() == per_municipality(allocate(BASE))
     assert p.errors == []
     p.page.close()
 
