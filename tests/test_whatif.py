@@ -152,3 +152,18 @@ def test_switching_a_service_point_off_removes_it(tmp_path: Path) -> None:
     done, message = meeting.save(answer, "no-points", "en")
     assert done, message
     assert "remove: true" in (tmp_path / "no-points.yaml").read_text(encoding="utf-8")
+
+
+def test_a_what_if_without_an_allocation_is_not_saved(meeting: Meeting) -> None:
+    answer = meeting.answer(WhatIf(total_htv=10.0))
+    assert meeting.save(answer, "too-small", "en") == (
+        False, "Nothing to save: the what-if has no verified allocation.")
+    assert not (meeting.save_dir / "too-small.yaml").exists()
+
+
+def test_a_save_into_a_folder_that_cannot_be_written_says_why(tmp_path: Path) -> None:
+    shutil.copy(BASE, tmp_path / "base.yaml")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    meeting = Meeting(tmp_path / "base.yaml", save_dir=tmp_path / "file")
+    done, message = meeting.save(meeting.answer(QUESTION), "x", "en")
+    assert done is False and message.startswith(f"error: cannot write {tmp_path / 'file'}")

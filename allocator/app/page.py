@@ -26,7 +26,7 @@ from allocator.engine.manifest import scenario_sha256
 from allocator.engine.pipeline import allocate, settings_for
 from allocator.engine.result import Result
 from allocator.engine.solve import SolveSettings
-from allocator.errors import ScenarioError
+from allocator.errors import OutputError, ScenarioError
 from allocator.reports.board_pack.format import money, num, signed
 from allocator.reports.writing import atomic_write
 from allocator.scenario.loading import load_scenario
@@ -146,12 +146,19 @@ class Meeting:
             return False, text("save_exists", lang, path=path)
         parent = os.path.relpath(self.base_file.resolve(), self.save_dir.resolve())
         title = f"What-if on {self.base.name}, saved from allocate app"
-        atomic_write(path, answer.whatif.scenario_text(self.base, parent, name, title)
-                     .encode("utf-8"))
+        try:
+            atomic_write(path, answer.whatif.scenario_text(self.base, parent, name, title)
+                         .encode("utf-8"))
+        except OutputError as exc:
+            return False, f"error: {exc}"
         expected = answer.scenario.with_changes({"name": name, "title": title})
-        if scenario_sha256(load_scenario(path)) != scenario_sha256(expected):
-            path.unlink()
-            raise RuntimeError(f"{path} did not read back as the what-if scenario")
+        try:
+            same = scenario_sha256(load_scenario(path)) == scenario_sha256(expected)
+        except ScenarioError:
+            same = False
+        if not same:
+            path.unlink(missing_ok=True)
+            return False, text("save_differs", lang, path=path)
         return True, text("saved", lang, path=path, parent=parent)
 
 

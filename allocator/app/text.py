@@ -35,6 +35,7 @@ APP_TEXT: dict[str, dict[str, str]] = {
         "save_name_bad": "The name must start with a letter or digit and use only letters, "
                          "digits, '.', '_' and '-'.",
         "save_none": "Nothing to save: the what-if has no verified allocation.",
+        "save_differs": "{path} did not read back as this what-if, so it was not kept.",
         "download": "Download the workbook (xlsx)",
         "table_title": "Allocation against the base [HTV] and what each municipality pays "
                        "[EUR/year]",
@@ -85,6 +86,7 @@ APP_TEXT: dict[str, dict[str, str]] = {
         "save_name_bad": "Nimen on alettava kirjaimella tai numerolla, ja siinä voi olla vain "
                          "kirjaimia, numeroita sekä merkit '.', '_' ja '-'.",
         "save_none": "Ei tallennettavaa: tällä oletuksella ei ole tarkistettua jakoa.",
+        "save_differs": "{path} ei lukeutunut takaisin tänä oletuksena, joten sitä ei säilytetty.",
         "download": "Lataa työkirja (xlsx)",
         "table_title": "Jako perusskenaarioon verrattuna [HTV] ja kuntien maksuosuudet "
                        "[EUR/vuosi]",
