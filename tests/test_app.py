@@ -144,14 +144,15 @@ class Page:
         self.page.press(selector, "Enter")
         self.wait_redraws(before + 1)
 
-    def shown(self) -> dict[str, float]:
-        """The what-if HTV per municipality, as the table shows it."""
+    def shown(self, column: str = "htv") -> dict[str, float]:
+        """A column of the table per municipality as shown: the what-if's HTV, or with
+        ``eur`` what each pays [EUR/year, whole euros]."""
         rows = self.page.locator("#allocation tr[data-kind=municipality]")
         out = {}
         for i in range(rows.count()):
             row = rows.nth(i)
-            out[row.get_attribute("data-name")] = float(
-                row.locator("td[data-col=htv]").inner_text())
+            cell = row.locator(f"td[data-col={column}]").inner_text()
+            out[row.get_attribute("data-name")] = float(cell.replace(",", ""))
         return out
 
 
@@ -190,8 +191,50 @@ def test_moving_a_control_shows_what_allocate_gives(browser: Any,
     words = shlex.split(line)
     assert words[0] == "allocate"
     assert cli_allocation(["run", str(BASE), *words[2:]]) == p.shown()
+    # The cost-sharing key: what each municipality pays follows Result.costs().
+    before = p.redraws()
+    p.page.select_option("#central_key", "equal")
+    p.wait_redraws(before + 1)
+    keyed = allocate(scale_caseload(base, {"Ikaalinen": 1.15}).with_changes(
+        {"total_htv": 30, "costs.central_key": "equal"}))
+    costs = keyed.costs()
+    assert costs is not None
+    assert p.shown("eur") == {r.municipality: float(round(r.total_eur)) for r in costs.rows}
+    assert p.shown() == per_municipality(keyed)
     assert p.errors == []
     p.page.close()
+
+
+@needs_chromium
+def test_switching_the_service_points_off_gives_the_base(browser: Any, tmp_path: Path) -> None:
+    for name in ("base.yaml", "service-points.yaml"):
+        shutil.copy(ROOT / "scenarios" / name, tmp_path / name)
+    proc, url = start_app(tmp_path / "service-points.yaml")
+    try:
+        p = Page(browser, url)
+        points = allocate(load_scenario(ROOT / "scenarios" / "service-points.yaml"))
+        assert p.shown() == per_municipality(points)
+        for value in ("4", "5"):  # the two service points, after the four offices
+            before = p.redraws()
+            p.page.uncheck(f"input[name=offices][value='{value}']")
+            p.wait_redraws(before + 1)
+        assert "offices.Kihniö service point.remove=true" in p.page.inner_text("#command-line")
+        assert p.shown() == per_municipality(allocate(BASE))
+        # Where the staff sit: the base's offices as allocate gives them, the points gone.
+        staff = {}
+        for row in p.page.locator("#office-table tr[data-office]").all():
+            staff[row.get_attribute("data-office")] = (
+                row.locator("td[data-col=base_htv]").inner_text(),
+                row.locator("td[data-col=htv]").inner_text())
+        offices = allocate(BASE).office_frame()
+        for name, htv in zip(offices["office"], offices["total_htv"], strict=True):
+            assert float(staff[name][1]) == htv
+        for point in ("Punkalaidun service point", "Kihniö service point"):
+            assert float(staff[point][0]) > 0 and staff[point][1] == "–"
+        assert p.errors == []
+        p.page.close()
+    finally:
+        stop(proc)
 
 
 @needs_chromium

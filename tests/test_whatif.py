@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from allocator.app.whatif import AREA, CENTRAL, MUNICIPALITY, TOTAL, WhatIf, against_base
+from allocator.app.whatif import (
+    AREA,
+    CENTRAL,
+    MUNICIPALITY,
+    TOTAL,
+    WhatIf,
+    against_base,
+    offices_against_base,
+)
 from allocator.cli import main
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.pipeline import allocate
@@ -149,6 +157,10 @@ def test_switching_a_service_point_off_removes_it(tmp_path: Path) -> None:
     assert answer.result is not None and answer.result.allocation is not None
     assert base.allocation is not None
     assert answer.result.allocation.cells == base.allocation.cells
+    offices = offices_against_base(meeting.base_result, answer.result).set_index("office")
+    assert offices.loc["Kihniö service point", "base_htv"] > 0
+    assert offices.loc[["Kihniö service point", "Punkalaidun service point"], "htv"].isna().all()
+    assert offices["htv"].sum() == pytest.approx(meeting.base.total_htv)
     done, message = meeting.save(answer, "no-points", "en")
     assert done, message
     assert "remove: true" in (tmp_path / "no-points.yaml").read_text(encoding="utf-8")

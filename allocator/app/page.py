@@ -21,7 +21,15 @@ import pandas as pd
 from shiny import App, Inputs, Outputs, Session, reactive, render, ui
 
 from allocator.app.text import LANGUAGES, text
-from allocator.app.whatif import AREA, CENTRAL, MUNICIPALITY, TOTAL, WhatIf, against_base
+from allocator.app.whatif import (
+    AREA,
+    CENTRAL,
+    MUNICIPALITY,
+    TOTAL,
+    WhatIf,
+    against_base,
+    offices_against_base,
+)
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.pipeline import allocate, settings_for
 from allocator.engine.result import Result
@@ -338,6 +346,26 @@ def table(meeting: Meeting, frame: pd.DataFrame, digits: int, lang: str) -> ui.T
                          class_="table table-sm whatif-table", id="allocation-table")
 
 
+def office_table(meeting: Meeting, frame: pd.DataFrame, digits: int, lang: str) -> ui.Tag:
+    """Each office's staff against the base, central services included; '–' for an office
+    switched off."""
+    labels = {o.name: o.title_in(lang) for o in meeting.offices}
+    header = ui.tags.tr(ui.tags.th(text("col_office", lang)),
+                        *(ui.tags.th(text(h, lang), class_="num")
+                          for h in ("col_base", "col_now", "col_change")))
+    body = [ui.tags.tr(ui.tags.td(labels.get(row["office"], row["office"])),
+                       ui.tags.td(num(row["base_htv"], digits), class_="num",
+                                  **{"data-col": "base_htv"}),
+                       ui.tags.td(num(row["htv"], digits), class_="num", **{"data-col": "htv"}),
+                       ui.tags.td(signed(row["change_htv"], digits),
+                                  class_=f"num {_css(row['change_htv'])}",
+                                  **{"data-col": "change_htv"}),
+                       **{"data-office": row["office"]})
+            for row in frame.to_dict(orient="records")]
+    return ui.tags.table(ui.tags.thead(header), ui.tags.tbody(*body),
+                         class_="table table-sm whatif-table", id="office-table")
+
+
 def _css(value: float) -> str:
     if pd.isna(value) or round(float(value), 2) == 0:
         return ""
@@ -392,6 +420,7 @@ def make_app(meeting: Meeting, lang: str = "en") -> App:
         ui.output_ui("problems"),
         ui.output_ui("allocation"),
         ui.output_ui("chart"),
+        ui.output_ui("offices_view"),
         ui.output_ui("command"),
         # Outside every output, so that redrawing them leaves it; the script fills it in.
         ui.p(ui.tags.span(id="redraw", **{f"data-label-{code}": text("redrawn", code,
@@ -468,6 +497,15 @@ def make_app(meeting: Meeting, lang: str = "en") -> App:
             frame = against_base(meeting.base_result, a.result)
             return ui.div(ui.h5(text("chart_title", lang_)),
                           change_chart(frame, a.result.digits, lang_))
+
+        @render.ui
+        def offices_view() -> ui.Tag | None:
+            a, lang_ = answer(), input.lang()
+            if a.result is None or not a.result.verified:
+                return None
+            frame = offices_against_base(meeting.base_result, a.result)
+            return ui.div(ui.h5(text("offices_title", lang_)),
+                          office_table(meeting, frame, a.result.digits, lang_))
 
         @render.ui
         def command() -> ui.Tag:

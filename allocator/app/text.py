@@ -50,6 +50,8 @@ APP_TEXT: dict[str, dict[str, str]] = {
         "row_central": "Central services ({lead})",
         "row_total": "Total",
         "chart_title": "Change in customer-service person-years per municipality [HTV]",
+        "offices_title": "Staff per office and service point [HTV, central services included]",
+        "col_office": "Office",
         "chart_none": "No municipality's allocation changes.",
         "verdict_solver": "Solver",
         "verdict_verifier": "Verifier",
@@ -101,6 +103,9 @@ APP_TEXT: dict[str, dict[str, str]] = {
         "row_central": "Keskitetyt palvelut ({lead})",
         "row_total": "Yhteensä",
         "chart_title": "Asiakaspalvelun henkilötyövuosien muutos kunnittain [HTV]",
+        "offices_title": "Henkilöstö toimipisteittäin ja palvelupisteittäin [HTV, keskitetyt "
+                         "palvelut mukana]",
+        "col_office": "Toimipiste",
         "chart_none": "Minkään kunnan jako ei muutu.",
         "verdict_solver": "Ratkaisija",
         "verdict_verifier": "Tarkistus",

@@ -218,6 +218,27 @@ def against_base(base: Result, now: Result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def offices_against_base(base: Result, now: Result) -> pd.DataFrame:
+    """Each office's staff in the base and the what-if [HTV], central services included:
+    office, base_htv, htv, change_htv; NaN for an office a side does not have (one switched
+    off) or a side without an allocation, and then the change is NaN too."""
+    def staff(result: Result) -> dict[str, float]:
+        if result.allocation is None:
+            return {}
+        frame = result.office_frame()
+        return dict(zip(frame["office"], frame["total_htv"], strict=True))
+
+    b, n = staff(base), staff(now)
+    names = list(dict.fromkeys([o.name for o in base.data.offices]
+                               + [o.name for o in now.data.offices]))
+    rows = []
+    for name in names:
+        bh, nh = b.get(name, float("nan")), n.get(name, float("nan"))
+        rows.append({"office": name, "base_htv": bh, "htv": nh,
+                     "change_htv": round(nh - bh, base.digits)})
+    return pd.DataFrame(rows, columns=["office", "base_htv", "htv", "change_htv"])
+
+
 def _eur(result: Result) -> dict[str, Decimal] | None:
     costs = result.costs()
     return None if costs is None else {r.municipality: r.total_eur for r in costs.rows}
