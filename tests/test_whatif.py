@@ -138,7 +138,13 @@ def test_a_saved_what_if_extends_the_base_and_is_the_same_scenario(meeting: Meet
     path = meeting.save_dir / "ikaalinen-up.yaml"
     text = path.read_text(encoding="utf-8")
     assert "extends: base.yaml" in text
-    saved = allocate(load_scenario(path))
+    loaded = load_scenario(path)
+    # Its own words, not the base's, in both languages.
+    for lang in ("en", "fi"):
+        assert loaded.title_in(lang) != meeting.base.title_in(lang)
+        assert loaded.description_in(lang) != meeting.base.description_in(lang)
+    assert "total_htv=30" in (loaded.description or "")
+    saved = allocate(loaded)
     assert answer.result is not None and saved.verified
     assert saved.allocation is not None and answer.result.allocation is not None
     assert saved.allocation.cells == answer.result.allocation.cells

@@ -153,13 +153,12 @@ class Meeting:
         if path.exists():
             return False, text("save_exists", lang, path=path)
         parent = os.path.relpath(self.base_file.resolve(), self.save_dir.resolve())
-        title = f"What-if on {self.base.name}, saved from allocate app"
         try:
-            atomic_write(path, answer.whatif.scenario_text(self.base, parent, name, title)
+            atomic_write(path, answer.whatif.scenario_text(self.base, parent, name)
                          .encode("utf-8"))
         except OutputError as exc:
             return False, f"error: {exc}"
-        expected = answer.scenario.with_changes({"name": name, "title": title})
+        expected = answer.scenario.with_changes(answer.whatif.naming(self.base, parent, name))
         try:
             same = scenario_sha256(load_scenario(path)) == scenario_sha256(expected)
         except ScenarioError:
@@ -197,7 +196,7 @@ def read_controls(meeting: Meeting, values: dict[str, Any], lang: str) -> tuple[
     def need(key: str, label: str) -> Decimal | None:
         number = _number(values.get(key))
         if number is None:
-            problems.append(f"{label}: {'anna luku' if lang == 'fi' else 'give a number'}")
+            problems.append(text("need_number", lang, label=label))
         return number
 
     total = need("total_htv", text("total_htv", lang))

@@ -27,9 +27,6 @@ from allocator.scenario.paths import REMOVE, item_path
 from allocator.scenario.schema import EXTENDS, Scenario, show_number
 from allocator.scenario.variants import caseload_changes
 
-#: Largest caseload change a control accepts [%]; a figure cannot fall below zero.
-MAX_CASELOAD_PCT = 500.0
-
 
 @dataclass(frozen=True)
 class Change:
@@ -140,10 +137,22 @@ class WhatIf:
             words += ["--set", spec]
         return shlex.join(words)
 
-    def scenario_text(self, base: Scenario, parent: str, name: str, title: str) -> str:
+    def naming(self, base: Scenario, parent: str, name: str) -> dict[str, str]:
+        """The saved file's own name, titles and descriptions in both languages, so that it
+        does not carry the base's words for a question it does not ask."""
+        changes = "; ".join(self.settings(base)) or "no changes"
+        return {
+            "name": name,
+            "title": f"What-if on {base.title_in('en')}",
+            "title_fi": f"Entä jos: {base.title_in('fi')}",
+            "description": f"{parent} with these changes, made in allocate app: {changes}.",
+            "description_fi": f"{parent} näin muutettuna (allocate app): {changes}.",
+        }
+
+    def scenario_text(self, base: Scenario, parent: str, name: str) -> str:
         """A scenario file that ``extends: parent`` (the base file, relative to the new
         file) with only these changes, and says which ``--set`` options they are."""
-        patch: dict[str, Any] = {EXTENDS: parent, "name": name, "title": title}
+        patch: dict[str, Any] = {EXTENDS: parent, **self.naming(base, parent, name)}
         for change in self.changes(base):
             change.put(patch)
         lines = [f"# What-if on {parent}, saved from 'allocate app'. The same scenario as:",
