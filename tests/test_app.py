@@ -98,8 +98,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium from the system; the event loop Playwright's sync API leaves
-    behind is closed (as in tests/test_board_pack.py)."""
+    """Headless Chromium from the system.
+
+    Playwright's sync API leaves an event loop behind, which later asyncio code in the same
+    process would pick up (tests/test_board_pack.py says how nbclient stalled on it). It is
+    closed, and asyncio is left as in a fresh process, whatever another module's browser
+    fixture did before: the next ``get_event_loop()`` makes a new loop.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -108,9 +113,14 @@ def browser() -> Iterator[Any]:
         instance.close()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        leftover = asyncio.get_event_loop_policy().get_event_loop()
-    asyncio.set_event_loop(None)
-    leftover.close()
+        try:
+            leftover: asyncio.AbstractEventLoop | None = (
+                asyncio.get_event_loop_policy().get_event_loop())
+        except RuntimeError:  # another fixture unset it
+            leftover = None
+    if leftover is not None:
+        leftover.close()
+    asyncio.set_event_loop_policy(None)
 
 
 class Page:
