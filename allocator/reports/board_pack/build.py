@@ -57,6 +57,7 @@ from allocator.reports.board_pack.blocks import (
 from allocator.reports.board_pack.format import (
     HELSINKI,
     change_css,
+    decimal_commas,
     embed,
     head,
     on_page,
@@ -64,7 +65,7 @@ from allocator.reports.board_pack.format import (
 )
 from allocator.reports.board_pack.render import render_html
 from allocator.reports.board_pack.summary import Summary
-from allocator.reports.board_pack.text import key_name
+from allocator.reports.board_pack.text import PACK_TEXT, key_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -380,14 +381,36 @@ class _Builder(Summary):
         """Why a scenario was left out of the robust allocation, as one list item."""
         t = self.t
         if skip.kind == "structure":
-            return "; ".join(t("pack_skip_structure", name=skip.label, field=d.field,
-                               value=d.value, base=d.base) for d in skip.differences)
+            return "; ".join(t("pack_skip_structure", name=skip.label,
+                               field=self.field_name(d.field), value=self.field_value(d.value),
+                               base=self.field_value(d.base)) for d in skip.differences)
         if skip.kind == "no_allocation":
             return t("pack_skip_no_allocation", name=skip.label)
         if skip.kind == "rules":
-            why = "; ".join(skip.why) or (self.proof(skip.status) if skip.status else "")
+            # The conflicts' own messages are the engine's, in English.
+            why = ("; ".join(skip.why) if self.lang == "en" else "") or (
+                self.proof(skip.status) if skip.status else "")
             return t("pack_skip_rules", name=skip.label, why=why)
-        return t("pack_skip_broken", name=skip.label, rules=", ".join(skip.rules))
+        return t("pack_skip_broken", name=skip.label,
+                 rules=", ".join(self.rule_text(rule) for rule in skip.rules))
+
+    def field_name(self, path: str) -> str:
+        """A structural field in the reader's words ('person-years in all')."""
+        key = f"pack_field_{path}"
+        return self.t(key) if key in PACK_TEXT["en"] else path
+
+    def field_value(self, value: str) -> str:
+        """A structural value in the reader's words: names in the language, decimal mark."""
+        r = self.base
+        names = []
+        for item in value.split("; "):
+            if any(o.name == item for o in r.scenario.offices) or item.endswith(
+                    ("office", "service point")):
+                names.append(next((o.title_in(self.lang) for res in self.results
+                                   for o in res.scenario.offices if o.name == item), item))
+            else:
+                names.append(self.central(r, item))
+        return decimal_commas("; ".join(names), self.lang)
 
     def robust(self) -> Section:
         """Section 5: the robust allocation, who joined it and who was left out, the regret."""
@@ -407,7 +430,8 @@ class _Builder(Summary):
             blocks.append(Paragraph(t("pack_robust_alone"), "note"))
         if result.central_sizes:
             services = "; ".join(
-                t("pack_robust_size", name=name, size=self.plain(float(size)),
+                t("pack_robust_size", name=self.central(self.base, name),
+                  size=self.plain(float(size)),
                   sizes=", ".join(f"{self.labels[i]} {self.plain(float(given[name]))}"
                                   for i, given in zip(included, result.given_sizes, strict=True)))
                 for name, size in result.central_sizes.items())

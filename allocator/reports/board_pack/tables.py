@@ -17,6 +17,7 @@ from allocator.engine.rules.base import key_of, rule_of
 from allocator.reports.board_pack.blocks import Cell, Row, Table
 from allocator.reports.board_pack.format import (
     change_css,
+    decimal_commas,
     head,
     isnan,
     money,
@@ -26,7 +27,7 @@ from allocator.reports.board_pack.format import (
     plain,
     signed,
 )
-from allocator.reports.board_pack.text import key_name, text
+from allocator.reports.board_pack.text import PACK_TEXT, key_name, text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,6 +147,10 @@ class Tables:
                              *(self.num_cell(row[ln], dg) for ln in r.lines),
                              Cell(self.num(row["customer_htv"], dg), "num strong"))))
         return Table(t("pack_detail_title"), header, tuple(rows), css="compact")
+
+    def input_name(self, path: str, label: str) -> str:
+        """A scenario input in the reader's words (the label as given here)."""
+        return label
 
     def money(self, value: Any, digits: int = 2, sign: bool = False) -> str:
         """Euros as the pack's language writes them."""
@@ -288,12 +293,29 @@ class Tables:
         frame = r.assumptions_frame()
         if not len(frame):
             return None
-        rows = tuple(Row((Cell(self.assumed_what(r, str(a["field"]))), Cell(str(a["value"])),
+        rows = tuple(Row((Cell(self.assumed_what(r, str(a["field"]))),
+                          Cell(self.assumed_value(r, str(a["field"]), str(a["value"]))),
                           Cell(str(a["reason"]))))
                      for _, a in frame.iterrows())
         header = head(t("pack_col_assumed"), t("pack_col_value"), t("pack_col_reason"), left=3)
-        return Table(t("pack_assumptions_title"), header, rows, note=t("pack_assumptions_note"),
-                     css="compact")
+        return Table(t("pack_assumptions_title"), header, rows,
+                     note=t("pack_assumptions_note") + t("pack_reasons_as_written"), css="compact")
+
+    def assumed_value(self, r: Result, path: str, value: str) -> str:
+        """A marked value in the reader's words: features, offices and keys by name, numbers
+        with the language's decimal mark."""
+        import re
+
+        def name(word: str) -> str:
+            if any(o.name == word for o in r.scenario.offices):
+                return self.office(r, word)
+            return key_name(word, self.lang) if re.fullmatch(r"[a-z][a-z0-9_]*", word) else word
+
+        parts = []
+        for item in value.split(", "):
+            head_, _, tail = item.rpartition(" ")
+            parts.append(f"{name(head_)} {tail}" if head_ else name(tail))
+        return decimal_commas(", ".join(parts), self.lang)
 
     def assumed_what(self, r: Result, path: str) -> str:
         """A marked field in the reader's words: 'Job brokering: share tolerance'; the
@@ -309,6 +331,10 @@ class Tables:
             labels = {c.name: c.title_in(self.lang) for c in r.scenario.central_services}
             if parts[1] in labels:
                 return f"{labels[parts[1]]}: {self.t('pack_assumed_central')}"
+        if parts[0] in ("costs", "continuity") and len(parts) == 2:
+            key = f"pack_assumed_{parts[0]}_{parts[1]}"
+            if key in PACK_TEXT["en"]:
+                return self.t(key)
         return path
 
     def waterfall_table(self, e: Explanation) -> Table:
@@ -416,7 +442,7 @@ class Tables:
                 rows.append(Row((
                     Cell(area if first else ""),
                     self.num_cell(base, dg) if first else Cell(""),
-                    Cell(str(top["label"])),
+                    Cell(self.input_name(str(top["input"]), str(top["label"]))),
                     Cell(self.signed(top["low_change_htv"], dg),
                          f"num {change_css(top['low_change_htv'], dg)}"),
                     Cell(self.signed(top["high_change_htv"], dg),
