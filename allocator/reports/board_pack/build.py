@@ -65,7 +65,7 @@ from allocator.reports.board_pack.format import (
 )
 from allocator.reports.board_pack.render import render_html
 from allocator.reports.board_pack.summary import Summary
-from allocator.reports.board_pack.text import PACK_TEXT, key_name
+from allocator.reports.board_pack.text import PACK_TEXT, STAGE_NAMES, key_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -503,7 +503,8 @@ class _Builder(Summary):
                      self.verifier_short(r), self.verifier(r)[1]))))
             settings = t("pack_solver_settings", limit=self.plain(solver["time_limit_deterministic"]),
                          seed=solver["random_seed"], workers=r.solver.workers,
-                         stages=" → ".join(solver["stages"]) or "–")
+                         stages=" → ".join(STAGE_NAMES[self.lang].get(st, st)
+                                           for st in solver["stages"]) or "–")
             settings_of.setdefault(settings, []).append(label)
         blocks.append(Table("", head(t("pack_col_scenario"), t("pack_col_file"),
                                      t("pack_col_result"), left=3),

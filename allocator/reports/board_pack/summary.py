@@ -223,7 +223,7 @@ class Summary(Tables):
         customer service, share of central services, in all [HTV], cost [EUR/year]."""
         r, t = self.base, self.t
         places = {p.municipality: p for p in f.places}
-        offices = {}
+        offices: dict[str, list[str]] = {}
         for o in r.scenario.offices:
             area = r.data.area_of.get(o.municipality)
             if area is not None:
@@ -347,23 +347,26 @@ class Summary(Tables):
                            area=top["area"], change=self.change_text(float(change))))
         else:
             items.append(t("pack_cert_tornado_none", pct=pct))
-        stable = done.stability
-        ok = stable[stable["moved_share"].fillna(1.0) <= 0.1]
-        unstable = [str(a) for a in stable["area"] if a not in set(ok["area"])]
-        items.append(t("pack_cert_mc", runs=o.runs, stable=len(ok), areas=len(stable),
-                       threshold=self.plain(o.threshold),
-                       unstable=t("pack_cert_mc_unstable", names=", ".join(unstable))
-                       if unstable else ""))
+        stable = done.stability.dropna(subset=["p05_htv", "p95_htv"])
+        if len(stable):
+            spread = {str(row["area"]): max(abs(row["p05_htv"] - row["base_htv"]),
+                                            abs(row["p95_htv"] - row["base_htv"]))
+                      for _, row in stable.iterrows()}
+            widest = max(spread, key=lambda a: (spread[a], a))
+            items.append(t("pack_cert_mc", runs=o.runs, band=self.htv(spread[widest]),
+                           area=widest))
         values = done.sweep_values
         found = done.paradoxes
-        if done.sweep_path == "total_htv" and values:
-            paradox = ""
-            if found is not None and found.largest is not None:
+        if found is not None and found.kind == "alabama" and values:
+            if found.counts.get("area", 0) and found.largest is not None:
                 e = found.largest
-                paradox = t("pack_cert_sweep_paradox", name=e["name"],
-                            before=self.htv(e["htv_before"]), after=self.htv(e["htv_after"]))
-            items.append(t("pack_cert_sweep", start=self.plain(values[0]),
-                           stop=self.plain(values[-1]), paradox=paradox))
+                items.append(t("pack_cert_sweep_paradox", start=self.plain(values[0]),
+                               stop=self.plain(values[-1]), name=e["name"],
+                               steps=found.counts["area"], before=self.htv(e["htv_before"]),
+                               after=self.htv(e["htv_after"])))
+            else:
+                items.append(t("pack_cert_sweep", start=self.plain(values[0]),
+                               stop=self.plain(values[-1])))
         elif values:
             items.append(t("pack_cert_sweep_other", param=done.sweep_path,
                            start=self.plain(values[0]), stop=self.plain(values[-1])))

@@ -7,6 +7,7 @@ same in every table and in the sections' sentences (allocator.reports.board_pack
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from allocator.analysis.compare import ALL_AREAS, ALL_MUNICIPALITIES, CENTRAL
@@ -27,7 +28,7 @@ from allocator.reports.board_pack.format import (
     plain,
     signed,
 )
-from allocator.reports.board_pack.text import PACK_TEXT, key_name, text
+from allocator.reports.board_pack.text import KEY_NAMES, PACK_TEXT, VALUE_WORDS, key_name, text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -302,20 +303,15 @@ class Tables:
                      note=t("pack_assumptions_note") + t("pack_reasons_as_written"), css="compact")
 
     def assumed_value(self, r: Result, path: str, value: str) -> str:
-        """A marked value in the reader's words: features, offices and keys by name, numbers
-        with the language's decimal mark."""
-        import re
-
-        def name(word: str) -> str:
-            if any(o.name == word for o in r.scenario.offices):
-                return self.office(r, word)
-            return key_name(word, self.lang) if re.fullmatch(r"[a-z][a-z0-9_]*", word) else word
-
-        parts = []
-        for item in value.split(", "):
-            head_, _, tail = item.rpartition(" ")
-            parts.append(f"{name(head_)} {tail}" if head_ else name(tail))
-        return decimal_commas(", ".join(parts), self.lang)
+        """A marked value in the reader's words: features, keys, offices and the value's own
+        field names by name, numbers with the language's decimal mark."""
+        offices = {o.name: o.title_in(self.lang) for o in r.scenario.offices}
+        for name, shown in sorted(offices.items(), key=lambda x: -len(x[0])):
+            value = value.replace(name, shown)
+        words = {**VALUE_WORDS.get(self.lang, {}), **KEY_NAMES.get(self.lang, {})}
+        value = re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: words.get(m.group(0), m.group(0)),
+                       value.replace("persons per htv", "persons_per_htv"))
+        return decimal_commas(value, self.lang)
 
     def assumed_what(self, r: Result, path: str) -> str:
         """A marked field in the reader's words: 'Job brokering: share tolerance'; the
@@ -460,8 +456,9 @@ class Tables:
                       t("pack_col_sd"), "5 %", t("pack_col_median"), "95 %",
                       t("pack_col_moved", threshold=threshold), t("pack_col_failed"))
         rows = tuple(Row((
-            Cell(str(r["area"])), self.num_cell(r["base_htv"], dg), self.num_cell(r["mean_htv"], dg),
-            self.num_cell(r["sd_htv"], 3), self.num_cell(r["p05_htv"], dg), self.num_cell(r["median_htv"], dg),
+            Cell(str(r["area"])), self.num_cell(r["base_htv"], dg),
+            self.num_cell(r["mean_htv"], dg), self.num_cell(r["sd_htv"], 3),
+            self.num_cell(r["p05_htv"], dg), self.num_cell(r["median_htv"], dg),
             self.num_cell(r["p95_htv"], dg),
             Cell("–" if isnan(r["moved_share"]) else f"{r['moved_share'] * 100:.0f} %", "num"),
             Cell(str(int(r["runs_without_allocation"])), "num"))) for _, r in summary.iterrows())

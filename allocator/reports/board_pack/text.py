@@ -673,6 +673,27 @@ KEY_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+#: The words inside a scenario value as the assumptions table shows it (its field names and
+#: settings), by language.
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "en": {"persons_per_htv": "persons per HTV", "served": "served municipalities",
+           "host": "host municipality"},
+    "fi": {"feature": "tekijä", "persons_per_htv": "henkilöä / HTV", "label": "nimi",
+           "weights": "painot", "served": "palvellut kunnat", "host": "sijaintikunta",
+           "office": "toimipiste", "htv": "HTV", "lines": "palvelulinjat"},
+}
+
+#: The solver's objective stages in words.
+STAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {"max_deviation": "largest deviation", "total_deviation": "total deviation",
+           "deviation_and_moves": "deviation and moves", "spread": "spread",
+           "tie_break": "fixed tie-break"},
+    "fi": {"max_deviation": "suurin poikkeama", "total_deviation": "poikkeamien summa",
+           "deviation_and_moves": "poikkeamat ja siirrot", "spread": "hajonta",
+           "tie_break": "kiinteä tasapelin ratkaisu"},
+}
+
+
 def key_name(key: str, lang: str = "en") -> str:
     """A sharing key or caseload feature as the pack's language names it."""
     return KEY_NAMES.get(lang, {}).get(key) or KEY_NAMES["en"].get(key) or key.replace("_", " ")
@@ -821,14 +842,15 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                              "moves {area} by {change} HTV).",
         "pack_cert_tornado_none": "Moving any one figure of the proposal by {pct} % up or "
                                   "down changes no area's person-years.",
-        "pack_cert_mc": "In {runs} random variations of the caseload, {stable} of the {areas} "
-                        "areas stayed within {threshold} HTV of the proposal in at least nine "
-                        "draws out of ten{unstable}.",
-        "pack_cert_mc_unstable": "; {names} moved more often",
-        "pack_cert_sweep": "With a budget from {start} to {stop} HTV, every area's "
-                           "person-years rise with the budget{paradox}.",
-        "pack_cert_sweep_paradox": ", except that rounding makes one step cost {name} "
-                                   "{before} → {after} HTV",
+        "pack_cert_mc": "If the caseload varied at random as counts do ({runs} draws), nine "
+                        "draws in ten would keep each area within {band} HTV of the "
+                        "proposal (the widest spread: {area}).",
+        "pack_cert_sweep": "With a budget anywhere from {start} to {stop} HTV, no area ever "
+                           "loses person-years when the budget grows.",
+        "pack_cert_sweep_paradox": "With a budget from {start} to {stop} HTV, rounding makes an "
+                                   "area lose person-years although the budget grows in "
+                                   "{steps} step(s); the largest: {name} {before} → {after} "
+                                   "HTV.",
         "pack_cert_sweep_other": "The appendix shows each area as {param} runs from {start} "
                                  "to {stop}.",
         "pack_glossary": "Terms used",
@@ -1001,14 +1023,14 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                              "{area} {change} HTV).",
         "pack_cert_tornado_none": "Kun mitä tahansa esityksen lukua muutetaan {pct} % ylös "
                                   "tai alas, minkään alueen henkilötyövuodet eivät muutu.",
-        "pack_cert_mc": "{runs} asiakasmäärien satunnaisvaihtelussa {stable} alueesta {areas} "
-                        "pysyi {threshold} HTV:n päässä esityksestä vähintään yhdeksässä "
-                        "arvonnassa kymmenestä{unstable}.",
-        "pack_cert_mc_unstable": "; {names} muuttui useammin",
-        "pack_cert_sweep": "Kun resurssi on {start}–{stop} HTV, jokaisen alueen "
-                           "henkilötyövuodet kasvavat resurssin mukana{paradox}.",
-        "pack_cert_sweep_paradox": ", paitsi että pyöristyksen vuoksi yksi askel vie "
-                                   "kohteelta {name} {before} → {after} HTV",
+        "pack_cert_mc": "Jos asiakasmäärät vaihtelisivat satunnaisesti ({runs} arvontaa), "
+                        "yhdeksässä arvonnassa kymmenestä kukin alue pysyisi {band} HTV:n "
+                        "päässä esityksestä (eniten vaihtelee {area}).",
+        "pack_cert_sweep": "Kun resurssi on mitä tahansa {start}–{stop} HTV, mikään alue ei "
+                           "menetä henkilötyövuosia resurssin kasvaessa.",
+        "pack_cert_sweep_paradox": "Kun resurssi on {start}–{stop} HTV, pyöristys saa alueen "
+                                   "menettämään henkilötyövuosia resurssin kasvaessa "
+                                   "{steps} askeleella; suurin: {name} {before} → {after} HTV.",
         "pack_cert_sweep_other": "Liite näyttää kunkin alueen, kun {param} on {start}–{stop}.",
         "pack_glossary": "Käsitteet",
         "pack_glossary_intro": "Ne harvat käsitteet, joita aineisto ei voi välttää.",
