@@ -234,7 +234,7 @@ def test_every_section_in_order_with_its_content(full_run: tuple[Invocation, Pat
     assert html.index('<div class="appendix">') < html.index('id="decision"')
     text = " ".join(html.split())
     # 1: the proposal, checked, with the key ratio in whole people.
-    assert "Every scenario has an allocation that the independent verifier passed." in text
+    assert "Every scenario has an allocation, and an independent check passed each one." in text
     assert ("The employment board approves the split of the 32.66 person-years (HTV)" in text)
     assert "27.52 HTV of customer service in the 4 responsibility areas" in text
     assert "one customer-service person-year for every 66 unemployed jobseekers" in text

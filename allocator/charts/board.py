@@ -46,7 +46,7 @@ def plot_proposal(frame: pd.DataFrame, lines: Sequence[tuple[str, str]], central
     ``frame`` is Result.by_area() without its total row; ``lines`` (identifier, name) in
     file order. A black tick marks each area's caseload target for customer service.
     """
-    fig = new_figure(8.0, 4.6)
+    fig = new_figure(8.0, 3.7)
     ax = fig.add_subplot()
     xs = list(range(len(frame)))
     bottom = [0.0] * len(frame)
@@ -107,7 +107,7 @@ def plot_municipality_changes(frame: pd.DataFrame, areas: Sequence[str], axis_la
     titles = dict(zip(frame["scenario"], frame["title"], strict=True))
     bars = list(dict.fromkeys(frame["bar"]))
     rows = max(1, math.ceil(len(scenarios) / columns))
-    fig = new_figure(8.0, 0.35 + rows * (0.55 + 0.22 * len(bars)))
+    fig = new_figure(8.0, 0.35 + rows * (0.5 + 0.2 * len(bars)))
     axes = fig.subplots(rows, columns, sharex=True, squeeze=False)
     values = frame["delta_htv"].dropna()
     extent = max(float(values.abs().max()) if len(values) else 0.0, 0.05)
@@ -135,7 +135,7 @@ def plot_municipality_changes(frame: pd.DataFrame, areas: Sequence[str], axis_la
             ax.barh(y, v, height=0.72, **colour[b], edgecolor=EDGE, linewidth=0.5)
             if round(v, digits) != 0:
                 ax.text(v, y, f" {_number(v, digits, sign=True)} ", va="center",
-                        ha="left" if v > 0 else "right", fontsize=8)
+                        ha="left" if v > 0 else "right", fontsize=8.5)
         if all(math.isnan(v) for v in shown):
             ax.text(0, (len(bars) - 1) / 2, no_allocation, ha="center", va="center",
                     fontsize=8, color="#aa0000")
@@ -146,16 +146,16 @@ def plot_municipality_changes(frame: pd.DataFrame, areas: Sequence[str], axis_la
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlim(-limit, limit)
         ax.set_ylim(-0.6, len(bars) - 0.4)
-        ax.set_yticks(ys, bars if k % columns == 0 else [""] * len(bars), fontsize=8)
+        ax.set_yticks(ys, bars if k % columns == 0 else [""] * len(bars), fontsize=8.5)
         ax.tick_params(axis="y", length=0)
-        ax.tick_params(axis="x", labelsize=7.5)
-        ax.set_title("\n".join(textwrap.wrap(str(titles[name]), 34)[:3]), fontsize=8,
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_title("\n".join(textwrap.wrap(str(titles[name]), 32)[:3]), fontsize=8.5,
                      loc="left")
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.5)
         ax.set_axisbelow(True)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
-    fig.supxlabel(axis_label, fontsize=8.5)
+    fig.supxlabel(axis_label, fontsize=9)
     return fig
 
 

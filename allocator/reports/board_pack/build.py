@@ -135,8 +135,9 @@ class _Builder(Summary):
                         *self.costs(r)))
 
     def costs(self, r: Result) -> tuple[Block, ...]:
-        """What the allocation costs each municipality; nothing when the scenario gives no
-        costs. The other sharing keys and the reference split are in the appendix."""
+        """How the costs are shared; nothing when the scenario gives no costs. Each
+        municipality's cost is in the decision summary; its parts, the other sharing keys
+        and the reference split are in the appendix."""
         costs = r.costs()
         if costs is None:
             return ()
@@ -147,8 +148,7 @@ class _Builder(Summary):
             Paragraph(t("pack_costs_intro", htv_eur=self.money(costs.htv_eur, 0),
                         offices=offices, central=self.num(float(costs.central_htv), self.digits),
                         name=key_name(costs.key, self.lang),
-                        total=self.money(costs.total_eur, 0))),
-            self.costs_table(r, costs))
+                        total=self.money(costs.total_eur, 0)) + " " + t("pack_costs_where")))
 
     def keys(self, r: Result) -> tuple[Block, ...]:
         """The cost chart, the central services under each common key and the reference
@@ -158,6 +158,7 @@ class _Builder(Summary):
             return ()
         t = self.t
         blocks: list[Block] = [
+            self.costs_table(r, costs),
             self.chart(plot_costs(r, costs, lang=self.lang),
                        t("costs_title", total=self.money(costs.total_eur, 0)),
                        t("pack_cap_costs")),

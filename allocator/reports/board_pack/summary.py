@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from allocator.engine.result import Result
 
 #: Areas named in one clause at most; the table has every municipality.
-_LISTED = 3
+_LISTED = 4
 
 
 class Summary(Tables):
@@ -340,11 +340,10 @@ class Summary(Tables):
         if len(moved):
             top = moved.sort_values(["swing_htv", "area"], ascending=[False, True],
                                     kind="stable").iloc[0]
-            change = max(top["low_change_htv"], top["high_change_htv"], key=abs)
             items.append(t("pack_cert_tornado", pct=pct,
                            largest=self.htv(float(top["swing_htv"])),
                            input=self.input_name(str(top["input"]), str(top["label"])),
-                           area=top["area"], change=self.change_text(float(change))))
+                           area=top["area"]))
         else:
             items.append(t("pack_cert_tornado_none", pct=pct))
         stable = done.stability.dropna(subset=["p05_htv", "p95_htv"])

@@ -157,22 +157,28 @@ class Tables:
         """Euros as the pack's language writes them."""
         return money(value, self.lang, digits, sign)
 
-    def costs_table(self, r: Result, costs: Costs) -> Table:
-        """Per municipality: its customer service, offices and central share [EUR/year]."""
+    def costs_table(self, r: Result, costs: Costs, cents: bool = True) -> Table:
+        """Per municipality: its customer service, offices and central share [EUR/year], to
+        the cent (they add up exactly) or, for the board, in whole euros."""
         t, dg = self.t, self.digits
+        places = 2 if cents else 0
         header = head(t("pack_col_cost_municipality"), t("pack_col_customer_htv"),
                       t("pack_col_cost_customer"), t("pack_col_cost_offices"),
                       t("pack_col_cost_central"), t("pack_col_eur_total"))
         rows = [Row((Cell(row.municipality), self.num_cell(float(row.customer_htv), dg),
-                     *(Cell(self.money(row.eur(p)), "num")
+                     *(Cell(self.money(row.eur(p), places), "num")
                        for p in ("customer_service", "offices", "central")),
-                     Cell(self.money(row.total_eur), "num strong"))) for row in costs.rows]
+                     Cell(self.money(row.total_eur, places), "num strong")))
+                for row in costs.rows]
         rows.append(Row((Cell(t("pack_all_municipalities")),
                          self.num_cell(float(sum(x.customer_htv for x in costs.rows)), dg),
-                         *(Cell(self.money(costs.part_eur(p)), "num")
+                         *(Cell(self.money(costs.part_eur(p), places), "num")
                            for p in ("customer_service", "offices", "central")),
-                         Cell(self.money(costs.total_eur), "num strong")), "total"))
-        return Table(t("pack_costs_table"), header, tuple(rows), css="compact costs")
+                         Cell(self.money(costs.total_eur, places), "num strong")), "total"))
+        if cents:
+            return Table(t("pack_costs_table_cents"), header, tuple(rows), css="compact costs")
+        return Table(t("pack_costs_table"), header, tuple(rows),
+                     note=t("pack_costs_rounded"), css="compact costs-main")
 
     def keys_table(self, costs: Costs) -> Table:
         """Which key? Each municipality's central share and cost under each common key."""

@@ -18,8 +18,8 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_title": "{title}",
         "pack_subtitle": "{total} person-years (HTV) · {n} scenarios · generated {when}",
         "pack_contents": "Contents",
-        "pack_status_ok": "Every scenario has an allocation that the independent verifier "
-                          "passed.",
+        "pack_status_ok": "Every scenario has an allocation, and an independent check passed "
+                          "each one.",
         "pack_status_bad": "{n} of {total} scenarios have no verified allocation: {names}. "
                            "The scenario comparison says why.",
         "pack_solver": "Solver",
@@ -281,7 +281,7 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_costs_intro": "One person-year costs {htv_eur} EUR a year. Each municipality pays "
                             "the customer service given to its residents; {offices} The central "
                             "services ({central} HTV) are shared by {name}. In all: {total} EUR a "
-                            "year, to the cent, so the municipalities add up to the total.",
+                            "year.",
         "pack_costs_offices_served": "an office's own costs fall on the municipalities it "
                                      "serves, in proportion to its customer service for each.",
         "pack_costs_offices_host": "an office's own costs fall on the municipality it is in.",
@@ -602,8 +602,7 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_costs_intro": "Henkilötyövuosi maksaa {htv_eur} euroa vuodessa. Kukin kunta "
                             "maksaa asukkailleen annetun asiakaspalvelun; {offices} Keskitetyt "
                             "palvelut ({central} HTV) jaetaan jakoperusteella {name}. Yhteensä "
-                            "{total} euroa vuodessa sentilleen, joten kuntien osuudet täsmäävät "
-                            "kokonaissummaan.",
+                            "{total} euroa vuodessa.",
         "pack_costs_offices_served": "toimipisteen omat kustannukset jaetaan sen palvelemille "
                                      "kunnille kullekin annetun asiakaspalvelun suhteessa.",
         "pack_costs_offices_host": "toimipisteen omat kustannukset maksaa kunta, jossa se "
@@ -715,6 +714,13 @@ def text(key: str, lang: str = "en", **values: object) -> str:
 SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "pack_sum": "Decision summary",
+        "pack_costs_where": "Each municipality's cost is in the decision summary; the "
+                            "appendix 'Other comparisons' has its parts to the cent.",
+        "pack_costs_table_cents": "Cost per municipality, to the cent [EUR/year]: the parts add "
+                                  "up exactly",
+        "pack_costs_rounded": "In whole euros; a row may differ from the sum of its rounded "
+                              "parts by a euro; the appendix 'Other comparisons' has every "
+                              "amount to the cent.",
         "pack_input_total": "the budget (person-years in all)",
         "pack_assumed_costs_htv_eur": "Cost of one person-year",
         "pack_assumed_costs_offices_eur": "Offices' running costs",
@@ -742,7 +748,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                            "fixed rule chose one, so the same input always gives the same "
                            "allocation.",
         "pack_change_axis": "Change against the proposal [HTV]",
-        "pack_no_change": "no change",
+        "pack_no_change": "no municipality changes",
         "pack_driven": "1 HTV per {persons} {feature} ({count} in all)",
         "pack_sum_proposal_head": "Proposal",
         "pack_sum_proposal": "The employment board approves the split of the {total} "
@@ -838,8 +844,8 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                                 "somewhat different? The appendix has the full tables.",
         "pack_cert_tornado": "Apart from the budget itself, moving any one figure of the "
                              "proposal by {pct} % up or down changes no area by more than "
-                             "{largest} HTV; the figure that matters most is {input} (it "
-                             "moves {area} by {change} HTV).",
+                             "{largest} HTV; the figure that matters most is {input}, which "
+                             "moves {area} by up to that much.",
         "pack_cert_tornado_none": "Moving any one figure of the proposal by {pct} % up or "
                                   "down changes no area's person-years.",
         "pack_cert_mc": "If the caseload varied at random as counts do ({runs} draws), nine "
@@ -893,6 +899,13 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     },
     "fi": {
         "pack_sum": "Päätösesitys",
+        "pack_costs_where": "Kunkin kunnan kustannus on päätösesityksessä; liite ”Muut "
+                            "vertailut” erittelee sen osat sentilleen.",
+        "pack_costs_table_cents": "Kustannukset kunnittain sentilleen [euroa/vuosi]: osat "
+                                  "täsmäävät summiin",
+        "pack_costs_rounded": "Täysinä euroina; rivi voi poiketa pyöristettyjen osiensa "
+                              "summasta euron verran; liite ”Muut vertailut” antaa summat "
+                              "sentilleen.",
         "pack_input_total": "resurssin koko (henkilötyövuodet yhteensä)",
         "pack_assumed_costs_htv_eur": "Henkilötyövuoden hinta",
         "pack_assumed_costs_offices_eur": "Toimipisteiden toimintakulut",
@@ -921,7 +934,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                            "kiinteä sääntö valitsi yhden, joten sama lähtötieto antaa aina "
                            "saman jaon.",
         "pack_change_axis": "Muutos esitykseen verrattuna [HTV]",
-        "pack_no_change": "ei muutosta",
+        "pack_no_change": "ei muutosta kunnittain",
         "pack_driven": "1 HTV / {persons} ({feature}; yhteensä {count})",
         "pack_sum_proposal_head": "Esitys",
         "pack_sum_proposal": "Työllisyyslautakunta hyväksyy työvoimapalvelujen {total} "
@@ -1019,8 +1032,8 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                                 "toiset? Liitteessä ovat täydet taulukot.",
         "pack_cert_tornado": "Resurssin kokoa lukuun ottamatta mikään esityksen luku, jota "
                              "muutetaan {pct} % ylös tai alas, ei muuta mitään aluetta yli "
-                             "{largest} HTV; eniten merkitsee {input} (se muuttaa aluetta "
-                             "{area} {change} HTV).",
+                             "{largest} HTV; eniten merkitsee {input}, joka muuttaa aluetta "
+                             "{area} enimmillään sen verran.",
         "pack_cert_tornado_none": "Kun mitä tahansa esityksen lukua muutetaan {pct} % ylös "
                                   "tai alas, minkään alueen henkilötyövuodet eivät muutu.",
         "pack_cert_mc": "Jos asiakasmäärät vaihtelisivat satunnaisesti ({runs} arvontaa), "
