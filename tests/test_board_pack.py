@@ -460,6 +460,27 @@ def test_finnish_pack_uses_decimal_commas_and_helsinki_time(
     assert timedelta(0) <= now - shown < timedelta(minutes=30)
 
 
+def test_finnish_charts_write_decimal_commas() -> None:
+    from allocator.charts.style import new_figure
+    from allocator.reports.board_pack.format import decimal_commas, localise_figure
+
+    fig = new_figure(4, 3)
+    ax = fig.add_subplot()
+    ax.bar([0, 1], [0.44, 2.5])
+    ax.set_xticks([0, 1], ["Sastamala", "Parkano"])
+    ax.text(0, 0.44, "+0.44")
+    fig.text(0, 0, "allocator 0.1.0 · OR-Tools 9.15.6755 · total 32.66 HTV")
+    localise_figure(fig, "fi")
+    texts = [t.get_text() for t in fig.findobj(match=lambda o: hasattr(o, "get_text"))]
+    assert "+0,44" in texts
+    assert "allocator 0.1.0 · OR-Tools 9.15.6755 · total 32,66 HTV" in texts
+    ticks = [t.get_text() for t in ax.yaxis.get_majorticklabels()]
+    assert any("," in t for t in ticks) and not any("." in t for t in ticks), ticks
+    assert [t.get_text() for t in ax.xaxis.get_majorticklabels()] == ["Sastamala", "Parkano"]
+    assert decimal_commas("Python 3.12.1, 0.5 HTV", "fi") == "Python 3.12.1, 0,5 HTV"
+    assert decimal_commas("0.5 HTV", "en") == "0.5 HTV"
+
+
 def test_dates_are_in_helsinki_time() -> None:
     from allocator.reports.board_pack.format import when
 

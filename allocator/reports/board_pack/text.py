@@ -37,13 +37,6 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_no": "no",
         "pack_fix": "fix",
         "pack_s1": "The recommended allocation",
-        "pack_s1_intro": "{title}. Of the {total} person-years (HTV), {customer} HTV go to "
-                         "customer service in the {areas} responsibility areas in proportion to "
-                         "their caseload, and {central} HTV to the centralised services at the "
-                         "lead municipality, {lead}.",
-        "pack_s1_ratio": "Key ratio: {ratio} unemployed jobseekers per customer-service "
-                         "person-year across the employment area, from {low} in {low_area} to "
-                         "{high} in {high_area}.",
         "pack_s1_none": "The base scenario has no allocation, so there is nothing to "
                         "recommend yet. The rules that conflict, and what would resolve them:",
         "pack_by_area_title": "Person-years by responsibility area and service line [HTV]",
@@ -143,22 +136,13 @@ PACK_TEXT: dict[str, dict[str, str]] = {
                          "municipalities and service lines.",
         "pack_tie": "Tie broken: {what}.",
         "pack_s2_none": "There is no allocation to explain.",
-        "pack_s3": "Scenario comparison",
-        "pack_s3_intro": "Each scenario changes one assumption of the base and is allocated by "
-                         "the same rules. The table gives each area's customer-service "
-                         "person-years, with the change against the base underneath.",
         "pack_scenarios_title": "The scenarios and their verdicts",
         "pack_col_scenario": "Scenario",
         "pack_col_question": "What it assumes",
         "pack_side_title": "Customer-service HTV by responsibility area in each scenario "
-                           "(change against the base below)",
-        "pack_cap_htv": "Each area's customer-service person-years in each scenario; grey "
-                        "hatched: the central services.",
-        "pack_cap_delta": "What each area gains (right) or loses (left) against the base.",
+                           "(change against the proposal below)",
         "pack_cap_shares": "The service lines' shares of customer service; black ticks mark "
                            "the target shares.",
-        "pack_cap_caseload": "Unemployed jobseekers per customer-service person-year; the black "
-                             "tick is the whole employment area.",
         "pack_conflicts_title": "Scenarios without an allocation",
         "pack_s4": "Sensitivity",
         "pack_s4_intro": "How much would the base allocation change if the figures behind it "
@@ -347,12 +331,6 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_no": "ei",
         "pack_fix": "korjaus",
         "pack_s1": "Suositeltu jako",
-        "pack_s1_intro": "{title}. {total} henkilötyövuodesta (HTV) {customer} HTV kohdistetaan "
-                         "asiakaspalveluun {areas} vastuualueelle asiakasmäärien suhteessa ja "
-                         "{central} HTV keskitettyihin palveluihin vastuukuntaan ({lead}).",
-        "pack_s1_ratio": "Tunnusluku: koko työllisyysalueella on {ratio} työtöntä työnhakijaa "
-                         "asiakaspalvelun henkilötyövuotta kohden, vastuualueittain {low} "
-                         "({low_area}) – {high} ({high_area}).",
         "pack_s1_none": "Perusskenaariolle ei löytynyt jakoa, joten suositusta ei vielä voi "
                         "antaa. Ristiriitaiset säännöt ja mikä ristiriidan poistaisi:",
         "pack_by_area_title": "Henkilötyövuodet vastuualueittain ja palvelulinjoittain [HTV]",
@@ -458,24 +436,13 @@ PACK_TEXT: dict[str, dict[str, str]] = {
                          "palvelulinjojen osalta täsmälleen yhtä hyvä.",
         "pack_tie": "Tasatilanne ratkaistu: {what}.",
         "pack_s2_none": "Selitettävää jakoa ei ole.",
-        "pack_s3": "Skenaarioiden vertailu",
-        "pack_s3_intro": "Kukin skenaario muuttaa yhtä perusskenaarion oletusta, ja se jaetaan "
-                         "samoilla säännöillä. Taulukossa on kunkin vastuualueen "
-                         "asiakaspalvelun henkilötyövuodet ja niiden alla muutos "
-                         "perusskenaarioon.",
         "pack_scenarios_title": "Skenaariot ja niiden tulokset",
         "pack_col_scenario": "Skenaario",
         "pack_col_question": "Oletus",
         "pack_side_title": "Asiakaspalvelun HTV vastuualueittain eri skenaarioissa (alla "
-                           "muutos perusskenaarioon)",
-        "pack_cap_htv": "Kunkin vastuualueen asiakaspalvelun henkilötyövuodet skenaarioittain; "
-                        "harmaa viivoitettu: keskitetyt palvelut.",
-        "pack_cap_delta": "Mitä kukin vastuualue saa lisää (oikealle) tai menettää "
-                          "(vasemmalle) perusskenaarioon verrattuna.",
+                           "muutos esitykseen verrattuna)",
         "pack_cap_shares": "Palvelulinjojen osuudet asiakaspalvelusta; mustat viivat ovat "
                            "tavoiteosuudet.",
-        "pack_cap_caseload": "Työttömiä työnhakijoita asiakaspalvelun henkilötyövuotta kohden; "
-                             "musta viiva on koko työllisyysalue.",
         "pack_conflicts_title": "Skenaariot ilman jakoa",
         "pack_s4": "Herkkyys",
         "pack_s4_intro": "Kuinka paljon perusjako muuttuisi, jos sen taustaluvut olisivat "
@@ -750,7 +717,6 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "pack_change_axis": "Change against the proposal [HTV]",
         "pack_no_change": "no municipality changes",
         "pack_driven": "1 HTV per {persons} {feature} ({count} in all)",
-        "pack_sum_proposal_head": "Proposal",
         "pack_sum_proposal": "The employment board approves the split of the {total} "
                              "person-years (HTV) of the employment services shown below: "
                              "{customer} HTV of customer service in the {n} responsibility "
@@ -786,7 +752,6 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                                     "proposal: customer-service person-years (above) and cost "
                                     "a year (below).",
         "pack_col_question_why": "Question, and why it changes what it changes",
-        "pack_sum_nothing": "Every scenario gives the same allocation as the proposal.",
         # one clause each; the pack joins them into one sentence per scenario
         "pack_why_budget_up": "{delta} HTV more in all ({total} HTV): every area gains, most "
                               "{area} ({change})",
@@ -802,7 +767,6 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "pack_why_central_added": "a new central service '{service}' takes {after} HTV",
         "pack_why_all_lose": "every area loses a little ({changes}), because {cause}",
         "pack_why_all_gain": "every area gains ({changes}), because {cause}",
-        "pack_why_cause": "{cause}",
         "pack_why_shares": "the areas' shares of the weighted caseload change: {changes}",
         "pack_why_share_up": "{area} {before} → {after} %",
         "pack_why_share_down": "{area} {before} → {after} %",
@@ -837,8 +801,6 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "pack_cap_muni_delta": "Change in each municipality's customer service against the "
                                "proposal [HTV], value on each bar; the central services in "
                                "grey where they change.",
-        "pack_cap_area_delta": "Change in each area's customer service against the proposal "
-                               "[HTV], value on each bar.",
         "pack_certainty": "How sure is it",
         "pack_certainty_intro": "Would the proposal hold if the figures behind it were "
                                 "somewhat different? The appendix has the full tables.",
@@ -936,7 +898,6 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "pack_change_axis": "Muutos esitykseen verrattuna [HTV]",
         "pack_no_change": "ei muutosta kunnittain",
         "pack_driven": "1 HTV / {persons} ({feature}; yhteensä {count})",
-        "pack_sum_proposal_head": "Esitys",
         "pack_sum_proposal": "Työllisyyslautakunta hyväksyy työvoimapalvelujen {total} "
                              "henkilötyövuoden (HTV) jaon alla olevan taulukon mukaisesti: "
                              "{customer} HTV asiakaspalvelua {n} vastuualueelle niiden "
@@ -974,7 +935,6 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                                     "verrattuna: asiakaspalvelun henkilötyövuodet (ylempi "
                                     "luku) ja kustannus vuodessa (alempi).",
         "pack_col_question_why": "Kysymys ja miksi se muuttaa mitä muuttaa",
-        "pack_sum_nothing": "Jokainen skenaario antaa saman jaon kuin esitys.",
         "pack_why_budget_up": "yhteensä {delta} HTV enemmän ({total} HTV): jokainen alue saa "
                               "lisää, eniten {area} ({change})",
         "pack_why_budget_down": "yhteensä {delta} HTV vähemmän ({total} HTV): jokainen alue "
@@ -989,7 +949,6 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "pack_why_central_added": "uusi keskitetty palvelu ”{service}” vie {after} HTV",
         "pack_why_all_lose": "jokainen alue menettää hieman ({changes}), koska {cause}",
         "pack_why_all_gain": "jokainen alue saa lisää ({changes}), koska {cause}",
-        "pack_why_cause": "{cause}",
         "pack_why_shares": "alueiden osuudet painotetusta asiakasmäärästä muuttuvat: {changes}",
         "pack_why_share_up": "{area} {before} → {after} %",
         "pack_why_share_down": "{area} {before} → {after} %",
@@ -1025,8 +984,6 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "pack_cap_muni_delta": "Kunkin kunnan asiakaspalvelun muutos esitykseen verrattuna "
                                "[HTV], arvo palkin päässä; keskitetyt palvelut harmaalla, jos "
                                "ne muuttuvat.",
-        "pack_cap_area_delta": "Kunkin vastuualueen asiakaspalvelun muutos esitykseen "
-                               "verrattuna [HTV], arvo palkin päässä.",
         "pack_certainty": "Kuinka varma jako on",
         "pack_certainty_intro": "Pysyisikö esitys, jos sen taustaluvut olisivat hieman "
                                 "toiset? Liitteessä ovat täydet taulukot.",
