@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 #: Areas named in one clause at most; the table has every municipality.
 _LISTED = 4
+#: Working days in a person-year, to say what one allocation step means [days/HTV].
+WORKING_DAYS = 250
 
 
 class Summary(Tables):
@@ -403,7 +405,24 @@ class Summary(Tables):
         t = self.t
         terms = ("htv", "area", "line", "central", "quota", "weighted", "tolerance",
                  "scenario", "proven")
-        rows = tuple(Row((Cell(t(f"pack_term_{k}"), "strong"), Cell(t(f"pack_def_{k}"))))
+        r, d = self.base, self.base.data
+        g = float(r.granularity)
+        areas = "; ".join(" + ".join(m for m in self.municipality_order() if d.area_of[m] == a)
+                          for a in d.areas)
+        shares = list(r.line_shares.values())
+        share, tol = (shares[0] if shares else (0, 0))
+        values: dict[str, dict[str, object]] = {
+            "htv": {"g": self.plain(g), "days": self.plain(round(g * WORKING_DAYS, 1))},
+            "area": {"areas": areas},
+            "line": {"n": len(shares),
+                     "shares": "/".join(self.percent(float(s_)) for s_, _ in shares)},
+            "quota": {"g": self.plain(g)},
+            "tolerance": {"tol": self.percent(float(tol)), "share": self.percent(float(share)),
+                          "low": self.percent(float(share - tol)),
+                          "high": self.percent(float(share + tol))},
+        }
+        rows = tuple(Row((Cell(t(f"pack_term_{k}"), "strong"),
+                          Cell(t(f"pack_def_{k}", **values.get(k, {})))))
                      for k in terms)
         return Section("glossary", t("pack_glossary"), (t("pack_glossary_intro"),),
                        (Table("", (Cell(""), Cell("")), rows, css="compact glossary"),))

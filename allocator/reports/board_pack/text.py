@@ -825,26 +825,26 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "pack_glossary_intro": "The few terms this pack cannot do without.",
         "pack_term_htv": "HTV (person-year)",
         "pack_def_htv": "One person working full time for a year; two half-time people are "
-                        "one HTV. Shown to two decimals (0.01 HTV is about 2.5 working days).",
+                        "one HTV. Allocated in steps of {g} HTV (about {days} working days).",
         "pack_term_area": "Responsibility area",
-        "pack_def_area": "The municipalities served from one office; Sastamala and "
-                         "Punkalaidun form one area, Parkano and Kihniö another.",
+        "pack_def_area": "The municipalities served together from one office; here {areas}.",
         "pack_term_line": "Service line",
-        "pack_def_line": "One of the three kinds of customer service with its own share of "
-                         "the person-years (e.g. 40/40/20).",
+        "pack_def_line": "One of the {n} kinds of customer service, each with its own share "
+                         "of the person-years (here {shares}).",
         "pack_term_central": "Central services",
         "pack_def_central": "Services run for the whole area at the lead municipality; the "
                             "municipalities share their cost by the agreed key.",
         "pack_term_quota": "Quota (caseload target)",
         "pack_def_quota": "What a municipality would get if person-years could be split "
                           "exactly in proportion to its weighted caseload; the proposal keeps "
-                          "as close to it as whole hundredths of an HTV and the rules allow.",
+                          "as close to it as steps of {g} HTV and the rules allow.",
         "pack_term_weighted": "Weighted caseload",
         "pack_def_weighted": "The customer groups each service line counts (such as "
                              "long-term unemployed or young people), each with its weight.",
         "pack_term_tolerance": "Tolerance",
         "pack_def_tolerance": "How far a service line's share may move from its target "
-                              "(±2 percentage points: 40 % means 38–42 %).",
+                              "(here ±{tol} percentage points: {share} % means {low}–{high} "
+                              "%).",
         "pack_term_scenario": "Scenario",
         "pack_def_scenario": "The proposal with one assumption changed, to answer one "
                              "question; allocated by the same rules.",
@@ -1006,26 +1006,26 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "pack_glossary_intro": "Ne harvat käsitteet, joita aineisto ei voi välttää.",
         "pack_term_htv": "HTV (henkilötyövuosi)",
         "pack_def_htv": "Yhden kokoaikaisen henkilön vuoden työ; kaksi puolipäiväistä on yksi "
-                        "HTV. Kahden desimaalin tarkkuudella (0,01 HTV on noin 2,5 työpäivää).",
+                        "HTV. Jaetaan {g} HTV:n askelin (noin {days} työpäivää).",
         "pack_term_area": "Vastuualue",
-        "pack_def_area": "Yhdestä toimipisteestä palvellut kunnat; Sastamala ja Punkalaidun "
-                         "ovat yksi alue, Parkano ja Kihniö toinen.",
+        "pack_def_area": "Yhdestä toimipisteestä yhdessä palvellut kunnat; tässä {areas}.",
         "pack_term_line": "Palvelulinja",
-        "pack_def_line": "Yksi kolmesta asiakaspalvelun lajista, jolla on oma osuutensa "
-                         "henkilötyövuosista (esim. 40/40/20).",
+        "pack_def_line": "Yksi asiakaspalvelun {n} lajista, joilla kullakin on oma osuutensa "
+                         "henkilötyövuosista (tässä {shares}).",
         "pack_term_central": "Keskitetyt palvelut",
         "pack_def_central": "Koko alueelle vastuukunnassa tuotetut palvelut; kunnat jakavat "
                             "niiden kustannukset sovitulla jakoperusteella.",
         "pack_term_quota": "Kiintiö (asiakasmäärän mukainen tavoite)",
         "pack_def_quota": "Se, mitä kunta saisi, jos henkilötyövuodet voisi jakaa täsmälleen "
                           "sen painotetun asiakasmäärän suhteessa; esitys pysyy niin lähellä "
-                          "sitä kuin sadasosan HTV:n tarkkuus ja säännöt sallivat.",
+                          "sitä kuin {g} HTV:n askeleet ja säännöt sallivat.",
         "pack_term_weighted": "Painotettu asiakasmäärä",
         "pack_def_weighted": "Asiakasryhmät, jotka kukin palvelulinja laskee (kuten "
                              "pitkäaikaistyöttömät tai nuoret), kukin omalla painollaan.",
         "pack_term_tolerance": "Toleranssi",
         "pack_def_tolerance": "Kuinka paljon palvelulinjan osuus saa poiketa tavoitteesta "
-                              "(±2 prosenttiyksikköä: 40 % tarkoittaa 38–42 %).",
+                              "(tässä ±{tol} prosenttiyksikköä: {share} % tarkoittaa "
+                              "{low}–{high} %).",
         "pack_term_scenario": "Skenaario",
         "pack_def_scenario": "Esitys, jossa yksi oletus on muutettu yhteen kysymykseen "
                              "vastaamiseksi; jaetaan samoilla säännöillä.",
