@@ -15,9 +15,12 @@ import re
 import struct
 import warnings
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -26,6 +29,7 @@ from stored import ROOT, SCENARIO_FILES
 
 from allocator.analysis.board import LANGUAGES, Skipped, StructureDifference, robust_choice
 from allocator.analysis.compare import scenario_labels
+from allocator.analysis.decision import changes, figures
 from allocator.charts.text import TEXT
 from allocator.cli import main
 from allocator.engine.manifest import file_sha256, scenario_sha256
@@ -46,15 +50,40 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-SECTIONS_EN = ["The recommended allocation", "How the allocation was decided",
-               "Scenario comparison", "Sensitivity", "A robust allocation across the scenarios",
+#: The main part's sections (numbered), then the appendix's (lettered).
+SECTIONS_EN = ["Decision summary", "The recommended allocation", "What changes in each scenario",
+               "How sure is it", "Terms used"]
+APPENDIX_EN = ["How the allocation was decided", "Sensitivity",
+               "A robust allocation across the scenarios", "Other comparisons",
                "Reproducibility"]
-SECTIONS_FI = ["Suositeltu jako", "Miten jako muodostui", "Skenaarioiden vertailu", "Herkkyys",
-               "Skenaarioiden yhteinen vakaa jako", "Toistettavuus"]
-SECTION_IDS = ["allocation", "decision", "comparison", "sensitivity", "robust", "reproducibility"]
-#: Charts of the whole set: allocation, costs, 4 comparison, 4 tornado (one per area),
-#: Monte Carlo, sweep, robust.
-CHARTS = 13
+SECTIONS_FI = ["Päätösesitys", "Suositeltu jako", "Mitä kukin skenaario muuttaa",
+               "Kuinka varma jako on", "Käsitteet"]
+APPENDIX_FI = ["Miten jako muodostui", "Herkkyys", "Skenaarioiden yhteinen vakaa jako",
+               "Muut vertailut", "Toistettavuus"]
+SECTION_IDS = ["summary", "allocation", "changes", "certainty", "glossary", "decision",
+               "sensitivity", "robust", "comparison", "reproducibility"]
+#: Charts of the whole set: the proposal, the changes per municipality; in the appendix 4
+#: tornado (one per area), Monte Carlo, sweep, robust, line shares, costs.
+CHARTS = 11
+#: Printed pages of the main part (before the appendix) for the scenario set, at most.
+MAIN_PAGES = 8
+#: English words and labels a Finnish pack must not show (outside the scenario files' own
+#: free text): section and column headings, verdicts, office, line and service names, and
+#: the analyst's words the board should never meet.
+ENGLISH = ["Decision summary", "Proposal", "Responsibility area", "Municipality",
+           "Customer service", "Central services", "Share of central services", "In all",
+           "Whole employment area", "What changes", "How sure", "Terms used", "Appendix",
+           "Sastamala office", "Parkano office", "Punkalaidun service point",
+           "Weaker-position", "Job brokering", "Skills development", "Integration-phase",
+           "Administrative services", "Expert teams", "proven optimal", "passed",
+           "no change", "no allocation", "tight", "binds", "Binds", "Tight", "regret",
+           "Regret", "tie_break", "long_term_unemployed", "foreign_nationals", "labour_force",
+           "unemployed jobseekers", "persons per HTV", "Total", "All areas", "Scenario",
+           "Change against", "Western Pirkanmaa", "Helsinki time", "EUR/year"]
+
+
+def appendix_label(k: int) -> str:
+    return "ABCDEFGHIJ"[k]
 #: Width of an A4 page's content at the pack's margins (210 − 2 × 14 mm) [CSS pixels].
 A4_CONTENT_PX = round((210 - 28) / 25.4 * 96)
 
@@ -122,15 +151,31 @@ def full_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Invocation, Path
 
 @pytest.fixture(scope="module")
 def finnish_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Invocation, str]:
-    """In Finnish, with a base whose title tries to inject markup."""
+    """In Finnish, with a base whose title tries to inject markup (also in Finnish)."""
     folder = tmp_path_factory.mktemp("fi")
     evil = write(folder / "evil.yaml",
                  f"extends: {BASE}\nname: evil\n"
-                 "title: '<script>alert(\"pwned\")</script> & <b>Ikaalinen</b>'\n")
+                 "title: '<script>alert(\"pwned\")</script> & <b>Ikaalinen</b>'\n"
+                 "title_fi: '<script>alert(\"pwned\")</script> & <b>Ikaalinen</b>'\n")
     out = folder / "out"
     result = invoke(evil, ROOT / "scenarios" / "htv-30.yaml", "--out", out, "--lang", "fi",
                     "--runs", "3", "--executor", "sequential")
     return result, (out / PACK_FILE).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def finnish_full(tmp_path_factory: pytest.TempPathFactory) -> tuple[Invocation, Path, str]:
+    """The whole scenario set in Finnish (few Monte Carlo draws: only the words matter)."""
+    out = tmp_path_factory.mktemp("report-fi") / "board"
+    result = invoke(*[ROOT / f for f in SCENARIO_FILES], "--out", out, "--lang", "fi",
+                    "--runs", "5", "--executor", "sequential")
+    return result, out, (out / PACK_FILE).read_text(encoding="utf-8")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: the text outside tags, style and the copyable command line."""
+    html = re.sub(r"<style>.*?</style>|<pre class=\"command\">.*?</pre>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -170,47 +215,136 @@ def test_pack_is_self_contained(full_run: tuple[Invocation, Path, str]) -> None:
     assert "default-src 'none'" in csp["content"]
 
 
+def headings_of(main: list[str], appendix: list[str]) -> list[str]:
+    return ([f"{k} {name}" for k, name in enumerate(main, start=1)]
+            + [f"{appendix_label(k)} {name}" for k, name in enumerate(appendix)])
+
+
 def test_every_section_in_order_with_its_content(full_run: tuple[Invocation, Path, str]) -> None:
     _, _, html = full_run
     page = Page(html)
     headings = page.headings["h2"]
     assert headings[0] == "Contents"
-    assert headings[1:] == [f"{k} {name}" for k, name in enumerate(SECTIONS_EN, start=1)]
+    assert headings[1:] == headings_of(SECTIONS_EN, APPENDIX_EN)
     ids = [a["id"] for a in page.attrs("section")]
     assert ids == SECTION_IDS
     assert [a["href"] for a in page.attrs("a")] == [f"#{i}" for i in SECTION_IDS]
+    # The appendix follows the main part, in one block of its own.
+    assert html.index('<div class="appendix">') > html.index('id="glossary"')
+    assert html.index('<div class="appendix">') < html.index('id="decision"')
     text = " ".join(html.split())
-    # 1: the allocation, the verdicts, the key ratio.
-    assert "Every scenario has an allocation that the independent verifier passed." in text
-    assert "proven optimal" in text and "passed: every rule re-checked" in text
-    assert "Key ratio: 65.7 unemployed jobseekers per customer-service person-year" in text
-    assert "27.52 HTV go to customer service in the 4 responsibility areas" in text
-    # 1: what it costs: the base's 32.66 HTV at 62,000 EUR and 155,000 EUR of offices.
+    # 1: the proposal, checked, with the key ratio in whole people.
+    assert "Every scenario has an allocation, and an independent check passed each one." in text
+    assert ("The employment board approves the split of the 32.66 person-years (HTV)" in text)
+    assert "27.52 HTV of customer service in the 4 responsibility areas" in text
+    assert "one customer-service person-year for every 66 unemployed jobseekers" in text
+    assert "Checked: no other split keeps closer to the caseload" in text
+    assert "The municipalities pay 2,179,920 EUR a year for it in all" in text
+    # 2: what it costs: the base's 32.66 HTV at 62,000 EUR and 155,000 EUR of offices.
     assert "What it costs each municipality" in page.headings["h3"]
-    assert "In all: 2,179,920.00 EUR a year" in text
+    assert "In all: 2,179,920 EUR a year" in text
     assert "shared by labour force" in text
+    # 3: htv-30 gives Sastamala 1.23 HTV less customer service than the base.
+    assert "11.38<span class=\"sub down\">−1.23</span>" in html
+    # 4: the sensitivity in sentences, the budget apart.
+    assert "Apart from the budget itself, moving any one figure of the proposal by 10 %" in text
+    assert "nine draws in ten would keep each area within" in text
+    # 5: the glossary has the terms that remain.
+    for term in ("HTV (person-year)", "Quota (caseload target)", "Tolerance"):
+        assert f'<td class="strong">{term}</td>' in html
+    # A: the fairness definition, and plainly that no rule binds; rules in words.
+    assert "The fairness definition" in text
+    assert "No rule binds" in text
+    assert "office_per_area[Sastamala]" not in text
+    assert "Sastamala: " in text and "every responsibility area" in text
+    # D: costs per scenario in whole euros; equal shares cost Kihniö more than labour force.
+    assert "Cost per municipality in each scenario" in text
+    assert "2,015,000<span class=\"sub down\">−164,920</span>" in html
     assert "Which key? Each municipality" in text
     assert "labour force (in use)" in text and "equal shares" in text
     assert "Against a reference: State-grant-like criteria" in text
-    # 2: the fairness definition, and plainly that no rule binds.
-    assert "The fairness definition" in text
-    assert "No rule binds" in text
-    assert "office_per_area[Sastamala]" in text
-    # 3: htv-30 gives Sastamala 1.23 HTV less customer service than the base.
-    assert "11.38<span class=\"sub down\">−1.23</span>" in html
-    # 3: costs per scenario: htv-30 costs 2.66 × 62,000 EUR less; equal shares cost
-    # Kihniö more than labour force does.
-    assert "Cost per municipality in each scenario" in text
-    assert "2,015.0<span class=\"sub down\">−164.9</span>" in html
-    # 4: the three analyses.
+    # B: the three analyses.
     for heading in ("One input at a time (tornado)", "Random variation of the caseload "
                     "(Monte Carlo)", "The size of the budget (sweep)"):
         assert heading in page.headings["h3"]
     assert "total_htv from 28 to 36 in steps of 1" in text
     assert "drawn at random 50 times (poisson, seed 0)" in text
-    # 6: the command that reproduces the pack, and when it was made.
+    # E: the command that reproduces the pack, and when it was made.
     assert "allocate report " in text and "--runs 50 --seed 0 --sweep total_htv=28:36:1" in text
-    assert "Generated" in text
+    assert "Generated" in text and "(Helsinki time)" in text
+
+
+def summary_of(html: str) -> str:
+    """The text of the decision summary section, tags removed."""
+    start = html.index('<section class="pack-section" id="summary">')
+    end = html.index("</section>", start)
+    return " ".join(re.sub(r"<[^>]+>", " ", html[start:end]).split())
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_decision_summary_names_every_municipality_and_question(
+        lang: str, full_run: tuple[Invocation, Path, str],
+        finnish_full: tuple[Invocation, Path, str]) -> None:
+    html = (full_run if lang == "en" else finnish_full)[2]
+    summary = unescape(summary_of(html))
+    base = load_scenario(BASE)
+    for m in base.municipality_names:
+        assert m in summary, m
+    for area in (a.name for a in base.areas):
+        assert area in summary
+    # Every other scenario's question, from its title in the pack's language (the words it
+    # shares with the base's title left out), and its sentence on why.
+    base_title = base.title_in(lang)
+    for f in SCENARIO_FILES[1:]:
+        title = load_scenario(ROOT / f).title_in(lang)
+        words = [w for w in re.split(r"[ ,]+", title) if w and w not in base_title]
+        assert words and all(w.lower() in summary.lower() for w in words), (f, words)
+    rows = re.findall(r'<td class="strong question">', html)
+    assert len(rows) == len(SCENARIO_FILES) - 1
+
+
+def test_why_sentences_are_read_off_the_results(full_run: tuple[Invocation, Path, str]) -> None:
+    # The sentences carry the results' own figures: the service points' staff, the central
+    # growth with more unemployment, the budget's difference. Computed here from the
+    # results, not copied from the pack.
+    _, _, html = full_run
+    summary = unescape(summary_of(html))
+    points = allocate(load_scenario(ROOT / "scenarios" / "service-points.yaml"))
+    offices = points.office_frame().set_index("office")["customer_htv"]
+    for office in ("Punkalaidun service point", "Kihniö service point"):
+        assert f"{offices[office]:.2f} HTV move from" in summary
+        assert f"into the new {office}" in summary
+    assert "No area total changes, but" in summary
+    base = allocate(load_scenario(BASE))
+    up = allocate(load_scenario(ROOT / "scenarios" / "unemployment-up.yaml"))
+    grow = (up.central_frame().set_index("service")["htv"]["integration_services"]
+            - base.central_frame().set_index("service")["htv"]["integration_services"])
+    assert grow > 0
+    assert "Every area loses a little (" in summary and f"grows by {grow:.2f} HTV" in summary
+    low = allocate(load_scenario(ROOT / "scenarios" / "htv-30.yaml"))
+    assert f"{float(base.total_htv - low.total_htv):.2f} HTV less in all" in summary
+    assert ("No staff move; only who pays the central services changes (equal shares "
+            "instead of labour force)") in summary
+
+
+def test_decision_facts_of_a_scenario_with_new_offices() -> None:
+    files = [BASE, ROOT / "scenarios" / "service-points.yaml"]
+    results = [allocate(load_scenario(f), source=str(f)) for f in files]
+    [change] = changes(results, scenario_labels(results))
+    assert change.areas_unchanged and change.total_htv == 0 and not change.central
+    got = {office: (htv, sources) for office, htv, sources in change.new_offices}
+    frame = results[1].office_frame().set_index("office")
+    assert got == {"Punkalaidun service point": (frame.loc["Punkalaidun service point",
+                                                           "customer_htv"], ("Sastamala office",)),
+                   "Kihniö service point": (frame.loc["Kihniö service point", "customer_htv"],
+                                            ("Parkano office",))}
+    # What the new points take, their area's office gives up.
+    assert change.office_htv is not None
+    assert change.office_htv["Sastamala office"] == -got["Punkalaidun service point"][0]
+    base = figures(results[0])
+    assert base is not None
+    assert round(sum(p.customer_htv for p in base.places), 2) == float(results[0].customer_htv)
+    assert round(sum(p.eur or 0 for p in base.places), 2) == float(base.eur or 0)
 
 
 def test_robust_section_says_which_scenarios_were_left_out_and_why(
@@ -220,9 +354,10 @@ def test_robust_section_says_which_scenarios_were_left_out_and_why(
     # central-key-equal changes only who pays, so it joins with the base's allocation.
     assert ("Included: base, central-key-equal, continuity, figures-2022, pirkanmaa-rate, "
             "unemployment-up, youth-emphasis.") in text
-    assert "htv-30: different total_htv: 30 (base: 32.66)" in text
+    assert "htv-30: different person-years in all: 30 (base: 32.66)" in text
     # Caseload scenarios join: the integration services are staffed for the busiest one.
-    assert ("integration_services at 2.58 HTV (the scenarios&#39; own sizes: base 2.14, "
+    assert ("Integration-phase immigrant services (kotoutumisvaiheen palvelut) at 2.58 HTV "
+            "(the scenarios&#39; own sizes: base 2.14, "
             "central-key-equal 2.14, continuity 2.14, figures-2022 1.18, pirkanmaa-rate 2.56, "
             "unemployment-up 2.58, youth-emphasis 2.14)") in text
     assert "split-35-45-20: its rules cannot hold together with those already included" in text
@@ -270,18 +405,90 @@ def test_finnish_pack(finnish_run: tuple[Invocation, str]) -> None:
     _, html = finnish_run
     page = Page(html)
     assert ('html', {"lang": "fi"}) in page.tags
-    assert page.headings["h2"][1:] == [f"{k} {name}" for k, name in enumerate(SECTIONS_FI, 1)]
-    for english in SECTIONS_EN:
+    assert page.headings["h2"][1:] == headings_of(SECTIONS_FI, APPENDIX_FI)
+    for english in SECTIONS_EN + APPENDIX_EN:
         assert english not in html
-    assert "todistetusti optimaalinen" in html and "Oikeudenmukaisuuden määritelmä" in html
-    assert "Mikään sääntö ei sido" in html
+    assert "Päätösesitys" in html and "Työllisyyslautakunta hyväksyy" in html
+    assert "Oikeudenmukaisuuden määritelmä" in html and "Mikään sääntö ei sido" in html
     alts = [img["alt"] for img in page.attrs("img")]
-    assert "Henkilötyövuodet vastuualueittain eri skenaarioissa (asiakaspalvelu " \
-           "vastuualueittain, keskitetyt palvelut erikseen)" in alts
-    assert any(alt.startswith("Alueiden asiakaspalvelun HTV:n muutos") for alt in alts)
+    assert "Mitä kukin skenaario muuttaa" in alts
+    assert any(alt.startswith("Hämeenkyrö: asiakaspalvelun HTV:n muutos") for alt in alts)
     assert "Työnvälitys" in html  # service lines by their Finnish names
+    assert "Sastamalan toimipiste" in html  # offices by their label_fi
     assert "Kustannukset kunnittain" in html and "jakoperusteella työvoima" in html
-    assert "2\u202f179\u202f920,00" in html  # euros as Finnish writes them
+    assert "2\u202f179\u202f920" in html  # euros as Finnish writes them
+
+
+def test_finnish_pack_has_no_english_label(finnish_full: tuple[Invocation, Path, str]) -> None:
+    result, _, html = finnish_full
+    assert_clean_exit(result, 0)
+    text = without_reasons(visible_text(html))
+    assert "Perustelut ovat skenaariotiedostosta sellaisinaan" in text
+    found = [word for word in ENGLISH if word in text]
+    assert found == []
+
+
+def without_reasons(text: str) -> str:
+    """``text`` without the reasons of the base's assumptions: the scenario file's own free
+    text, shown as written (the table says so); everything else is the pack's."""
+    for reason in allocate(load_scenario(BASE)).assumptions_frame()["reason"]:
+        text = text.replace(" ".join(str(reason).split()), " ")
+    return text
+
+
+def test_finnish_pack_uses_decimal_commas_and_helsinki_time(
+        finnish_full: tuple[Invocation, Path, str]) -> None:
+    _, _, html = finnish_full
+    # Dates and times are written with points in Finnish (2.12.2026 klo 8.05).
+    text = re.sub(r"\d{1,2}\.\d{1,2}\.\d{4} klo \d{1,2}\.\d{2}", "DATE",
+                  without_reasons(visible_text(html)))
+    main = text[:text.index("Liitteet Aineisto analyytikoille")]
+    assert "32,66" in main and "27,52" in main and "5,14" in main
+    # No decimal point in the main part at all; in the appendix only in versions (3.12.1),
+    # file names and hashes, never in a figure.
+    assert re.findall(r"\d\.\d", main) == []
+    appendix = re.sub(r"\b\d+\.\d+\.\d+\b|\S+\.yaml|\b[0-9a-f]{64}\b", " ",
+                      text[len(main):])
+    assert re.findall(r"\d\.\d", appendix) == []
+    # The date as Finnish writes it, in Helsinki time, within minutes of now.
+    match = re.search(r"laadittu (\d{1,2})\.(\d{1,2})\.(\d{4}) klo (\d{1,2})\.(\d{2})",
+                      visible_text(html))
+    assert match is not None
+    day, month, year, hour, minute = map(int, match.groups())
+    shown = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Europe/Helsinki"))
+    now = datetime.now(ZoneInfo("Europe/Helsinki"))
+    assert timedelta(0) <= now - shown < timedelta(minutes=30)
+
+
+def test_finnish_charts_write_decimal_commas() -> None:
+    from allocator.charts.style import new_figure
+    from allocator.reports.board_pack.format import decimal_commas, localise_figure
+
+    fig = new_figure(4, 3)
+    ax = fig.add_subplot()
+    ax.bar([0, 1], [0.44, 2.5])
+    ax.set_xticks([0, 1], ["Sastamala", "Parkano"])
+    ax.text(0, 0.44, "+0.44")
+    fig.text(0, 0, "allocator 0.1.0 · OR-Tools 9.15.6755 · total 32.66 HTV")
+    localise_figure(fig, "fi")
+    texts = [t.get_text() for t in fig.findobj(match=lambda o: hasattr(o, "get_text"))]
+    assert "+0,44" in texts
+    assert "allocator 0.1.0 · OR-Tools 9.15.6755 · total 32,66 HTV" in texts
+    ticks = [t.get_text() for t in ax.yaxis.get_majorticklabels()]
+    assert any("," in t for t in ticks) and not any("." in t for t in ticks), ticks
+    assert [t.get_text() for t in ax.xaxis.get_majorticklabels()] == ["Sastamala", "Parkano"]
+    assert decimal_commas("Python 3.12.1, 0.5 HTV", "fi") == "Python 3.12.1, 0,5 HTV"
+    assert decimal_commas("0.5 HTV", "en") == "0.5 HTV"
+
+
+def test_dates_are_in_helsinki_time() -> None:
+    from allocator.reports.board_pack.format import when
+
+    summer = datetime(2026, 7, 1, 21, 5, tzinfo=ZoneInfo("UTC"))  # UTC+3 in summer
+    winter = datetime(2026, 12, 31, 22, 30, tzinfo=ZoneInfo("UTC"))  # UTC+2, a new year
+    assert when(summer, "fi") == "2.7.2026 klo 0.05"
+    assert when(summer, "en") == "2 July 2026, 00:05 (Helsinki time)"
+    assert when(winter, "fi") == "1.1.2027 klo 0.30"
 
 
 def test_pack_text_exists_in_both_languages() -> None:
@@ -313,7 +520,7 @@ def test_scenario_without_allocation_exits_1_and_the_pack_says_so(tmp_path: Path
     text = " ".join((out / PACK_FILE).read_text(encoding="utf-8").split())
     assert "1 of 2 scenarios have no verified allocation: tight." in text
     assert "raise total_htv from 12.00 to 13.14" in text
-    assert "tight: different total_htv: 12 (base: 32.66)" in text
+    assert "tight: different person-years in all: 12 (base: 32.66)" in text
 
 
 def test_base_without_allocation_still_gives_a_pack(tmp_path: Path) -> None:
@@ -323,11 +530,12 @@ def test_base_without_allocation_still_gives_a_pack(tmp_path: Path) -> None:
     assert_clean_exit(result, 1)
     html = (out / PACK_FILE).read_text(encoding="utf-8")
     page = Page(html)
-    assert page.headings["h2"][1:] == [f"{k} {name}" for k, name in enumerate(SECTIONS_EN, 1)]
+    assert page.headings["h2"][1:] == headings_of(SECTIONS_EN, APPENDIX_EN)
     text = " ".join(html.split())
+    assert "The proposal has no allocation: its rules cannot all hold." in text
     assert "The base scenario has no allocation, so there is nothing to recommend yet." in text
     assert "Not available: the base scenario has no allocation." in text
-    assert len(page.attrs("img")) == 4  # the comparison charts, with the base marked missing
+    assert len(page.attrs("img")) == 1  # the line shares, with the base marked missing
 
 
 def test_invalid_file_exits_2_and_writes_nothing(tmp_path: Path) -> None:
@@ -485,7 +693,7 @@ def test_costs_section_adds_up_in_the_browser(browser: Any,
     assert cents(cells[-1][5]) == 2_179_920_00
     assert keys[:4] == ["Municipality", "labour force (in use)", "unemployed jobseekers",
                         "equal shares"]
-    assert scenarios == [Path(f).stem for f in SCENARIO_FILES]
+    assert scenarios == [load_scenario(ROOT / f).title_in("en") for f in SCENARIO_FILES]
 
 
 @needs_chromium
@@ -500,12 +708,41 @@ def test_pack_prints_on_a4(browser: Any, full_run: tuple[Invocation, Path, str],
     assert errors == []
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-")
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
-    assert 4 <= pages <= 24, pages
+    pages = pdf_pages(data)
+    assert 4 <= pages <= 30, pages
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
     assert len(boxes) >= pages
     for w, h in boxes:  # A4 is 595 × 842 points
         assert abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2
+
+
+def pdf_pages(data: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", data))
+
+
+@needs_chromium
+@pytest.mark.parametrize("which", ["en", "fi"])
+def test_main_part_prints_on_at_most_eight_pages(
+        browser: Any, which: str, full_run: tuple[Invocation, Path, str],
+        finnish_full: tuple[Invocation, Path, str], tmp_path: Path) -> None:
+    # The board reads the main part; the appendix is for analysts. Printed without the
+    # appendix, the main part of the 13-scenario set fits in eight A4 pages, and the
+    # decision summary starts on the first.
+    out = (full_run if which == "en" else finnish_full)[1]
+    errors: list[str] = []
+    page = open_pack(browser, out / PACK_FILE, errors)
+    whole = page.pdf(format="A4", prefer_css_page_size=True)
+    page.evaluate("document.querySelector('div.appendix').remove()")
+    main = page.pdf(format="A4", prefer_css_page_size=True)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_CONTENT_PX, "height": round(263 / 25.4 * 96)})
+    top = page.evaluate("document.getElementById('summary').getBoundingClientRect().top")
+    page.screenshot(path=str(tmp_path / f"first-page-{which}.png"))
+    page.close()
+    assert errors == []
+    assert pdf_pages(main) <= MAIN_PAGES, pdf_pages(main)
+    assert pdf_pages(whole) > pdf_pages(main)
+    assert top < 300  # the summary starts near the top of page one
 
 
 @needs_chromium

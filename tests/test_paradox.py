@@ -198,7 +198,7 @@ def test_the_pack_counts_the_sweeps_paradoxes(pack_analysis: PackAnalysis) -> No
         "1 and an area in 1 (an Alabama paradox). The largest: Parkano 4.03 → 4.02 HTV at "
         "total_htv 30.13 → 30.14.")
     fi = _sentences(pack_analysis, "fi")
-    assert "Alabaman paradoksi" in fi and "Parkano 4.03 → 4.02 HTV" in fi
+    assert "Alabaman paradoksi" in fi and "Parkano 4,03 → 4,02 HTV" in fi  # decimal commas
 
 
 def test_the_pack_says_when_the_sweep_showed_none(pack_analysis: PackAnalysis) -> None:

@@ -22,6 +22,7 @@ from allocator.analysis.compare import (
     line_shares,
     scenario_labels,
 )
+from allocator.analysis.decision import Change, Figures, changes, figures
 from allocator.analysis.paradox import LEVELS, kind_of, summarise
 from allocator.analysis.robust import robust_allocate, structure_differences, structure_values
 from allocator.analysis.sensitivity import (
@@ -293,6 +294,8 @@ class PackAnalysis:
 
     ``results`` are the scenarios as allocated (the base first) and ``labels`` their unique
     names; ``explanation`` and ``sensitivity`` are None when the base has no allocation;
+    ``figures`` is the base's allocation as the decision summary shows it (None without
+    one) and ``changes`` what every other scenario changes against it, in order;
     ``timings`` are the seconds each timed part took [s].
     """
 
@@ -303,6 +306,8 @@ class PackAnalysis:
     robust: RobustChoice
     comparison: Comparison
     sensitivity: Sensitivity | None
+    figures: Figures | None = None
+    changes: tuple[Change, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -363,7 +368,7 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
         sensitivity = Sensitivity(spread, draws, summary, path, tuple(values), points,
                                   sweep_paradoxes(path, events))
     return PackAnalysis(o, results, labels, explanation, choice, comparison, sensitivity,
-                        timings)
+                        figures(base), changes(results, labels), timings)
 
 
 __all__ = ["DEFAULT_RUNS", "LANGUAGES", "Comparison", "PackAnalysis", "PackOptions",

@@ -104,12 +104,17 @@ Block = Paragraph | Heading | Bullets | Facts | Code | Table | Chart
 
 @dataclass(frozen=True)
 class Section:
-    """One numbered section: an anchor id, a heading, one or two sentences, then blocks."""
+    """One section: an anchor id, a heading, one or two sentences, then blocks.
+
+    The main part's sections are numbered; an ``appendix`` section (analyst material) is
+    lettered and printed after the main part.
+    """
 
     id: str
     heading: str
     intro: tuple[str, ...]
     blocks: tuple[Block, ...]
+    appendix: bool = False
 
 
 @dataclass
@@ -127,9 +132,21 @@ class BoardPack:
     status: str
     contents: str
     sections: list[Section]
+    appendix_heading: str
+    appendix_intro: str
     generated_at: str
     results: list[Result]
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def main(self) -> list[Section]:
+        """The sections of the main part, in order."""
+        return [s for s in self.sections if not s.appendix]
+
+    @property
+    def appendices(self) -> list[Section]:
+        """The appendix sections, in order."""
+        return [s for s in self.sections if s.appendix]
 
     @property
     def all_verified(self) -> bool:

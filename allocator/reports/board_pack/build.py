@@ -12,6 +12,7 @@ one self-contained HTML file. Nothing here computes an allocation, prints or wri
 
 from __future__ import annotations
 
+import math
 import platform
 import time
 from collections.abc import Sequence
@@ -32,8 +33,8 @@ from allocator.analysis.board import (
     default_sweep,
     sweep_param,
 )
-from allocator.charts.allocation import plot_allocation
-from allocator.charts.compare import plot_area_deltas, plot_area_htv, plot_caseload, plot_line_shares
+from allocator.charts.board import plot_municipality_changes, plot_proposal
+from allocator.charts.compare import plot_line_shares
 from allocator.charts.costs import plot_costs
 from allocator.charts.sensitivity import plot_monte_carlo, plot_robust, plot_sweep, plot_tornado
 from allocator.charts.style import new_figure
@@ -54,22 +55,20 @@ from allocator.reports.board_pack.blocks import (
     Table,
 )
 from allocator.reports.board_pack.format import (
+    HELSINKI,
     change_css,
+    decimal_commas,
     embed,
     head,
-    isnan,
-    num,
-    num_cell,
     on_page,
-    percent,
-    plain,
-    signed,
+    when,
 )
 from allocator.reports.board_pack.render import render_html
-from allocator.reports.board_pack.tables import Tables
-from allocator.reports.board_pack.text import key_name
+from allocator.reports.board_pack.summary import Summary
+from allocator.reports.board_pack.text import PACK_TEXT, STAGE_NAMES, key_name
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
     from allocator.scenario.schema import Scenario
@@ -78,7 +77,7 @@ if TYPE_CHECKING:
 PACK_FILE = "board_pack.html"
 
 
-class _Builder(Tables):
+class _Builder(Summary):
     """Builds the sections of one pack from the analyses' results, in the pack's language."""
 
     def __init__(self, analysis: PackAnalysis, command: str, generated_at: str) -> None:
@@ -88,7 +87,7 @@ class _Builder(Tables):
 
     def chart(self, fig: Figure, alt: str, caption: str) -> Chart:
         """``fig`` embedded at the pack's resolution."""
-        return embed(fig, alt, caption, self.options.dpi)
+        return embed(fig, alt, caption, self.options.dpi, self.lang)
 
     def verdict_facts(self, r: Result) -> Facts:
         """The solver's and the verifier's verdicts on ``r`` as key facts."""
@@ -104,87 +103,109 @@ class _Builder(Tables):
             items.append(c.message + (f" — {self.t('pack_fix')}: {c.fix}" if c.fix else ""))
         return Bullets(tuple(items or [self.proof(r.status)]))
 
-    # --- 1 the recommended allocation ------------------------------------------------------
+    # --- 2 the recommended allocation in detail --------------------------------------------
     def allocation(self) -> Section:
-        """Section 1: the base's allocation by area, line and office, and its key ratio."""
+        """The base's allocation by area and line, its central services, offices and costs."""
         r, t, dg = self.base, self.t, self.digits
-        s = r.scenario
         heading = t("pack_s1")
         if r.allocation is None:
             return Section("allocation", heading, (t("pack_s1_none"),),
                            (self.verdict_facts(r), self.conflicts(r)))
         by = r.by_area()
-        areas = by[by["area"] != "Total"]
-        total = by[by["area"] == "Total"].iloc[0]
-        intro = [t("pack_s1_intro", title=s.title or s.name, total=r.total_htv,
-                   customer=r.customer_htv, areas=len(r.areas), central=r.central_htv,
-                   lead=r.lead_municipality)]
-        ratios = areas.dropna(subset=["unemployed_per_htv"])
-        if len(ratios) and not isnan(total["unemployed_per_htv"]):
-            ordered = ratios.sort_values("unemployed_per_htv", kind="stable")
-            low, high = ordered.iloc[0], ordered.iloc[-1]
-            intro.append(t("pack_s1_ratio", ratio=num(total["unemployed_per_htv"], 1),
-                           low=num(low["unemployed_per_htv"], 1), low_area=low["area"],
-                           high=num(high["unemployed_per_htv"], 1), high_area=high["area"]))
         header = head(t("pack_col_area"), *(self.line(r, ln) for ln in r.lines),
                       t("pack_col_customer"), t("pack_col_central"), t("pack_col_total"))
         rows = []
-        ratio_rows = []
         for _, row in by.iterrows():
             is_total = row["area"] == "Total"
             name = Cell(t("all_areas") if is_total else str(row["area"]))
-            css = "total" if is_total else ""
             rows.append(Row((
-                name, *(num_cell(row[ln], dg) for ln in r.lines),
-                num_cell(row["customer_htv"], dg), num_cell(row["central_htv"], dg),
-                Cell(num(row["total_htv"], dg), "num strong")), css))
-            difference = row["customer_htv"] - row["target_htv"]
-            ratio_rows.append(Row((
-                name, num_cell(row["unemployed"], 0), num_cell(row["customer_htv"], dg),
-                Cell(num(row["unemployed_per_htv"], 1), "num strong"),
-                num_cell(row["target_htv"], 3),
-                Cell(signed(difference, 3), f"num {change_css(difference, 3)}")), css))
+                name, *(self.num_cell(row[ln], dg) for ln in r.lines),
+                self.num_cell(row["customer_htv"], dg), self.num_cell(row["central_htv"], dg),
+                Cell(self.num(row["total_htv"], dg), "num strong")),
+                "total" if is_total else ""))
         by_area = Table(t("pack_by_area_title"), header, tuple(rows), css="compact")
-        ratios_table = Table(t("pack_ratio_title"),
-                             head(t("pack_col_area"), t("pack_col_unemployed"),
-                                  t("pack_col_customer"), t("pack_col_ratio"),
-                                  t("pack_col_target"), t("pack_col_difference")),
-                             tuple(ratio_rows), css="compact")
-        chart = self.chart(plot_allocation(r, lang=self.lang),
-                           t("allocation_title", total=r.total_htv),
-                           t("pack_cap_allocation"))
+        areas = by[by["area"] != "Total"].reset_index(drop=True)
+        title = t("allocation_title", total=self.num(float(r.total_htv), dg))
+        chart = self.chart(plot_proposal(areas, [(ln, self.line(r, ln)) for ln in r.lines],
+                                         t("central"), t("target"), t("htv_axis"), title, dg),
+                           title, t("pack_cap_allocation"))
         moves = self.moves_table(r)
-        return Section("allocation", heading, tuple(intro),
-                       (self.verdict_facts(r), by_area, self.central_table(r), chart,
-                        ratios_table, self.detail_table(r), *((moves,) if moves else ()),
+        return Section("allocation", heading, (t("pack_alloc_intro"),),
+                       (by_area, chart, self.central_table(r), *((moves,) if moves else ()),
                         *self.costs(r)))
 
     def costs(self, r: Result) -> tuple[Block, ...]:
-        """What the allocation costs each municipality, the keys side by side and the
-        reference split; nothing when the scenario gives no costs."""
+        """How the costs are shared; nothing when the scenario gives no costs. Each
+        municipality's cost is in the decision summary; its parts, the other sharing keys
+        and the reference split are in the appendix."""
         costs = r.costs()
         if costs is None:
             return ()
         t = self.t
         offices = t(f"pack_costs_offices_{costs.office_costs}")
-        blocks: list[Block] = [
+        return (
             Heading(t("pack_costs_title")),
             Paragraph(t("pack_costs_intro", htv_eur=self.money(costs.htv_eur, 0),
-                        offices=offices, central=num(float(costs.central_htv), self.digits),
+                        offices=offices, central=self.num(float(costs.central_htv), self.digits),
                         name=key_name(costs.key, self.lang),
-                        total=self.money(costs.total_eur))),
+                        total=self.money(costs.total_eur, 0)) + " " + t("pack_costs_where")))
+
+    def keys(self, r: Result) -> tuple[Block, ...]:
+        """The cost chart, the central services under each common key and the reference
+        split, for the appendix; nothing without costs."""
+        costs = r.costs()
+        if costs is None:
+            return ()
+        t = self.t
+        blocks: list[Block] = [
             self.costs_table(r, costs),
             self.chart(plot_costs(r, costs, lang=self.lang),
                        t("costs_title", total=self.money(costs.total_eur, 0)),
                        t("pack_cap_costs")),
-            Paragraph(t("pack_keys_intro")),
-            self.keys_table(costs)]
+            Paragraph(t("pack_keys_intro")), self.keys_table(costs)]
         reference = self.reference_table(costs)
         if reference is not None and costs.reference is not None:
-            weights = ", ".join(f"{key_name(f, self.lang)} {percent(float(w))} %"
+            weights = ", ".join(f"{key_name(f, self.lang)} {self.percent(float(w))} %"
                                 for f, w in costs.reference.weights.items())
             blocks += [Paragraph(t("pack_reference_intro", weights=weights)), reference]
         return tuple(blocks)
+
+    # --- 3 what the scenarios change ------------------------------------------------------
+    def changes_section(self) -> Section:
+        """Each scenario's change against the proposal, per municipality, as bars with
+        their values, and per area as a table."""
+        t, c = self.t, self.analysis.comparison
+        blocks: list[Block] = []
+        if self.analysis.changes and self.base.allocation is not None:
+            fig = plot_municipality_changes(
+                self.change_frame(), list(self.base.areas), t("pack_change_axis"),
+                t("no_allocation"), t("pack_no_change"), digits=self.digits)
+            blocks.append(self.chart(fig, t("pack_changes"), t("pack_cap_muni_delta")))
+        blocks.append(self.side_by_side(c.frame, c.caseload))
+        return Section("changes", t("pack_changes"), (t("pack_changes_intro"),), tuple(blocks))
+
+    def change_frame(self) -> pd.DataFrame:
+        """One row per scenario × municipality (and the central services, where any
+        scenario changes them): the change against the proposal [HTV]."""
+        import pandas as pd
+
+        central = any(ch.central for ch in self.analysis.changes)
+        rows = []
+        d = self.base.data
+        for ch in self.analysis.changes:
+            title = self.question(self.results[ch.index])
+            for m in self.municipality_order():
+                value = (ch.municipality_htv or {}).get(m, math.nan)
+                rows.append({"scenario": ch.label, "title": title, "bar": m,
+                             "area": d.area_of[m],
+                             "delta_htv": value if ch.municipality_htv is not None else math.nan})
+            if central:
+                total = (sum(after - before for _, before, after in ch.central)
+                         if ch.figures is not None else math.nan)
+                rows.append({"scenario": ch.label, "title": title,
+                             "bar": self.t("central_short"), "area": None,
+                             "delta_htv": round(total, self.digits) if ch.figures else math.nan})
+        return pd.DataFrame(rows, columns=["scenario", "title", "bar", "area", "delta_htv"])
 
     # --- 2 how it was decided --------------------------------------------------------------
     def decision(self) -> Section:
@@ -192,13 +213,14 @@ class _Builder(Tables):
         r, t, explanation = self.base, self.t, self.analysis.explanation
         heading = t("pack_s2")
         if r.allocation is None or explanation is None:
-            return Section("decision", heading, (t("pack_s2_none"),), ())
-        shares = ", ".join(t("pack_line_share", line=self.line(r, ln), share=percent(float(share)),
-                             tol=percent(float(tol)))
+            return Section("decision", heading, (t("pack_s2_none"),), (), appendix=True)
+        shares = ", ".join(t("pack_line_share", line=self.line(r, ln), share=self.percent(float(share)),
+                             tol=self.percent(float(tol)))
                            for ln, (share, tol) in r.line_shares.items())
         definition = Bullets((
-            t("pack_fair_budget", total=r.total_htv, central=r.central_htv,
-              customer=r.customer_htv),
+            t("pack_fair_budget", total=self.num(float(r.total_htv), self.digits),
+              central=self.num(float(r.central_htv), self.digits),
+              customer=self.num(float(r.customer_htv), self.digits)),
             t("pack_fair_lines", shares=shares),
             t("pack_fair_targets"),
             t("pack_fair_rules"),
@@ -207,9 +229,9 @@ class _Builder(Tables):
         weights = Table(t("pack_weights_title"),
                         (Cell(t("pack_col_line")), Cell(t("pack_col_share"), "num"),
                          Cell(t("pack_col_weights"))),
-                        tuple(Row((Cell(self.line(r, ln.name)), Cell(f"{percent(ln.share)} %", "num"),
-                                   Cell(", ".join(f"{f} {plain(w)}" for f, w in ln.demand.items()
-                                                  if w > 0))))
+                        tuple(Row((Cell(self.line(r, ln.name)), Cell(f"{self.percent(ln.share)} %", "num"),
+                                   Cell(", ".join(f"{key_name(f, self.lang)} {self.plain(w)}"
+                                                  for f, w in ln.demand.items() if w > 0))))
                               for ln in r.scenario.service_lines), css="compact")
         blocks: list[Block] = [Heading(t("pack_fair_title")), definition, weights]
         assumed = self.assumptions_table(r)
@@ -217,38 +239,59 @@ class _Builder(Tables):
             blocks.append(assumed)
         if r.verification is not None:
             blocks.append(Paragraph(t("pack_fair_result",
-                                      max=num(float(r.verification.max_deviation), 4),
-                                      total=num(float(r.verification.total_deviation), 4))))
+                                      max=self.num(float(r.verification.max_deviation), 4),
+                                      total=self.num(float(r.verification.total_deviation), 4))))
         blocks += [Heading(t("pack_why_title")),
-                   Paragraph(t("pack_why_intro", g=plain(float(r.granularity)))),
+                   Paragraph(t("pack_why_intro", g=self.plain(float(r.granularity)))),
                    self.waterfall_table(explanation),
                    Heading(t("pack_rules_title"))]
         binding = explanation.binding
-        g = plain(float(r.granularity))
+        g = self.plain(float(r.granularity))
         if not binding:
             blocks.append(Paragraph(t("pack_no_binding", g=g), "good"))
         else:
             top = binding[0]
             key = "pack_binding_one" if len(binding) == 1 else "pack_binding"
-            blocks.append(Paragraph(t(key, n=len(binding), rule=top.rule,
-                                      cost_max=num(float(top.cost_max), 4),
-                                      cost_total=num(float(top.cost_total), 4)), "note"))
+            blocks.append(Paragraph(t(key, n=len(binding), rule=self.rule_text(top.rule),
+                                      cost_max=self.num(float(top.cost_max), 4),
+                                      cost_total=self.num(float(top.cost_total), 4)), "note"))
         blocks.append(self.rules_table(explanation))
         tie = explanation.tie if explanation.tie is not None else r.tie
-        blocks.append(Paragraph(t("pack_tie", what=tie.describe()) if tie is not None
-                                else t("pack_tie_none")))
-        return Section("decision", heading, (t("pack_s2_intro"),), tuple(blocks))
+        if tie is None:
+            blocks.append(Paragraph(t("pack_tie_none")))
+        elif self.lang == "en":
+            blocks.append(Paragraph(t("pack_tie", what=tie.describe())))
+        else:
+            blocks.append(Paragraph(t("pack_tie_broken")))
+        blocks += [self.ratios_table(r), self.detail_table(r)]
+        return Section("decision", heading, (t("pack_s2_intro"),), tuple(blocks), appendix=True)
 
-    # --- 3 the scenario comparison ---------------------------------------------------------
+    def ratios_table(self, r: Result) -> Table:
+        """Per area: unemployed, customer service, the ratio, the exact caseload target and
+        the difference [persons, HTV]."""
+        t, dg = self.t, self.digits
+        rows = []
+        for _, row in r.by_area().iterrows():
+            is_total = row["area"] == "Total"
+            difference = row["customer_htv"] - row["target_htv"]
+            rows.append(Row((
+                Cell(t("all_areas") if is_total else str(row["area"])),
+                self.num_cell(row["unemployed"], 0), self.num_cell(row["customer_htv"], dg),
+                Cell(self.num(row["unemployed_per_htv"], 1), "num strong"),
+                self.num_cell(row["target_htv"], 3),
+                Cell(self.signed(difference, 3), f"num {change_css(difference, 3)}")),
+                "total" if is_total else ""))
+        return Table(t("pack_ratio_title"),
+                     head(t("pack_col_area"), t("pack_col_unemployed"), t("pack_col_customer"),
+                          t("pack_col_ratio"), t("pack_col_target"), t("pack_col_difference")),
+                     tuple(rows), css="compact")
+
+    # --- appendix: other comparisons ------------------------------------------------------
     def comparison(self) -> Section:
-        """Section 3: the scenarios side by side, their charts and their conflicts."""
+        """The scenarios' verdicts, service-line shares, conflicts and the sharing keys."""
         t, lang, labels = self.t, self.lang, self.labels
         results, c = self.results, self.analysis.comparison
         blocks: list[Block] = [self.scenarios_table()]
-        frame, per_htv = c.frame, c.caseload
-        blocks.append(self.side_by_side(frame, per_htv))
-        if len(c.costs):
-            blocks.append(self.costs_compare_table(c.costs))
         missing = [(label, r) for label, r in zip(labels, results, strict=True)
                    if r.allocation is None]
         if missing:
@@ -256,24 +299,16 @@ class _Builder(Tables):
             for label, r in missing:
                 blocks.append(Paragraph(f"{label}: {self.proof(r.status)}", "bad"))
                 blocks.append(self.conflicts(r))
+        if len(c.costs):
+            blocks.append(self.costs_compare_table(c.costs))
         if c.footer is not None and c.shares is not None:
-            footer = c.footer
-            others = len(results) - 1
-            delta_height = min(max(4.8, 1.6 + 0.16 * (len(self.base.areas) + 2) * others),
-                               8.5)
-            charts = [
-                (plot_area_htv, frame, 5.2, "compare_htv_title", "pack_cap_htv"),
-                (plot_area_deltas, frame, delta_height, "compare_delta_title", "pack_cap_delta"),
-                (plot_line_shares, c.shares, 5.4, "compare_shares_title", "pack_cap_shares"),
-                (plot_caseload, per_htv, 5.2, "compare_caseload_title", "pack_cap_caseload"),
-            ]
-            for plot, data, height, title, caption in charts:
-                if plot is plot_area_deltas and others == 0:
-                    continue
-                fig = on_page(plot, data, lang, height, footer)
-                blocks.append(self.chart(fig, t(title, base=labels[0]).replace("\n", " "),
-                                         t(caption)))
-        return Section("comparison", t("pack_s3"), (t("pack_s3_intro"),), tuple(blocks))
+            fig = on_page(plot_line_shares, c.shares, lang, 5.4, c.footer)
+            blocks.append(self.chart(fig, t("compare_shares_title").replace("\n", " "),
+                                     t("pack_cap_shares")))
+        if self.base.allocation is not None:
+            blocks += [Heading(t("pack_costs_title")), *self.keys(self.base)]
+        return Section("comparison", t("pack_s3_more"), (t("pack_s3_more_intro"),),
+                       tuple(blocks), appendix=True)
 
     # --- 4 sensitivity ---------------------------------------------------------------------
     def sensitivity(self) -> Section:
@@ -282,12 +317,12 @@ class _Builder(Tables):
         heading = t("pack_s4")
         if done is None:
             return Section("sensitivity", heading, (t("pack_s4_intro"),),
-                           (Paragraph(t("pack_s4_none"), "bad"),))
+                           (Paragraph(t("pack_s4_none"), "bad"),), appendix=True)
         blocks: list[Block] = []
 
         # Tornado
         frame = done.tornado
-        pct = plain(o.change * 100)
+        pct = self.plain(o.change * 100)
         inputs = frame["input"].nunique()
         blocks += [Heading(t("pack_tornado_title")),
                    Paragraph(t("pack_tornado_intro", n=inputs, pct=pct)),
@@ -304,24 +339,24 @@ class _Builder(Tables):
         draws = done.draws
         blocks += [Heading(t("pack_mc_title")),
                    Paragraph(t("pack_mc_intro", runs=o.runs, model=o.model, seed=o.seed,
-                               threshold=plain(o.threshold))),
+                               threshold=self.plain(o.threshold))),
                    self.stability_table(done.stability),
                    self.chart(plot_monte_carlo(draws, lang=lang, threshold=o.threshold),
                               t("mc_title", runs=o.runs, model=o.model, seed=o.seed),
-                              t("pack_cap_mc", threshold=plain(o.threshold)))]
+                              t("pack_cap_mc", threshold=self.plain(o.threshold)))]
 
         # Sweep
         path, values, points = done.sweep_path, done.sweep_values, done.sweep
         step = values[1] - values[0] if len(values) > 1 else 0.0
         blocks += [Heading(t("pack_sweep_title")),
-                   Paragraph(t("pack_sweep_intro", param=path, start=plain(values[0]),
-                               stop=plain(values[-1]), step=plain(round(step, 12)))),
+                   Paragraph(t("pack_sweep_intro", param=path, start=self.plain(values[0]),
+                               stop=self.plain(values[-1]), step=self.plain(round(step, 12)))),
                    self.sweep_table(points, path),
                    *self.sweep_paradoxes(done.paradoxes),
                    self.chart(plot_sweep(points, lang=lang),
                               t("sweep_title", param=path),
                               t("pack_cap_sweep", param=path))]
-        return Section("sensitivity", heading, (t("pack_s4_intro"),), tuple(blocks))
+        return Section("sensitivity", heading, (t("pack_s4_intro"),), tuple(blocks), appendix=True)
 
     def sweep_paradoxes(self, found: SweepParadoxes | None) -> tuple[Block, ...]:
         """The sentence on the sweep's Alabama or population paradoxes: how many steps
@@ -338,23 +373,45 @@ class _Builder(Tables):
         return (Paragraph(t("pack_sweep_paradox", why=why, steps=found.steps, cells=c["cell"],
                             municipalities=c["municipality"], areas=c["area"],
                             kind=t(f"pack_paradox_{found.kind}"), name=e["name"],
-                            before=num(e["htv_before"], self.digits),
-                            after=num(e["htv_after"], self.digits), param=e["parameter"],
-                            start=plain(e["from_value"]), stop=plain(e["to_value"]))),)
+                            before=self.num(e["htv_before"], self.digits),
+                            after=self.num(e["htv_after"], self.digits), param=e["parameter"],
+                            start=self.plain(e["from_value"]), stop=self.plain(e["to_value"]))),)
 
     # --- 5 the robust allocation -----------------------------------------------------------
     def skip_reason(self, skip: Skipped) -> str:
         """Why a scenario was left out of the robust allocation, as one list item."""
         t = self.t
         if skip.kind == "structure":
-            return "; ".join(t("pack_skip_structure", name=skip.label, field=d.field,
-                               value=d.value, base=d.base) for d in skip.differences)
+            return "; ".join(t("pack_skip_structure", name=skip.label,
+                               field=self.field_name(d.field), value=self.field_value(d.value),
+                               base=self.field_value(d.base)) for d in skip.differences)
         if skip.kind == "no_allocation":
             return t("pack_skip_no_allocation", name=skip.label)
         if skip.kind == "rules":
-            why = "; ".join(skip.why) or (self.proof(skip.status) if skip.status else "")
+            # The conflicts' own messages are the engine's, in English.
+            why = ("; ".join(skip.why) if self.lang == "en" else "") or (
+                self.proof(skip.status) if skip.status else "")
             return t("pack_skip_rules", name=skip.label, why=why)
-        return t("pack_skip_broken", name=skip.label, rules=", ".join(skip.rules))
+        return t("pack_skip_broken", name=skip.label,
+                 rules=", ".join(self.rule_text(rule) for rule in skip.rules))
+
+    def field_name(self, path: str) -> str:
+        """A structural field in the reader's words ('person-years in all')."""
+        key = f"pack_field_{path}"
+        return self.t(key) if key in PACK_TEXT["en"] else path
+
+    def field_value(self, value: str) -> str:
+        """A structural value in the reader's words: names in the language, decimal mark."""
+        r = self.base
+        names = []
+        for item in value.split("; "):
+            if any(o.name == item for o in r.scenario.offices) or item.endswith(
+                    ("office", "service point")):
+                names.append(next((o.title_in(self.lang) for res in self.results
+                                   for o in res.scenario.offices if o.name == item), item))
+            else:
+                names.append(self.central(r, item))
+        return decimal_commas("; ".join(names), self.lang)
 
     def robust(self) -> Section:
         """Section 5: the robust allocation, who joined it and who was left out, the regret."""
@@ -364,7 +421,7 @@ class _Builder(Tables):
         result, included, skipped = choice.result, choice.included, choice.skipped
         if result is None:
             return Section("robust", heading, (t("pack_s5_intro"),),
-                           (Paragraph(t("pack_s4_none"), "bad"),))
+                           (Paragraph(t("pack_s4_none"), "bad"),), appendix=True)
         blocks: list[Block] = [Paragraph(t("pack_robust_included",
                                            names=", ".join(self.labels[i] for i in included)))]
         if skipped:
@@ -374,20 +431,21 @@ class _Builder(Tables):
             blocks.append(Paragraph(t("pack_robust_alone"), "note"))
         if result.central_sizes:
             services = "; ".join(
-                t("pack_robust_size", name=name, size=plain(float(size)),
-                  sizes=", ".join(f"{self.labels[i]} {plain(float(given[name]))}"
+                t("pack_robust_size", name=self.central(self.base, name),
+                  size=self.plain(float(size)),
+                  sizes=", ".join(f"{self.labels[i]} {self.plain(float(given[name]))}"
                                   for i, given in zip(included, result.given_sizes, strict=True)))
                 for name, size in result.central_sizes.items())
             blocks.append(Paragraph(t("pack_robust_sized", services=services), "note"))
         if result.allocation is None:
             why = "; ".join(c.message for c in result.conflicts) or self.proof(result.status)
             blocks.append(Paragraph(t("pack_robust_none", why=why), "bad"))
-            return Section("robust", heading, (t("pack_s5_intro"),), tuple(blocks))
+            return Section("robust", heading, (t("pack_s5_intro"),), tuple(blocks), appendix=True)
         regret = result.regret_frame()
         areas = result.area_frame()
         worst = float(regret["robust_max_deviation_htv"].max())
         key = "pack_robust_verdict" if result.verified else "pack_robust_verdict_bad"
-        blocks.append(Paragraph(t(key, proof=self.proof(result.status), worst=num(worst, 4)),
+        blocks.append(Paragraph(t(key, proof=self.proof(result.status), worst=self.num(worst, 4)),
                                 "good" if result.verified else "bad"))
         names = list(dict.fromkeys(areas["scenario"]))
         header = head(t("pack_col_area"), t("pack_col_robust"),
@@ -396,8 +454,8 @@ class _Builder(Tables):
         for area in dict.fromkeys(areas["area"]):
             part = areas[areas["area"] == area].set_index("scenario")
             rows.append(Row((Cell(str(area)),
-                             Cell(num(part["robust_htv"].iloc[0], dg), "num strong"),
-                             *(num_cell(part.loc[n, "own_htv"], dg) for n in names))))
+                             Cell(self.num(part["robust_htv"].iloc[0], dg), "num strong"),
+                             *(self.num_cell(part.loc[n, "own_htv"], dg) for n in names))))
         blocks.append(Table(t("pack_robust_area_title"), header, tuple(rows), css="compact"))
         header = head(t("pack_col_scenario"), t("pack_col_own_max"), t("pack_col_robust_max"),
                       t("pack_col_regret_max"), t("pack_col_own_total"),
@@ -406,19 +464,19 @@ class _Builder(Tables):
         rows = []
         for _, r in regret.iterrows():
             rows.append(Row((
-                Cell(str(r["scenario"]), "strong"), num_cell(r["own_max_deviation_htv"], 4),
-                num_cell(r["robust_max_deviation_htv"], 4),
-                Cell(signed(r["regret_max_htv"], 4), "num strong"),
-                num_cell(r["own_total_deviation_htv"], 4),
-                num_cell(r["robust_total_deviation_htv"], 4),
-                Cell(signed(r["regret_total_htv"], 4), "num strong"),
+                Cell(str(r["scenario"]), "strong"), self.num_cell(r["own_max_deviation_htv"], 4),
+                self.num_cell(r["robust_max_deviation_htv"], 4),
+                Cell(self.signed(r["regret_max_htv"], 4), "num strong"),
+                self.num_cell(r["own_total_deviation_htv"], 4),
+                self.num_cell(r["robust_total_deviation_htv"], 4),
+                Cell(self.signed(r["regret_total_htv"], 4), "num strong"),
                 Cell(t("pack_yes") if r["robust_verified"] else t("pack_no"),
                      "num good" if r["robust_verified"] else "num bad"))))
         blocks.append(Table(t("pack_regret_title"), header, tuple(rows), css="compact"))
         blocks.append(self.chart(plot_robust(areas, lang=self.lang),
                                  t("robust_title", n=len(names)),
                                  t("pack_cap_robust")))
-        return Section("robust", heading, (t("pack_s5_intro"),), tuple(blocks))
+        return Section("robust", heading, (t("pack_s5_intro"),), tuple(blocks), appendix=True)
 
     # --- 6 reproducibility -----------------------------------------------------------------
     def reproducibility(self) -> Section:
@@ -444,9 +502,10 @@ class _Builder(Tables):
                      f"{m['scenario_sha256']}", "hash"),
                 Cell(self.proof(m["status"]), "good" if m["status"] == "OPTIMAL" else "bad",
                      self.verifier_short(r), self.verifier(r)[1]))))
-            settings = t("pack_solver_settings", limit=plain(solver["time_limit_deterministic"]),
+            settings = t("pack_solver_settings", limit=self.plain(solver["time_limit_deterministic"]),
                          seed=solver["random_seed"], workers=r.solver.workers,
-                         stages=" → ".join(solver["stages"]) or "–")
+                         stages=" → ".join(STAGE_NAMES[self.lang].get(st, st)
+                                           for st in solver["stages"]) or "–")
             settings_of.setdefault(settings, []).append(label)
         blocks.append(Table("", head(t("pack_col_scenario"), t("pack_col_file"),
                                      t("pack_col_result"), left=3),
@@ -461,16 +520,16 @@ class _Builder(Tables):
         blocks += [Heading(t("pack_col_solver")), Bullets(tuple(solver_lines))]
         done = self.analysis.sensitivity
         path, values = (done.sweep_path, done.sweep_values) if done is not None else ("", ())
-        analyses = [t("pack_analysis_tornado", pct=plain(o.change * 100)),
+        analyses = [t("pack_analysis_tornado", pct=self.plain(o.change * 100)),
                     t("pack_analysis_mc", runs=o.runs, model=o.model, seed=o.seed,
-                      threshold=plain(o.threshold))]
+                      threshold=self.plain(o.threshold))]
         if path:
             analyses.append(t("pack_analysis_sweep", param=path,
-                              values=", ".join(plain(v) for v in values)))
+                              values=", ".join(self.plain(v) for v in values)))
         analyses.append(t("pack_analysis_exec", executor=o.executor))
         blocks += [Heading(t("pack_analyses_title")), Bullets(tuple(analyses)),
                    Paragraph(t("pack_footer", version=__version__), "note")]
-        return Section("reproducibility", t("pack_s6"), (t("pack_s6_intro"),), tuple(blocks))
+        return Section("reproducibility", t("pack_s6"), (t("pack_s6_intro"),), tuple(blocks), appendix=True)
 
     def versions(self) -> list[tuple[str, str]]:
         """(package, version) of the software that built the pack."""
@@ -489,16 +548,19 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
     """Allocate every scenario (the first is the base), analyse the base, and build the pack.
 
     ``scenarios`` are (source file, Scenario) pairs, as loaded; ``command`` is shown in the
-    reproducibility section; ``generated_at`` defaults to now (local time). Scenarios
-    without an allocation do not raise: the pack says so where it matters. Raises
-    ScenarioError when the options cannot work on the base (see :func:`check_options`).
-    The pack's timings are the analyses' and "tables and charts" [s].
+    reproducibility section; ``generated_at`` defaults to now, and is shown in Helsinki
+    time. Scenarios without an allocation do not raise: the pack says so where it matters.
+    Raises ScenarioError when the options cannot work on the base (see
+    :func:`check_options`). The pack's timings are the analyses' and "tables and charts" [s].
     """
-    when = (generated_at or datetime.now().astimezone()).isoformat(sep=" ", timespec="seconds")
+    moment = (generated_at or datetime.now(HELSINKI)).astimezone(HELSINKI)
     begin = time.perf_counter()
     analysis = analyse_pack(scenarios, options)
-    b = _Builder(analysis, command, when)
-    sections = [b.allocation(), b.decision(), b.comparison(), b.sensitivity(), b.robust(),
+    lang = analysis.options.lang
+    shown = when(moment, lang)
+    b = _Builder(analysis, command, shown)
+    sections = [b.decision_summary(), b.allocation(), b.changes_section(), b.certainty(),
+                b.glossary(), b.decision(), b.sensitivity(), b.robust(), b.comparison(),
                 b.reproducibility()]
     timings = dict(analysis.timings)
     timings["tables and charts"] = time.perf_counter() - begin - sum(timings.values())
@@ -507,11 +569,13 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
     status = (t("pack_status_ok") if not bad else
               t("pack_status_bad", n=len(bad), total=len(results), names=", ".join(bad)))
     return BoardPack(
-        lang=analysis.options.lang, kicker=t("pack_kicker"),
-        title=t("pack_title", title=base.scenario.title or base.scenario.name),
-        subtitle=t("pack_subtitle", total=base.total_htv, n=len(results), when=when),
-        status=status, contents=t("pack_contents"), sections=sections, generated_at=when,
-        results=results, timings=timings)
+        lang=lang, kicker=t("pack_kicker"),
+        title=t("pack_title", title=base.scenario.title_in(lang)),
+        subtitle=t("pack_subtitle", total=b.num(float(base.total_htv), base.digits),
+                   n=len(results), when=shown),
+        status=status, contents=t("pack_contents"), sections=sections,
+        appendix_heading=t("pack_appendix"), appendix_intro=t("pack_appendix_intro"),
+        generated_at=moment.isoformat(timespec="seconds"), results=results, timings=timings)
 
 
 __all__ = ["DEFAULT_RUNS", "LANGUAGES", "PACK_FILE", "BoardPack", "PackOptions", "build_pack",

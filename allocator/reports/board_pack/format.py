@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from allocator.charts.style import add_footer, new_figure, reserve_footer
 from allocator.reports.board_pack.blocks import Cell, Chart
@@ -25,21 +28,53 @@ def isnan(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def num(value: Any, digits: int = 2) -> str:
-    """A number at ``digits`` places; '–' for a missing one."""
+#: The pack's times are the employment area's own: Finland's (zoneinfo; the tzdata
+#: package supplies the zone where the system has no zone database).
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+#: A decimal number in running text: digits, one point, digits, not part of a version
+#: number such as 3.12.1.
+_DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.]*\d)")
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+def decimal_commas(text: str, lang: str) -> str:
+    """``text`` with every decimal point written as the language writes it (a comma in
+    Finnish); version numbers (3.12.1) stay as they are."""
+    return _DECIMAL.sub(r"\1,\2", text) if lang == "fi" else text
+
+
+def when(moment: datetime, lang: str = "en") -> str:
+    """A moment in Helsinki time as the language writes dates: '2 December 2026, 07:49
+    (Helsinki time)' or '2.12.2026 klo 7.49'."""
+    t = moment.astimezone(HELSINKI)
+    if lang == "fi":
+        return f"{t.day}.{t.month}.{t.year} klo {t.hour}.{t.minute:02d}"
+    return f"{t.day} {_MONTHS_EN[t.month - 1]} {t.year}, {t:%H:%M} (Helsinki time)"
+
+
+def num(value: Any, digits: int = 2, lang: str = "en") -> str:
+    """A number at ``digits`` places, with the language's decimal mark; '–' for a
+    missing one."""
     if value is None or isnan(value):
         return "–"
-    return f"{float(value):.{digits}f}"
+    shown = f"{float(value):.{digits}f}".replace("-", "−")
+    if not shown.strip("−0."):
+        shown = f"{0:.{digits}f}"
+    return shown.replace(".", ",") if lang == "fi" else shown
 
 
-def signed(value: Any, digits: int = 2) -> str:
+def signed(value: Any, digits: int = 2, lang: str = "en") -> str:
     """A change with its sign and a typographic minus; '0.00' for no change."""
     if value is None or isnan(value):
         return "–"
     shown = f"{float(value):+.{digits}f}"
     if not shown.strip("+-0."):
-        return f"{0:.{digits}f}"
-    return shown.replace("-", "−")
+        shown = f"{0:.{digits}f}"
+    shown = shown.replace("-", "−")
+    return shown.replace(".", ",") if lang == "fi" else shown
 
 
 def change_css(value: Any, digits: int = 2) -> str:
@@ -62,19 +97,19 @@ def money(value: Any, lang: str = "en", digits: int = 2, sign: bool = False) -> 
     return text.replace("-", "−")
 
 
-def plain(value: float) -> str:
-    """A setting or input value as written (0.1, 28, 32.66)."""
-    return f"{value:g}"
+def plain(value: float, lang: str = "en") -> str:
+    """A setting or input value as written (0.1, 28, 32.66; 0,1 in Finnish)."""
+    return decimal_commas(f"{value:g}", lang)
 
 
-def percent(value: float) -> str:
+def percent(value: float, lang: str = "en") -> str:
     """A share as a percentage without needless decimals (0.4 -> '40')."""
-    return f"{float(Decimal(str(value)) * 100):g}"
+    return decimal_commas(f"{float(Decimal(str(value)) * 100):g}", lang)
 
 
-def num_cell(value: Any, digits: int = 2, css: str = "num") -> Cell:
+def num_cell(value: Any, digits: int = 2, css: str = "num", lang: str = "en") -> Cell:
     """A table cell holding a number at ``digits`` places."""
-    return Cell(num(value, digits), css)
+    return Cell(num(value, digits, lang), css)
 
 
 def head(*labels: str, left: int = 1) -> tuple[Cell, ...]:
@@ -82,8 +117,37 @@ def head(*labels: str, left: int = 1) -> tuple[Cell, ...]:
     return tuple(Cell(label, "" if k < left else "num") for k, label in enumerate(labels))
 
 
-def embed(fig: Figure, alt: str, caption: str, dpi: int) -> Chart:
-    """``fig`` as an embedded PNG at ``dpi`` [pixels per inch], no timestamp in its metadata."""
+def localise_figure(fig: Figure, lang: str) -> Figure:
+    """Write every decimal number on ``fig`` as ``lang`` writes it: its texts, and its
+    numeric tick labels (fixed at the positions drawn), so that a Finnish chart reads
+    32,66 where matplotlib would draw 32.66."""
+    if lang != "fi":
+        return fig
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    fig.draw_without_rendering()
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_major_formatter(), FixedFormatter):
+                continue
+            locs = list(axis.get_majorticklocs())
+            labels = [tick.get_text() for tick in axis.get_majorticklabels()]
+            if len(labels) == len(locs) and any(_DECIMAL.search(x) for x in labels):
+                axis.set_major_locator(FixedLocator(locs))
+                axis.set_major_formatter(FixedFormatter([decimal_commas(x, lang)
+                                                         for x in labels]))
+    for item in fig.findobj(Text):
+        shown = item.get_text()
+        if _DECIMAL.search(shown):
+            item.set_text(decimal_commas(shown, lang))
+    return fig
+
+
+def embed(fig: Figure, alt: str, caption: str, dpi: int, lang: str = "en") -> Chart:
+    """``fig`` as an embedded PNG at ``dpi`` [pixels per inch], no timestamp in its metadata,
+    its numbers written as ``lang`` writes them."""
+    localise_figure(fig, lang)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     width, height = fig.get_size_inches()

@@ -18,8 +18,8 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_title": "{title}",
         "pack_subtitle": "{total} person-years (HTV) · {n} scenarios · generated {when}",
         "pack_contents": "Contents",
-        "pack_status_ok": "Every scenario has an allocation that the independent verifier "
-                          "passed.",
+        "pack_status_ok": "Every scenario has an allocation, and an independent check passed "
+                          "each one.",
         "pack_status_bad": "{n} of {total} scenarios have no verified allocation: {names}. "
                            "The scenario comparison says why.",
         "pack_solver": "Solver",
@@ -37,13 +37,6 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_no": "no",
         "pack_fix": "fix",
         "pack_s1": "The recommended allocation",
-        "pack_s1_intro": "{title}. Of the {total} person-years (HTV), {customer} HTV go to "
-                         "customer service in the {areas} responsibility areas in proportion to "
-                         "their caseload, and {central} HTV to the centralised services at the "
-                         "lead municipality, {lead}.",
-        "pack_s1_ratio": "Key ratio: {ratio} unemployed jobseekers per customer-service "
-                         "person-year across the employment area, from {low} in {low_area} to "
-                         "{high} in {high_area}.",
         "pack_s1_none": "The base scenario has no allocation, so there is nothing to "
                         "recommend yet. The rules that conflict, and what would resolve them:",
         "pack_by_area_title": "Person-years by responsibility area and service line [HTV]",
@@ -143,22 +136,13 @@ PACK_TEXT: dict[str, dict[str, str]] = {
                          "municipalities and service lines.",
         "pack_tie": "Tie broken: {what}.",
         "pack_s2_none": "There is no allocation to explain.",
-        "pack_s3": "Scenario comparison",
-        "pack_s3_intro": "Each scenario changes one assumption of the base and is allocated by "
-                         "the same rules. The table gives each area's customer-service "
-                         "person-years, with the change against the base underneath.",
         "pack_scenarios_title": "The scenarios and their verdicts",
         "pack_col_scenario": "Scenario",
         "pack_col_question": "What it assumes",
         "pack_side_title": "Customer-service HTV by responsibility area in each scenario "
-                           "(change against the base below)",
-        "pack_cap_htv": "Each area's customer-service person-years in each scenario; grey "
-                        "hatched: the central services.",
-        "pack_cap_delta": "What each area gains (right) or loses (left) against the base.",
+                           "(change against the proposal below)",
         "pack_cap_shares": "The service lines' shares of customer service; black ticks mark "
                            "the target shares.",
-        "pack_cap_caseload": "Unemployed jobseekers per customer-service person-year; the black "
-                             "tick is the whole employment area.",
         "pack_conflicts_title": "Scenarios without an allocation",
         "pack_s4": "Sensitivity",
         "pack_s4_intro": "How much would the base allocation change if the figures behind it "
@@ -281,7 +265,7 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_costs_intro": "One person-year costs {htv_eur} EUR a year. Each municipality pays "
                             "the customer service given to its residents; {offices} The central "
                             "services ({central} HTV) are shared by {name}. In all: {total} EUR a "
-                            "year, to the cent, so the municipalities add up to the total.",
+                            "year.",
         "pack_costs_offices_served": "an office's own costs fall on the municipalities it "
                                      "serves, in proportion to its customer service for each.",
         "pack_costs_offices_host": "an office's own costs fall on the municipality it is in.",
@@ -315,10 +299,11 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_col_difference_htv": "Difference HTV",
         "pack_reference_note": "Caseload-based HTV: the customer service given to the "
                                "municipality and its key share of the central services.",
-        "pack_costs_compare_title": "Cost per municipality in each scenario [thousand EUR/year] "
-                                    "(change against the base below)",
-        "pack_costs_compare_note": "In thousands of euros; costs.csv of allocate compare has "
-                                   "the cents. Under each scenario: the central services' sharing key.",
+        "pack_costs_compare_title": "Cost per municipality in each scenario [EUR/year] "
+                                    "(change against the proposal below)",
+        "pack_costs_compare_note": "In whole euros; costs.csv of allocate compare has the "
+                                   "cents. Under each scenario: the central services' sharing "
+                                   "key.",
         "pack_no_costs": "no costs",
     },
     "fi": {
@@ -346,12 +331,6 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_no": "ei",
         "pack_fix": "korjaus",
         "pack_s1": "Suositeltu jako",
-        "pack_s1_intro": "{title}. {total} henkilötyövuodesta (HTV) {customer} HTV kohdistetaan "
-                         "asiakaspalveluun {areas} vastuualueelle asiakasmäärien suhteessa ja "
-                         "{central} HTV keskitettyihin palveluihin vastuukuntaan ({lead}).",
-        "pack_s1_ratio": "Tunnusluku: koko työllisyysalueella on {ratio} työtöntä työnhakijaa "
-                         "asiakaspalvelun henkilötyövuotta kohden, vastuualueittain {low} "
-                         "({low_area}) – {high} ({high_area}).",
         "pack_s1_none": "Perusskenaariolle ei löytynyt jakoa, joten suositusta ei vielä voi "
                         "antaa. Ristiriitaiset säännöt ja mikä ristiriidan poistaisi:",
         "pack_by_area_title": "Henkilötyövuodet vastuualueittain ja palvelulinjoittain [HTV]",
@@ -457,24 +436,13 @@ PACK_TEXT: dict[str, dict[str, str]] = {
                          "palvelulinjojen osalta täsmälleen yhtä hyvä.",
         "pack_tie": "Tasatilanne ratkaistu: {what}.",
         "pack_s2_none": "Selitettävää jakoa ei ole.",
-        "pack_s3": "Skenaarioiden vertailu",
-        "pack_s3_intro": "Kukin skenaario muuttaa yhtä perusskenaarion oletusta, ja se jaetaan "
-                         "samoilla säännöillä. Taulukossa on kunkin vastuualueen "
-                         "asiakaspalvelun henkilötyövuodet ja niiden alla muutos "
-                         "perusskenaarioon.",
         "pack_scenarios_title": "Skenaariot ja niiden tulokset",
         "pack_col_scenario": "Skenaario",
         "pack_col_question": "Oletus",
         "pack_side_title": "Asiakaspalvelun HTV vastuualueittain eri skenaarioissa (alla "
-                           "muutos perusskenaarioon)",
-        "pack_cap_htv": "Kunkin vastuualueen asiakaspalvelun henkilötyövuodet skenaarioittain; "
-                        "harmaa viivoitettu: keskitetyt palvelut.",
-        "pack_cap_delta": "Mitä kukin vastuualue saa lisää (oikealle) tai menettää "
-                          "(vasemmalle) perusskenaarioon verrattuna.",
+                           "muutos esitykseen verrattuna)",
         "pack_cap_shares": "Palvelulinjojen osuudet asiakaspalvelusta; mustat viivat ovat "
                            "tavoiteosuudet.",
-        "pack_cap_caseload": "Työttömiä työnhakijoita asiakaspalvelun henkilötyövuotta kohden; "
-                             "musta viiva on koko työllisyysalue.",
         "pack_conflicts_title": "Skenaariot ilman jakoa",
         "pack_s4": "Herkkyys",
         "pack_s4_intro": "Kuinka paljon perusjako muuttuisi, jos sen taustaluvut olisivat "
@@ -601,8 +569,7 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_costs_intro": "Henkilötyövuosi maksaa {htv_eur} euroa vuodessa. Kukin kunta "
                             "maksaa asukkailleen annetun asiakaspalvelun; {offices} Keskitetyt "
                             "palvelut ({central} HTV) jaetaan jakoperusteella {name}. Yhteensä "
-                            "{total} euroa vuodessa sentilleen, joten kuntien osuudet täsmäävät "
-                            "kokonaissummaan.",
+                            "{total} euroa vuodessa.",
         "pack_costs_offices_served": "toimipisteen omat kustannukset jaetaan sen palvelemille "
                                      "kunnille kullekin annetun asiakaspalvelun suhteessa.",
         "pack_costs_offices_host": "toimipisteen omat kustannukset maksaa kunta, jossa se "
@@ -638,9 +605,9 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_col_difference_htv": "Erotus, HTV",
         "pack_reference_note": "Asiakasmäärän mukainen HTV: kunnalle annettu asiakaspalvelu ja "
                                "sen jakoperusteen mukainen osuus keskitetyistä palveluista.",
-        "pack_costs_compare_title": "Kustannukset kunnittain eri skenaarioissa [tuhatta "
-                                    "euroa/vuosi] (muutos perusskenaarioon alla)",
-        "pack_costs_compare_note": "Tuhansina euroina; allocate compare -komennon costs.csv "
+        "pack_costs_compare_title": "Kustannukset kunnittain eri skenaarioissa [euroa/vuosi] "
+                                    "(muutos esitykseen alla)",
+        "pack_costs_compare_note": "Täysinä euroina; allocate compare -komennon costs.csv "
                                    "antaa sentit. Skenaarion alla: keskitettyjen palvelujen "
                                    "jakoperuste.",
         "pack_no_costs": "ei kustannuksia",
@@ -653,11 +620,43 @@ PACK_TEXT: dict[str, dict[str, str]] = {
 KEY_NAMES: dict[str, dict[str, str]] = {
     "en": {"equal": "equal shares", "shares": "agreed shares", "use": "by use",
            "labour_force": "labour force", "unemployed": "unemployed jobseekers",
-           "population": "population"},
+           "population": "population", "foreign_nationals": "foreign nationals",
+           "long_term_unemployed": "long-term unemployed", "men": "men", "women": "women",
+           "under_30": "under 30", "under_25": "under 25", "over_50": "over 50",
+           "structurally_unemployed": "structurally unemployed",
+           "partially_able": "partially able to work",
+           "inflow_over_3m_share": "share of inflow unemployed over 3 months",
+           "long_unemployment_inflow": "inflow into long unemployment"},
     "fi": {"equal": "tasaosuudet", "shares": "sovitut osuudet", "use": "käytön mukaan",
            "labour_force": "työvoima", "unemployed": "työttömät työnhakijat",
            "population": "väestö", "foreign_nationals": "ulkomaalaiset",
-           "long_term_unemployed": "pitkäaikaistyöttömät"},
+           "long_term_unemployed": "pitkäaikaistyöttömät", "men": "miehet",
+           "women": "naiset", "under_30": "alle 30-vuotiaat", "under_25": "alle 25-vuotiaat",
+           "over_50": "yli 50-vuotiaat", "structurally_unemployed": "rakennetyöttömät",
+           "partially_able": "osatyökykyiset",
+           "inflow_over_3m_share": "yli 3 kk:n työttömyyteen jääneiden osuus",
+           "long_unemployment_inflow": "virta pitkään työttömyyteen"},
+}
+
+
+#: The words inside a scenario value as the assumptions table shows it (its field names and
+#: settings), by language.
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "en": {"persons_per_htv": "persons per HTV", "served": "served municipalities",
+           "host": "host municipality"},
+    "fi": {"feature": "tekijä", "persons_per_htv": "henkilöä / HTV", "label": "nimi",
+           "weights": "painot", "served": "palvellut kunnat", "host": "sijaintikunta",
+           "office": "toimipiste", "htv": "HTV", "lines": "palvelulinjat"},
+}
+
+#: The solver's objective stages in words.
+STAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {"max_deviation": "largest deviation", "total_deviation": "total deviation",
+           "deviation_and_moves": "deviation and moves", "spread": "spread",
+           "tie_break": "fixed tie-break"},
+    "fi": {"max_deviation": "suurin poikkeama", "total_deviation": "poikkeamien summa",
+           "deviation_and_moves": "poikkeamat ja siirrot", "spread": "hajonta",
+           "tie_break": "kiinteä tasapelin ratkaisu"},
 }
 
 
@@ -675,3 +674,374 @@ def text(key: str, lang: str = "en", **values: object) -> str:
         return chart_text(key, lang, **values)
     table = PACK_TEXT.get(lang, PACK_TEXT["en"])
     return table.get(key, PACK_TEXT["en"][key]).format(**values)
+
+
+#: The decision summary, the plain sections and the glossary: the pages the board reads
+#: first, in its own words (no solver terms, no identifiers).
+SUMMARY_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "pack_sum": "Decision summary",
+        "pack_costs_where": "Each municipality's cost is in the decision summary; the "
+                            "appendix 'Other comparisons' has its parts to the cent.",
+        "pack_costs_table_cents": "Cost per municipality, to the cent [EUR/year]: the parts add "
+                                  "up exactly",
+        "pack_costs_rounded": "In whole euros; a row may differ from the sum of its rounded "
+                              "parts by a euro; the appendix 'Other comparisons' has every "
+                              "amount to the cent.",
+        "pack_input_total": "the budget (person-years in all)",
+        "pack_assumed_costs_htv_eur": "Cost of one person-year",
+        "pack_assumed_costs_offices_eur": "Offices' running costs",
+        "pack_assumed_costs_office_costs": "Who pays an office",
+        "pack_assumed_costs_central_key": "Sharing key of the central services",
+        "pack_assumed_costs_reference": "Reference split",
+        "pack_assumed_continuity_current": "Today's staffing",
+        "pack_assumed_continuity_max_change_htv": "Largest change per office",
+        "pack_assumed_continuity_move_weight": "Price of moving staff",
+        "pack_input_weight": "weight of {feature}",
+        "pack_input_share": "target share",
+        "pack_input_tolerance": "share tolerance",
+        "pack_input_persons": "persons per HTV",
+        "pack_input_size": "size",
+        "pack_input_min_htv": "minimum staffing",
+        "pack_input_max_htv": "maximum staffing",
+        "pack_field_total_htv": "person-years in all",
+        "pack_field_offices": "offices",
+        "pack_field_central_services": "central services",
+        "pack_field_municipalities": "municipalities",
+        "pack_field_areas": "responsibility areas",
+        "pack_field_service_lines": "service lines",
+        "pack_reasons_as_written": "",
+        "pack_tie_broken": "Tie broken: several allocations were exactly as good, and a "
+                           "fixed rule chose one, so the same input always gives the same "
+                           "allocation.",
+        "pack_change_axis": "Change against the proposal [HTV]",
+        "pack_no_change": "no municipality changes",
+        "pack_driven": "1 HTV per {persons} {feature} ({count} in all)",
+        "pack_sum_proposal": "The employment board approves the split of the {total} "
+                             "person-years (HTV) of the employment services shown below: "
+                             "{customer} HTV of customer service in the {n} responsibility "
+                             "areas, in proportion to their caseload, and {central} HTV of "
+                             "central services at {lead}, the lead municipality.",
+        "pack_sum_cost": "The municipalities pay {eur} EUR a year for it in all; each pays "
+                         "for its own residents' customer service and a share of the central "
+                         "services by {sharing}.",
+        "pack_sum_ratio": "That is one customer-service person-year for every {ratio} "
+                          "unemployed jobseekers across the area, from {low} in {low_area} to "
+                          "{high} in {high_area}.",
+        "pack_sum_checked": "Checked: no other split keeps closer to the caseload under the "
+                            "rules (proven), and every rule was checked again independently.",
+        "pack_sum_not_checked": "Caution: {what}.",
+        "pack_sum_none": "The proposal has no allocation: its rules cannot all hold. The "
+                         "appendix names the conflicting rules and what would resolve them.",
+        "pack_sum_table": "The proposal per municipality and responsibility area",
+        "pack_col_area_office": "Responsibility area (office)",
+        "pack_col_customer_people": "Customer service [HTV]",
+        "pack_col_central_share": "Share of central services [HTV]",
+        "pack_col_in_all": "In all [HTV]",
+        "pack_col_eur_year": "Cost [EUR/year]",
+        "pack_sum_area_total": "{area} area in all",
+        "pack_sum_central_row": "Central services at {lead} (staff of the whole area)",
+        "pack_sum_total_row": "Whole employment area",
+        "pack_sum_table_note": "A municipality's share of the central services is the part "
+                               "of their person-years it pays for under the sharing key; its "
+                               "cost includes it and the running costs of the offices that "
+                               "serve it.",
+        "pack_sum_scenarios": "What the other scenarios would change",
+        "pack_sum_scenarios_intro": "Each row is a question the board may ask, and what the "
+                                    "answer would change for each municipality against the "
+                                    "proposal: customer-service person-years (above) and cost "
+                                    "a year (below).",
+        "pack_col_question_why": "Question, and why it changes what it changes",
+        # one clause each; the pack joins them into one sentence per scenario
+        "pack_why_budget_up": "{delta} HTV more in all ({total} HTV): every area gains, most "
+                              "{area} ({change})",
+        "pack_why_budget_down": "{delta} HTV less in all ({total} HTV): every area loses, most "
+                                "{area} ({change})",
+        "pack_why_budget_mixed": "{delta} HTV in all ({total} HTV): {changes}",
+        "pack_why_central_up": "the central service '{service}' grows by {delta} HTV "
+                               "({before} → {after} HTV)",
+        "pack_why_central_down": "the central service '{service}' shrinks by {delta} HTV "
+                                 "({before} → {after} HTV)",
+        "pack_why_central_removed": "'{service}' is not centralised: its {before} HTV go to "
+                                    "customer service in the areas",
+        "pack_why_central_added": "a new central service '{service}' takes {after} HTV",
+        "pack_why_all_lose": "every area loses a little ({changes}), because {cause}",
+        "pack_why_all_gain": "every area gains ({changes}), because {cause}",
+        "pack_why_shares": "the areas' shares of the weighted caseload change: {changes}",
+        "pack_why_share_up": "{area} {before} → {after} %",
+        "pack_why_share_down": "{area} {before} → {after} %",
+        "pack_why_share_htv": "{area} {before} → {after} % ({change} HTV)",
+        "pack_why_lines": "the service lines' target shares change ({changes}), so "
+                          "{moved} HTV move between the lines; no area changes by more than "
+                          "{largest} HTV",
+        "pack_why_line": "{line} {before} → {after} %",
+        "pack_why_new_office": "{htv} HTV move from {source} into the new {office}",
+        "pack_why_new_office_alone": "the new {office} gets {htv} HTV",
+        "pack_why_no_area_change": "no area total changes, but {moves}",
+        "pack_why_offices_and": "{moves}",
+        "pack_why_closed_office": "{office} closes ({htv} HTV before)",
+        "pack_why_key": "no staff move; only who pays the central services changes ({new} "
+                        "instead of {old}): {changes}",
+        "pack_why_costs_only": "only the offices' running costs shift between municipalities: "
+                               "{changes}",
+        "pack_why_cap": "today's staffing is kept within {cap} HTV per office: {changes}",
+        "pack_why_other": "the areas change: {changes}",
+        "pack_why_nothing": "nothing changes for any municipality",
+        "pack_why_no_allocation": "no allocation: the scenario's rules cannot all hold (the "
+                                  "appendix says which)",
+        "pack_why_and": " and ",
+        "pack_eur_change": "{value} €",
+        "pack_alloc_intro": "The proposal in detail: what each responsibility area and "
+                            "service line gets, the central services, the offices and "
+                            "what it costs.",
+        "pack_changes": "What changes in each scenario",
+        "pack_changes_intro": "The change against the proposal for each municipality and "
+                              "area. Bars to the right: more person-years than in the "
+                              "proposal; to the left: fewer.",
+        "pack_cap_muni_delta": "Change in each municipality's customer service against the "
+                               "proposal [HTV], value on each bar; the central services in "
+                               "grey where they change.",
+        "pack_certainty": "How sure is it",
+        "pack_certainty_intro": "Would the proposal hold if the figures behind it were "
+                                "somewhat different? The appendix has the full tables.",
+        "pack_cert_tornado": "Apart from the budget itself, moving any one figure of the "
+                             "proposal by {pct} % up or down changes no area by more than "
+                             "{largest} HTV; the figure that matters most is {input}, which "
+                             "moves {area} by up to that much.",
+        "pack_cert_tornado_none": "Moving any one figure of the proposal by {pct} % up or "
+                                  "down changes no area's person-years.",
+        "pack_cert_mc": "If the caseload varied at random as counts do ({runs} draws), nine "
+                        "draws in ten would keep each area within {band} HTV of the "
+                        "proposal (the widest spread: {area}).",
+        "pack_cert_sweep": "With a budget anywhere from {start} to {stop} HTV, no area ever "
+                           "loses person-years when the budget grows.",
+        "pack_cert_sweep_paradox": "With a budget from {start} to {stop} HTV, rounding makes an "
+                                   "area lose person-years although the budget grows in "
+                                   "{steps} step(s); the largest: {name} {before} → {after} "
+                                   "HTV.",
+        "pack_cert_sweep_other": "The appendix shows each area as {param} runs from {start} "
+                                 "to {stop}.",
+        "pack_glossary": "Terms used",
+        "pack_glossary_intro": "The few terms this pack cannot do without.",
+        "pack_term_htv": "HTV (person-year)",
+        "pack_def_htv": "One person working full time for a year; two half-time people are "
+                        "one HTV. Allocated in steps of {g} HTV (about {days} working days).",
+        "pack_term_area": "Responsibility area",
+        "pack_def_area": "The municipalities served together from one office; here {areas}.",
+        "pack_term_line": "Service line",
+        "pack_def_line": "One of the {n} kinds of customer service, each with its own share "
+                         "of the person-years (here {shares}).",
+        "pack_term_central": "Central services",
+        "pack_def_central": "Services run for the whole area at the lead municipality; the "
+                            "municipalities share their cost by the agreed key.",
+        "pack_term_quota": "Quota (caseload target)",
+        "pack_def_quota": "What a municipality would get if person-years could be split "
+                          "exactly in proportion to its weighted caseload; the proposal keeps "
+                          "as close to it as steps of {g} HTV and the rules allow.",
+        "pack_term_weighted": "Weighted caseload",
+        "pack_def_weighted": "The customer groups each service line counts (such as "
+                             "long-term unemployed or young people), each with its weight.",
+        "pack_term_tolerance": "Tolerance",
+        "pack_def_tolerance": "How far a service line's share may move from its target "
+                              "(here ±{tol} percentage points: {share} % means {low}–{high} "
+                              "%).",
+        "pack_term_scenario": "Scenario",
+        "pack_def_scenario": "The proposal with one assumption changed, to answer one "
+                             "question; allocated by the same rules.",
+        "pack_term_proven": "Proven, checked",
+        "pack_def_proven": "The solver proved that no split is closer to the caseload; an "
+                           "independent check then re-counted every rule.",
+        "pack_appendix": "Appendix",
+        "pack_appendix_intro": "Material for analysts: how the split was computed, the full "
+                               "sensitivity analyses, one split for all scenarios, and what "
+                               "reproduces this pack.",
+        "pack_s3_more": "Other comparisons",
+        "pack_s3_more_intro": "The scenarios' service-line shares and costs, the central "
+                              "services' sharing keys and the scenarios' solver verdicts.",
+    },
+    "fi": {
+        "pack_sum": "Päätösesitys",
+        "pack_costs_where": "Kunkin kunnan kustannus on päätösesityksessä; liite ”Muut "
+                            "vertailut” erittelee sen osat sentilleen.",
+        "pack_costs_table_cents": "Kustannukset kunnittain sentilleen [euroa/vuosi]: osat "
+                                  "täsmäävät summiin",
+        "pack_costs_rounded": "Täysinä euroina; rivi voi poiketa pyöristettyjen osiensa "
+                              "summasta euron verran; liite ”Muut vertailut” antaa summat "
+                              "sentilleen.",
+        "pack_input_total": "resurssin koko (henkilötyövuodet yhteensä)",
+        "pack_assumed_costs_htv_eur": "Henkilötyövuoden hinta",
+        "pack_assumed_costs_offices_eur": "Toimipisteiden toimintakulut",
+        "pack_assumed_costs_office_costs": "Kuka maksaa toimipisteen",
+        "pack_assumed_costs_central_key": "Keskitettyjen palvelujen jakoperuste",
+        "pack_assumed_costs_reference": "Vertailujako",
+        "pack_assumed_continuity_current": "Nykyinen miehitys",
+        "pack_assumed_continuity_max_change_htv": "Suurin muutos toimipistettä kohden",
+        "pack_assumed_continuity_move_weight": "Henkilöstön siirron hinta",
+        "pack_input_weight": "painoarvo: {feature}",
+        "pack_input_share": "tavoiteosuus",
+        "pack_input_tolerance": "osuuden toleranssi",
+        "pack_input_persons": "henkilöä / HTV",
+        "pack_input_size": "koko",
+        "pack_input_min_htv": "vähimmäismiehitys",
+        "pack_input_max_htv": "enimmäismiehitys",
+        "pack_field_total_htv": "henkilötyövuodet yhteensä",
+        "pack_field_offices": "toimipisteet",
+        "pack_field_central_services": "keskitetyt palvelut",
+        "pack_field_municipalities": "kunnat",
+        "pack_field_areas": "vastuualueet",
+        "pack_field_service_lines": "palvelulinjat",
+        "pack_reasons_as_written": " Perustelut ovat skenaariotiedostosta sellaisinaan "
+                                   "(englanniksi).",
+        "pack_tie_broken": "Tasatilanne ratkaistu: useampi jako oli täsmälleen yhtä hyvä, ja "
+                           "kiinteä sääntö valitsi yhden, joten sama lähtötieto antaa aina "
+                           "saman jaon.",
+        "pack_change_axis": "Muutos esitykseen verrattuna [HTV]",
+        "pack_no_change": "ei muutosta kunnittain",
+        "pack_driven": "1 HTV / {persons} ({feature}; yhteensä {count})",
+        "pack_sum_proposal": "Työllisyyslautakunta hyväksyy työvoimapalvelujen {total} "
+                             "henkilötyövuoden (HTV) jaon alla olevan taulukon mukaisesti: "
+                             "{customer} HTV asiakaspalvelua {n} vastuualueelle niiden "
+                             "asiakasmäärien suhteessa ja {central} HTV keskitettyjä palveluja "
+                             "vastuukuntaan ({lead}).",
+        "pack_sum_cost": "Kunnat maksavat siitä yhteensä {eur} euroa vuodessa; kukin maksaa "
+                         "asukkaidensa asiakaspalvelun ja osuuden keskitetyistä palveluista "
+                         "jakoperusteella {sharing}.",
+        "pack_sum_ratio": "Koko alueella yksi asiakaspalvelun henkilötyövuosi on {ratio} "
+                          "työtöntä työnhakijaa kohden, alueittain {low} ({low_area}) – {high} "
+                          "({high_area}).",
+        "pack_sum_checked": "Tarkistettu: mikään muu sääntöjen mukainen jako ei ole lähempänä "
+                            "asiakasmääriä (todistettu), ja jokainen sääntö tarkistettiin "
+                            "vielä erikseen.",
+        "pack_sum_not_checked": "Huomio: {what}.",
+        "pack_sum_none": "Esitykselle ei löydy jakoa: sen säännöt eivät voi olla voimassa "
+                         "yhtä aikaa. Liite nimeää ristiriitaiset säännöt ja keinot ratkaista "
+                         "ne.",
+        "pack_sum_table": "Esitys kunnittain ja vastuualueittain",
+        "pack_col_area_office": "Vastuualue (toimipiste)",
+        "pack_col_customer_people": "Asiakaspalvelu [HTV]",
+        "pack_col_central_share": "Osuus keskitetyistä palveluista [HTV]",
+        "pack_col_in_all": "Yhteensä [HTV]",
+        "pack_col_eur_year": "Kustannus [euroa/vuosi]",
+        "pack_sum_area_total": "Vastuualue {area} yhteensä",
+        "pack_sum_central_row": "Keskitetyt palvelut, {lead} (koko alueen henkilöstöä)",
+        "pack_sum_total_row": "Koko työllisyysalue",
+        "pack_sum_table_note": "Kunnan osuus keskitetyistä palveluista on se osa niiden "
+                               "henkilötyövuosista, jonka kunta maksaa jakoperusteen mukaan; "
+                               "kunnan kustannukseen sisältyvät se ja kuntaa palvelevien "
+                               "toimipisteiden toimintakulut.",
+        "pack_sum_scenarios": "Mitä muut skenaariot muuttaisivat",
+        "pack_sum_scenarios_intro": "Kukin rivi on kysymys, jonka lautakunta voi esittää, ja "
+                                    "mitä vastaus muuttaisi kunkin kunnan kohdalla esitykseen "
+                                    "verrattuna: asiakaspalvelun henkilötyövuodet (ylempi "
+                                    "luku) ja kustannus vuodessa (alempi).",
+        "pack_col_question_why": "Kysymys ja miksi se muuttaa mitä muuttaa",
+        "pack_why_budget_up": "yhteensä {delta} HTV enemmän ({total} HTV): jokainen alue saa "
+                              "lisää, eniten {area} ({change})",
+        "pack_why_budget_down": "yhteensä {delta} HTV vähemmän ({total} HTV): jokainen alue "
+                                "menettää, eniten {area} ({change})",
+        "pack_why_budget_mixed": "yhteensä {delta} HTV ({total} HTV): {changes}",
+        "pack_why_central_up": "keskitetty palvelu ”{service}” kasvaa {delta} HTV ({before} → "
+                               "{after} HTV)",
+        "pack_why_central_down": "keskitetty palvelu ”{service}” pienenee {delta} HTV "
+                                 "({before} → {after} HTV)",
+        "pack_why_central_removed": "”{service}” ei ole keskitetty: sen {before} HTV siirtyy "
+                                    "alueiden asiakaspalveluun",
+        "pack_why_central_added": "uusi keskitetty palvelu ”{service}” vie {after} HTV",
+        "pack_why_all_lose": "jokainen alue menettää hieman ({changes}), koska {cause}",
+        "pack_why_all_gain": "jokainen alue saa lisää ({changes}), koska {cause}",
+        "pack_why_shares": "alueiden osuudet painotetusta asiakasmäärästä muuttuvat: {changes}",
+        "pack_why_share_up": "{area} {before} → {after} %",
+        "pack_why_share_down": "{area} {before} → {after} %",
+        "pack_why_share_htv": "{area} {before} → {after} % ({change} HTV)",
+        "pack_why_lines": "palvelulinjojen tavoiteosuudet muuttuvat ({changes}), joten "
+                          "{moved} HTV siirtyy linjalta toiselle; mikään alue ei muutu yli "
+                          "{largest} HTV",
+        "pack_why_line": "{line} {before} → {after} %",
+        "pack_why_new_office": "{htv} HTV siirtyy uuteen toimipisteeseen ”{office}” (pois: "
+                               "{source})",
+        "pack_why_new_office_alone": "uusi toimipiste ”{office}” saa {htv} HTV",
+        "pack_why_no_area_change": "yhdenkään alueen kokonaismäärä ei muutu, mutta {moves}",
+        "pack_why_offices_and": "{moves}",
+        "pack_why_closed_office": "toimipiste ”{office}” suljetaan (ennen {htv} HTV)",
+        "pack_why_key": "henkilöstö ei muutu; vain keskitettyjen palvelujen maksuosuudet "
+                        "muuttuvat (jakoperuste {new}, ei {old}): {changes}",
+        "pack_why_costs_only": "vain toimipisteiden toimintakulut jakautuvat kuntien kesken "
+                               "toisin: {changes}",
+        "pack_why_cap": "nykyinen miehitys säilyy {cap} HTV:n sisällä toimipisteittäin: "
+                        "{changes}",
+        "pack_why_other": "alueet muuttuvat: {changes}",
+        "pack_why_nothing": "mikään ei muutu yhdenkään kunnan kohdalla",
+        "pack_why_no_allocation": "ei jakoa: skenaarion säännöt eivät voi olla voimassa yhtä "
+                                  "aikaa (liite kertoo mitkä)",
+        "pack_why_and": " ja ",
+        "pack_eur_change": "{value} €",
+        "pack_alloc_intro": "Esitys tarkemmin: mitä kukin vastuualue ja palvelulinja saa, "
+                            "keskitetyt palvelut, toimipisteet ja kustannukset.",
+        "pack_changes": "Mitä kukin skenaario muuttaa",
+        "pack_changes_intro": "Muutos esitykseen verrattuna kunnittain ja vastuualueittain. "
+                              "Palkki oikealle: enemmän henkilötyövuosia kuin esityksessä; "
+                              "vasemmalle: vähemmän.",
+        "pack_cap_muni_delta": "Kunkin kunnan asiakaspalvelun muutos esitykseen verrattuna "
+                               "[HTV], arvo palkin päässä; keskitetyt palvelut harmaalla, jos "
+                               "ne muuttuvat.",
+        "pack_certainty": "Kuinka varma jako on",
+        "pack_certainty_intro": "Pysyisikö esitys, jos sen taustaluvut olisivat hieman "
+                                "toiset? Liitteessä ovat täydet taulukot.",
+        "pack_cert_tornado": "Resurssin kokoa lukuun ottamatta mikään esityksen luku, jota "
+                             "muutetaan {pct} % ylös tai alas, ei muuta mitään aluetta yli "
+                             "{largest} HTV; eniten merkitsee {input}, joka muuttaa aluetta "
+                             "{area} enimmillään sen verran.",
+        "pack_cert_tornado_none": "Kun mitä tahansa esityksen lukua muutetaan {pct} % ylös "
+                                  "tai alas, minkään alueen henkilötyövuodet eivät muutu.",
+        "pack_cert_mc": "Jos asiakasmäärät vaihtelisivat satunnaisesti ({runs} arvontaa), "
+                        "yhdeksässä arvonnassa kymmenestä kukin alue pysyisi {band} HTV:n "
+                        "päässä esityksestä (eniten vaihtelee {area}).",
+        "pack_cert_sweep": "Kun resurssi on mitä tahansa {start}–{stop} HTV, mikään alue ei "
+                           "menetä henkilötyövuosia resurssin kasvaessa.",
+        "pack_cert_sweep_paradox": "Kun resurssi on {start}–{stop} HTV, pyöristys saa alueen "
+                                   "menettämään henkilötyövuosia resurssin kasvaessa "
+                                   "{steps} askeleella; suurin: {name} {before} → {after} HTV.",
+        "pack_cert_sweep_other": "Liite näyttää kunkin alueen, kun {param} on {start}–{stop}.",
+        "pack_glossary": "Käsitteet",
+        "pack_glossary_intro": "Ne harvat käsitteet, joita aineisto ei voi välttää.",
+        "pack_term_htv": "HTV (henkilötyövuosi)",
+        "pack_def_htv": "Yhden kokoaikaisen henkilön vuoden työ; kaksi puolipäiväistä on yksi "
+                        "HTV. Jaetaan {g} HTV:n askelin (noin {days} työpäivää).",
+        "pack_term_area": "Vastuualue",
+        "pack_def_area": "Yhdestä toimipisteestä yhdessä palvellut kunnat; tässä {areas}.",
+        "pack_term_line": "Palvelulinja",
+        "pack_def_line": "Yksi asiakaspalvelun {n} lajista, joilla kullakin on oma osuutensa "
+                         "henkilötyövuosista (tässä {shares}).",
+        "pack_term_central": "Keskitetyt palvelut",
+        "pack_def_central": "Koko alueelle vastuukunnassa tuotetut palvelut; kunnat jakavat "
+                            "niiden kustannukset sovitulla jakoperusteella.",
+        "pack_term_quota": "Kiintiö (asiakasmäärän mukainen tavoite)",
+        "pack_def_quota": "Se, mitä kunta saisi, jos henkilötyövuodet voisi jakaa täsmälleen "
+                          "sen painotetun asiakasmäärän suhteessa; esitys pysyy niin lähellä "
+                          "sitä kuin {g} HTV:n askeleet ja säännöt sallivat.",
+        "pack_term_weighted": "Painotettu asiakasmäärä",
+        "pack_def_weighted": "Asiakasryhmät, jotka kukin palvelulinja laskee (kuten "
+                             "pitkäaikaistyöttömät tai nuoret), kukin omalla painollaan.",
+        "pack_term_tolerance": "Toleranssi",
+        "pack_def_tolerance": "Kuinka paljon palvelulinjan osuus saa poiketa tavoitteesta "
+                              "(tässä ±{tol} prosenttiyksikköä: {share} % tarkoittaa "
+                              "{low}–{high} %).",
+        "pack_term_scenario": "Skenaario",
+        "pack_def_scenario": "Esitys, jossa yksi oletus on muutettu yhteen kysymykseen "
+                             "vastaamiseksi; jaetaan samoilla säännöillä.",
+        "pack_term_proven": "Todistettu, tarkistettu",
+        "pack_def_proven": "Ratkaisija todisti, ettei mikään jako ole lähempänä "
+                           "asiakasmääriä; riippumaton tarkistus laski sitten jokaisen "
+                           "säännön uudelleen.",
+        "pack_appendix": "Liitteet",
+        "pack_appendix_intro": "Aineisto analyytikoille: miten jako laskettiin, täydet "
+                               "herkkyysanalyysit, yksi jako kaikille skenaarioille ja tiedot, "
+                               "joilla aineiston voi tuottaa uudelleen.",
+        "pack_s3_more": "Muut vertailut",
+        "pack_s3_more_intro": "Skenaarioiden palvelulinjojen osuudet ja kustannukset, "
+                              "keskitettyjen palvelujen jakoperusteet ja skenaarioiden "
+                              "ratkaisutulokset.",
+    },
+}
+for _lang, _texts in SUMMARY_TEXT.items():
+    PACK_TEXT[_lang].update(_texts)
