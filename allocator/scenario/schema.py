@@ -308,6 +308,8 @@ class ReferenceSplit(_Strict):
 
     label: str | None = Field(
         default=None, description="Name of the reference in reports, e.g. 'state-grant-like'.")
+    label_fi: str | None = Field(
+        default=None, description="The name in Finnish reports (default: the label).")
     weights: dict[Identifier, NonNegative] = Field(
         min_length=1,
         description=(
@@ -315,6 +317,10 @@ class ReferenceSplit(_Strict):
             "the weighted sum of its share of each feature; weights are normalised to 1."
         ),
     )
+
+    def title_in(self, lang: str) -> str:
+        """The name in ``lang`` ('en' or 'fi'): the Finnish label when given."""
+        return (self.label_fi if lang == "fi" else None) or self.label or "reference"
 
 
 class Costs(_Strict):
