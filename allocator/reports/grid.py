@@ -188,16 +188,16 @@ class Grid:
             span = lay.label_width + sum(GAP + w for w in lay.widths[:-1])
             line = Text(" " * r.indent + self._note_line(r, lay.short_labels).ljust(
                 span - r.indent), style=r.style)
-            line.append(" " * GAP + r.values[-1].rjust(lay.widths[-1]),
-                        style=r.total_style or r.style)
+            line.append(" " * GAP, style=r.style)
+            line.append(r.values[-1].rjust(lay.widths[-1]), style=r.total_style or r.style)
             yield line
             return
         line = Text(shorten(label, lay.label_width).ljust(lay.label_width), style=r.style)
         for i, w in enumerate(lay.widths):
             value = r.values[i] if i < len(r.values) else ""
             last = i == len(lay.widths) - 1
-            line.append(" " * GAP + value.rjust(w),
-                        style=(r.total_style or r.style) if last else r.style)
+            line.append(" " * GAP, style=r.style)
+            line.append(value.rjust(w), style=(r.total_style or r.style) if last else r.style)
         yield line
         if r.note:
             yield Text(" " * (r.indent + 2) + r.note, style="dim")

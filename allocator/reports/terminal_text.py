@@ -53,7 +53,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col_customer_service": "Customer\nservice",
         "col_offices": "Offices",
         "col_central": "Central",
-        "all_municipalities": "All",
+        "all_municipalities": "Total",
         "costs_caption": "One HTV costs {htv_eur} EUR/year. Customer service is paid by the "
                          "municipality served; offices by {offices}; the central services "
                          "({central} HTV) are shared by {key}. Rounded to the cent so that the "
