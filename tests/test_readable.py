@@ -300,3 +300,21 @@ def test_a_wide_sheet_prints_at_full_size_and_a_narrow_one_fits_the_page() -> No
     assert narrow.sheet_properties.pageSetUpPr.fitToPage
     assert not wide.sheet_properties.pageSetUpPr.fitToPage
     assert wide.page_setup.scale == 100 and wide.print_title_cols == "$A:$A"
+
+
+@pytest.mark.parametrize("width", [60, 72, 100, 160])
+def test_the_allocation_keeps_its_numbers_at_any_width(width: int, base: Result) -> None:
+    from rich.console import Console
+
+    from allocator.reports.terminal import allocation_table
+
+    console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(allocation_table(base))
+    text = console.export_text()
+    assert all(len(line) <= width for line in text.splitlines())
+    shown = [n for line in text.splitlines() for n in numbers(line)]
+    cells = base.allocation_frame().groupby(["municipality", "service_line"])["htv"].sum()
+    expected = [f"{v:.2f}" for v in cells] + [f"{v:.2f}" for v in base.central_frame()["htv"]]
+    for value in expected:
+        assert value in shown
+    assert "32.66" in shown

@@ -192,6 +192,14 @@ class Grid:
             line.append(r.values[-1].rjust(lay.widths[-1]), style=r.total_style or r.style)
             yield line
             return
+        note = r.note
+        if len(label) > lay.label_width:  # the label on its own line, the numbers below it
+            yield Text(label, style=r.style)
+            label = " " * (r.indent + 2) + note
+            if note and len(label) > lay.label_width:
+                yield Text(label, style="dim")
+                label = ""
+            note = ""
         line = Text(shorten(label, lay.label_width).ljust(lay.label_width), style=r.style)
         for i, w in enumerate(lay.widths):
             value = r.values[i] if i < len(r.values) else ""
@@ -199,8 +207,8 @@ class Grid:
             line.append(" " * GAP, style=r.style)
             line.append(value.rjust(w), style=(r.total_style or r.style) if last else r.style)
         yield line
-        if r.note:
-            yield Text(" " * (r.indent + 2) + r.note, style="dim")
+        if note:
+            yield Text(" " * (r.indent + 2) + note, style="dim")
 
 
 @dataclass
