@@ -318,3 +318,12 @@ def test_the_allocation_keeps_its_numbers_at_any_width(width: int, base: Result)
     for value in expected:
         assert value in shown
     assert "32.66" in shown
+
+
+def test_every_sharing_key_that_is_no_feature_has_a_name_in_both_languages() -> None:
+    from allocator.engine.costs import USE_KEY
+    from allocator.scenario.features import KEY_NAMES
+    from allocator.scenario.schema import EQUAL_KEY, SHARES_KEY
+
+    for lang in ("en", "fi"):
+        assert set(KEY_NAMES[lang]) == {EQUAL_KEY, SHARES_KEY, USE_KEY}

@@ -16,15 +16,9 @@ from allocator.charts.style import (
     reserve_footer,
 )
 from allocator.charts.text import literal_chart, text
-from allocator.engine.costs import EQUAL_KEY, SHARES_KEY, USE_KEY
 from allocator.engine.manifest import manifest_line
-from allocator.scenario.features import feature_name
+from allocator.scenario.features import key_name
 from allocator.scenario.language import general, num
-
-#: The sharing keys that are not caseload features, by language.
-SPECIAL_KEYS = {EQUAL_KEY: {"en": "equal shares", "fi": "tasaosuudet"},
-                SHARES_KEY: {"en": "agreed shares", "fi": "sovitut osuudet"},
-                USE_KEY: {"en": "by use", "fi": "käytön mukaan"}}
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,7 +40,7 @@ def plot_costs(result: Result, costs: Costs, ax: Axes | None = None,
     bottom = [0.0] * len(frame)
     parts = [("customer_service_eur", text("cost_customer_service", lang), line_style(0)),
              ("offices_eur", text("cost_offices", lang), line_style(1)),
-             ("central_eur", text("cost_central", lang, rule=key_words(costs.key, result, lang)),
+             ("central_eur", text("cost_central", lang, rule=key_name(result.scenario, costs.key, lang)),
               {"color": CENTRAL_COLOUR, "hatch": CENTRAL_HATCH})]
     for column, label, style in parts:
         values = (frame[column] / 1000).tolist()
@@ -92,10 +86,3 @@ def reference_name(result: Result, lang: str) -> str:
     if costs is not None and costs.reference is not None:
         return costs.reference.title_in(lang)
     return "reference"
-
-
-def key_words(key: str, result: Result, lang: str = "en") -> str:
-    """A sharing key of the central services in words in ``lang``."""
-    if key in SPECIAL_KEYS:
-        return SPECIAL_KEYS[key].get(lang, SPECIAL_KEYS[key]["en"])
-    return feature_name(result.scenario, key, lang)

@@ -17,12 +17,12 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from allocator.engine.costs import EQUAL_KEY, SHARES_KEY, USE_KEY, Costs
+from allocator.engine.costs import USE_KEY, Costs
 from allocator.engine.result import Moves, Result, Status
 from allocator.engine.rules import RULES
 from allocator.reports.grid import Column, Fitted, Grid, Row
 from allocator.reports.terminal_text import say, step_name
-from allocator.scenario.features import feature_name
+from allocator.scenario.features import feature_name, key_name
 from allocator.scenario.language import general, localise_text, num, pct, signed
 
 if TYPE_CHECKING:
@@ -384,8 +384,7 @@ def eur(value: float, lang: str = "en") -> str:
 
 def key_title(key: str, lang: str = "en") -> str:
     """A sharing key as a column heading: a feature's name, 'equal shares', ..."""
-    special = {EQUAL_KEY: "key_equal", SHARES_KEY: "key_shares", USE_KEY: "key_use"}
-    return say(special[key], lang) if key in special else feature_name(None, key, lang)
+    return key_name(None, key, lang)
 
 
 def costs_table(r: Result, costs: Costs, lang: str = "en") -> Fitted:

@@ -66,9 +66,6 @@ TEXT: dict[str, dict[str, str]] = {
         "key_used": "{key} (used)",
         "keys_caption": "By use: each central service sized by a caseload feature is shared by "
                         "that feature, the others by the key used.",
-        "key_equal": "equal shares",
-        "key_shares": "agreed shares",
-        "key_use": "by use",
         "reference_title": "Caseload-based split against the reference '{label}' ({weights}) "
                            "[EUR/year, HTV]",
         "col_caseload_eur": "Caseload\nEUR",
@@ -207,9 +204,6 @@ TEXT: dict[str, dict[str, str]] = {
         "keys_caption": "Käytön mukaan: asiakasmäärän mukaan mitoitettu keskitetty palvelu "
                         "jaetaan sen asiakasmäärän mukaan, muut käytössä olevalla "
                         "jakoperusteella.",
-        "key_equal": "tasaosuudet",
-        "key_shares": "sovitut osuudet",
-        "key_use": "käytön mukaan",
         "reference_title": "Asiakasmäärään perustuva jako verrattuna vertailuun '{label}' "
                            "({weights}) [euroa/vuosi, HTV]",
         "col_caseload_eur": "Asiakasm.\neuroa",

@@ -23,6 +23,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from allocator.engine.costs import PARTS
 from allocator.engine.manifest import scenario_sha256
 from allocator.reports.cells import safe_text
+from allocator.scenario.features import feature_name, key_name
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -165,7 +166,15 @@ HEADERS: dict[str, dict[str, str]] = {
            "assumption": "Assumption", "kind": "Kind", "serves": "Serves",
            "optional": "Optional", "total": "Total", "whole_area": "(whole area)",
            "central": "central: {label}", "weights_title":
-           "Demand weights (relative; each line normalised to 1)"},
+           "Demand weights (relative; each line normalised to 1)",
+           "reference_eur": "Reference EUR/year", "difference_eur": "Difference EUR/year",
+           "reference_htv": "Reference HTV", "difference_htv": "Difference HTV",
+           "htv_eur": "EUR/year per HTV", "office_costs": "Offices paid by",
+           "central_key": "Central services shared by", "granularity": "Granularity HTV",
+           "lead_municipality": "Lead municipality", "moved_htv": "HTV moved",
+           "max_change_htv": "Largest change per office HTV", "move_weight": "Price per HTV moved",
+           "illustrative": "Illustrative", "key_share": "{name}: share",
+           "key_eur": "{name}: EUR/year"},
     "fi": {"area": "Vastuualue", "municipality": "Kunta", "served": "Palveltava kunta",
            "office": "Toimipiste", "service_line": "Palvelulinja", "htv": "HTV",
            "label": "Nimi", "customer_htv": "Asiakaspalvelun HTV",
@@ -185,7 +194,15 @@ HEADERS: dict[str, dict[str, str]] = {
            "basis": "Koon peruste", "assumption": "Oletus", "kind": "Tyyppi",
            "serves": "Palvelee", "optional": "Valinnainen", "total": "Yhteensä",
            "whole_area": "(koko alue)", "central": "keskitetty: {label}",
-           "weights_title": "Kysynnän painot (suhteellisia; kunkin linjan summa 1)"},
+           "weights_title": "Kysynnän painot (suhteellisia; kunkin linjan summa 1)",
+           "reference_eur": "Vertailu euroa/vuosi", "difference_eur": "Erotus euroa/vuosi",
+           "reference_htv": "Vertailu HTV", "difference_htv": "Erotus HTV",
+           "htv_eur": "Euroa/vuosi HTV:ta kohden", "office_costs": "Toimipisteet maksaa",
+           "central_key": "Keskitettyjen palvelujen jakoperuste",
+           "granularity": "Tarkkuus HTV", "lead_municipality": "Vastuukunta",
+           "moved_htv": "Siirtyvät HTV", "max_change_htv": "Suurin muutos toimipisteessä HTV",
+           "move_weight": "Siirretyn HTV:n hinta", "illustrative": "Havainnollistava",
+           "key_share": "{name}: osuus", "key_eur": "{name}: euroa/vuosi"},
 }
 
 
@@ -247,7 +264,8 @@ def build_workbook(result: Result, explanation: Explanation | None = None,
     add_sheet(wb, sheet["inputs"], result.caseload_frame(), {}, name, None, lang)
     weights = result.weights_frame()
     add_sheet(wb, sheet["weights"], weights.assign(
-        service_line=weights["service_line"].map(line_names)), {}, name, h, lang,
+        service_line=weights["service_line"].map(line_names)), {}, name,
+        {**h, **{f: feature_name(sc, f, lang) for f in weights.columns}}, lang,
         h["weights_title"])
     offices = result.office_limits_frame()
     add_sheet(wb, sheet["offices"], offices.assign(office=offices["office"].map(office_names)),
@@ -258,7 +276,7 @@ def build_workbook(result: Result, explanation: Explanation | None = None,
         columns=["service", "label", "htv", "basis", "assumption"]), {"htv": htv}, name, h, lang)
     add_sheet(wb, sheet["budget"], pd.DataFrame(
         [{"total_htv": float(result.total_htv), "granularity": float(result.granularity),
-          "lead_municipality": result.lead_municipality}]), {"total_htv": htv}, name, None, lang)
+          "lead_municipality": result.lead_municipality}]), {"total_htv": htv}, name, h, lang)
 
     targets = result.targets_frame()
     add_sheet(wb, sheet["targets"],
@@ -282,7 +300,7 @@ def build_workbook(result: Result, explanation: Explanation | None = None,
             [{"moved_htv": None if moves.moved_htv is None else float(moves.moved_htv),
               "max_change_htv": None if moves.cap_htv is None else float(moves.cap_htv),
               "move_weight": float(moves.move_weight), "illustrative": moves.illustrative}]),
-            {}, name, None, lang)
+            {}, name, h, lang)
     costs = result.costs()
     if costs is not None:
         eur = "#,##0.00"
@@ -301,13 +319,19 @@ def build_workbook(result: Result, explanation: Explanation | None = None,
               "central_key": costs.key, "central_htv": float(costs.central_htv)}]),
             {"htv_eur": eur}, name, h, lang)
         keys = costs.keys_frame()
+        key_heads = {f"{part}_{k}": _h(lang, f"key_{kind}", name=key_name(sc, k, lang))
+                     for k in costs.keys
+                     for part, kind in (("share", "share"), ("central_eur", "eur"))}
         add_sheet(wb, sheet["keys"], keys,
                   {c: (eur if c.startswith("central_eur") else "0.00%")
-                   for c in keys.columns if c != "municipality"}, name, h, lang)
+                   for c in keys.columns if c != "municipality"}, name, {**h, **key_heads}, lang)
         reference = costs.reference_frame()
         if reference is not None and costs.reference is not None:
             given = sc.costs.reference if sc.costs is not None else None
-            add_sheet(wb, sheet["reference split"], reference, {}, name, h, lang,
+            add_sheet(wb, sheet["reference split"], reference,
+                      {"total_eur": eur, "reference_eur": eur, "difference_eur": eur,
+                       "htv": htv, "reference_htv": htv, "difference_htv": htv}, name,
+                      {**h, "total_eur": h["total_eur"], "htv": h["htv"]}, lang,
                       given.title_in(lang) if given is not None else costs.reference.label)
     if explanation is not None:
         steps = {step: htv for step in explanation.steps}

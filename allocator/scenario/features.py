@@ -7,7 +7,14 @@ identifier with spaces. The words only change what people read; files keep ident
 
 from __future__ import annotations
 
-from allocator.scenario.schema import Scenario
+from allocator.scenario.schema import EQUAL_KEY, SHARES_KEY, Scenario
+
+#: The sharing keys of the central services that are not caseload features, by language
+#: ("use" is allocator.engine.costs.USE_KEY: each service shared by its own feature).
+KEY_NAMES: dict[str, dict[str, str]] = {
+    "en": {EQUAL_KEY: "equal shares", SHARES_KEY: "agreed shares", "use": "by use"},
+    "fi": {EQUAL_KEY: "tasaosuudet", SHARES_KEY: "sovitut osuudet", "use": "käytön mukaan"},
+}
 
 #: The common caseload features by language (counts of persons unless said otherwise).
 FEATURE_NAMES: dict[str, dict[str, str]] = {
@@ -53,3 +60,10 @@ def feature_name(scenario: Scenario | None, feature: str, lang: str = "en") -> s
             return label
     known = FEATURE_NAMES.get(lang, {}).get(feature) or FEATURE_NAMES["en"].get(feature)
     return known or feature.replace("_", " ")
+
+
+def key_name(scenario: Scenario | None, key: str, lang: str = "en") -> str:
+    """A sharing key of the central services in words in ``lang``: 'equal shares', or the
+    caseload feature's name."""
+    special = KEY_NAMES.get(lang, {}).get(key) or KEY_NAMES["en"].get(key)
+    return special or feature_name(scenario, key, lang)
