@@ -23,6 +23,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from allocator.engine.costs import PARTS
 from allocator.engine.manifest import scenario_sha256
 from allocator.reports.cells import safe_text
+from allocator.reports.terminal_text import step_name
 from allocator.scenario.features import feature_name, key_name
 
 if TYPE_CHECKING:
@@ -174,7 +175,10 @@ HEADERS: dict[str, dict[str, str]] = {
            "lead_municipality": "Lead municipality", "moved_htv": "HTV moved",
            "max_change_htv": "Largest change per office HTV", "move_weight": "Price per HTV moved",
            "illustrative": "Illustrative", "key_share": "{name}: share",
-           "key_eur": "{name}: EUR/year"},
+           "key_eur": "{name}: EUR/year", "rule": "Rule", "tight": "Tight", "binds": "Binds",
+           "cost_max_deviation_htv": "Cost: largest deviation HTV",
+           "cost_total_deviation_htv": "Cost: total deviation HTV",
+           "description": "Description", "details": "Details"},
     "fi": {"area": "Vastuualue", "municipality": "Kunta", "served": "Palveltava kunta",
            "office": "Toimipiste", "service_line": "Palvelulinja", "htv": "HTV",
            "label": "Nimi", "customer_htv": "Asiakaspalvelun HTV",
@@ -202,7 +206,11 @@ HEADERS: dict[str, dict[str, str]] = {
            "granularity": "Tarkkuus HTV", "lead_municipality": "Vastuukunta",
            "moved_htv": "Siirtyvät HTV", "max_change_htv": "Suurin muutos toimipisteessä HTV",
            "move_weight": "Siirretyn HTV:n hinta", "illustrative": "Havainnollistava",
-           "key_share": "{name}: osuus", "key_eur": "{name}: euroa/vuosi"},
+           "key_share": "{name}: osuus", "key_eur": "{name}: euroa/vuosi", "rule": "Sääntö",
+           "tight": "Tiukka", "binds": "Sitoo",
+           "cost_max_deviation_htv": "Hinta: suurin poikkeama HTV",
+           "cost_total_deviation_htv": "Hinta: poikkeamat yhteensä HTV",
+           "description": "Kuvaus", "details": "Yksityiskohdat"},
 }
 
 
@@ -265,7 +273,8 @@ def build_workbook(result: Result, explanation: Explanation | None = None,
     weights = result.weights_frame()
     add_sheet(wb, sheet["weights"], weights.assign(
         service_line=weights["service_line"].map(line_names)), {}, name,
-        {**h, **{f: feature_name(sc, f, lang) for f in weights.columns}}, lang,
+        {**h, **{f: feature_name(sc, f, lang) for f in weights.columns
+                 if f != "service_line"}}, lang,
         h["weights_title"])
     offices = result.office_limits_frame()
     add_sheet(wb, sheet["offices"], offices.assign(office=offices["office"].map(office_names)),
@@ -335,13 +344,19 @@ def build_workbook(result: Result, explanation: Explanation | None = None,
                       given.title_in(lang) if given is not None else costs.reference.label)
     if explanation is not None:
         steps = {step: htv for step in explanation.steps}
-        add_sheet(wb, sheet["why by area"], explanation.area_frame(),
+        named = {**h, **{step: f"{step_name(step, lang)} HTV" for step in explanation.steps}}
+        by_area_why = explanation.area_frame()
+        by_cell_why = explanation.waterfall_frame()
+        add_sheet(wb, sheet["why by area"],
+                  by_area_why.assign(service_line=by_area_why["service_line"].map(line_names)),
                   {"target_htv": "0.000", "rounded_htv": htv, "final_htv": htv, **steps}, name,
-                  {**h, "target_htv": _h(lang, "target_htv")}, lang)
-        add_sheet(wb, sheet["why by cell"], explanation.waterfall_frame(),
+                  named, lang)
+        add_sheet(wb, sheet["why by cell"],
+                  by_cell_why.assign(service_line=by_cell_why["service_line"].map(line_names)),
                   {"demand_share": "0.0000", "target_htv": "0.0000", "rounded_htv": htv,
-                   "final_htv": htv, **steps}, name, None, lang)
+                   "final_htv": htv, **steps}, name, {**named, "target_htv": h["exact_target_htv"]},
+                  lang)
         add_sheet(wb, sheet["rules"], explanation.rules_frame(),
                   {"cost_max_deviation_htv": "0.0000", "cost_total_deviation_htv": "0.0000"},
-                  name, None, lang)
+                  name, h, lang)
     return wb
