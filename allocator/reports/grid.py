@@ -38,8 +38,8 @@ class Row:
     """One line of the table.
 
     A heading row has a label only and may use the whole width. A row with ``note`` leaves
-    its value columns empty but the last, and writes the note across them (the label may
-    be ``short_label`` where room is scarce).
+    its value columns empty but the last, and writes the note across them, or under the
+    label where it does not fit (the label may be ``short_label`` where room is scarce).
     """
 
     label: str
@@ -184,8 +184,8 @@ class Grid:
         if r.heading:
             yield Text(label, style=r.style or "bold")
             return
-        if r.note and lay.notes_inline:
-            span = lay.label_width + sum(GAP + w for w in lay.widths[:-1])
+        span = lay.label_width + sum(GAP + w for w in lay.widths[:-1])
+        if r.note and r.indent + len(self._note_line(r, lay.short_labels)) <= span:
             line = Text(" " * r.indent + self._note_line(r, lay.short_labels).ljust(
                 span - r.indent), style=r.style)
             line.append(" " * GAP, style=r.style)
