@@ -125,7 +125,7 @@ def test_no_output_file_is_left_half_written(tmp_path, monkeypatch) -> None:
 
     import allocator.reports.files as outputs
 
-    def boom(result):
+    def boom(result, lang="en"):
         raise RuntimeError("interrupted")
 
     monkeypatch.setattr(outputs, "png_bytes", boom)

@@ -249,7 +249,7 @@ def test_a_failing_file_leaves_the_earlier_set_whole(tmp_path: Path,
     assert invoke("run", str(BASE), "--out", str(out))[0] == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def boom(_result: object) -> bytes:
+    def boom(_result: object, _lang: str = "en") -> bytes:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files, "png_bytes", boom)

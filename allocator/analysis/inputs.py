@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from allocator.engine.rules import RULES
 from allocator.engine.rules.base import Lever
 from allocator.errors import Problem, ScenarioError
+from allocator.scenario.features import feature_name
 from allocator.scenario.paths import get_path, item_path
 from allocator.scenario.schema import Scenario, to_fraction
 from allocator.scenario.variants import scenario_data
@@ -89,11 +90,12 @@ def numeric_inputs(s: Scenario) -> list[Input]:
     for i, m in enumerate(s.municipalities):
         for f, v in m.caseload.items():
             out.append(Input(f"{item_path('municipalities', i, m.name)}.caseload.{f}",
-                             f"{m.name} · {f}", "caseload", v))
+                             f"{m.name} · {feature_name(s, f)}", "caseload", v))
     for i, ln in enumerate(s.service_lines):
         at = item_path("service_lines", i, ln.name)
         for f, w in ln.demand.items():
-            out.append(Input(f"{at}.demand.{f}", f"{ln.name} · weight of {f}", "demand_weight", w))
+            out.append(Input(f"{at}.demand.{f}", f"{ln.short_in('en')} · weight of "
+                             f"{feature_name(s, f)}", "demand_weight", w))
         out += of("service_lines", i)
     for i in range(len(s.offices)):
         out += of("offices", i)

@@ -24,9 +24,10 @@ from allocator.analysis.monte_carlo import (
 )
 from allocator.analysis.points import Point, RunOptions, evaluate, solve_base
 from allocator.analysis.sweep import sweep
-from allocator.analysis.tipping import tipping_points
+from allocator.analysis.tipping import most_sensitive, tipping_points
 from allocator.analysis.tornado import tornado
 
 __all__ = ["Input", "Point", "RunOptions", "count_features", "draw_caseload", "evaluate",
-           "input_at", "monte_carlo", "numeric_inputs", "parse_param", "parse_uncertainty",
-           "rebalanced_changes", "solve_base", "stability", "sweep", "tipping_points", "tornado"]
+           "input_at", "monte_carlo", "most_sensitive", "numeric_inputs", "parse_param",
+           "parse_uncertainty", "rebalanced_changes", "solve_base", "stability", "sweep",
+           "tipping_points", "tornado"]

@@ -1,7 +1,9 @@
-"""Tipping points: how far each input must move, up and down, before an area's HTV moves."""
+"""Tipping points: how far each input must move, up and down, before an area's HTV moves
+by a threshold that means something to HR (0.1 HTV by default: a tenth of a person-year)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,6 +36,7 @@ class _Tipping:
     sign: int
     areas: tuple[str, ...]
     base: dict[str, Fraction]
+    threshold: Fraction
     max_change: float
     steps: int
     precision: float
@@ -54,7 +57,6 @@ class _Tip:
 
 
 def _run_tipping(job: _Tipping) -> list[_Tip]:
-    granularity = to_fraction(job.scenario.granularity)
     cache: dict[float, Point] = {}
     hint = job.hint
 
@@ -68,7 +70,7 @@ def _run_tipping(job: _Tipping) -> list[_Tip]:
         return cache[r]
 
     def moved(p: Point, area: str) -> bool:
-        return not p.ok or abs(p.area_htv[area] - job.base[area]) >= granularity
+        return not p.ok or abs(p.area_htv[area] - job.base[area]) >= job.threshold
 
     brackets: dict[str, tuple[float, float]] = {}
     last = 0.0
@@ -102,11 +104,12 @@ def _run_tipping(job: _Tipping) -> list[_Tip]:
 
 def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[str] | None = None,
                    max_change: float = 0.5, steps: int = 10, precision: float = 0.001,
-                   options: RunOptions | None = None) -> pd.DataFrame:
+                   options: RunOptions | None = None, threshold: float = 0.1) -> pd.DataFrame:
     """The smallest relative change of each input, up and down, that moves an area.
 
     An area's allocation *moves* when its customer-service HTV differs from the base by at
-    least one granularity unit, or when the changed scenario has no allocation. Stopping
+    least ``threshold`` [HTV] (at least one granularity unit), or when the changed scenario
+    has no allocation. Stopping
     rule: scan ``steps`` equal steps up to ``max_change`` (0.5 = ±50 %); at the first step
     that moves the area, bisect between it and the step before until the bracket is at
     most ``precision`` wide (0.001 = 0.1 percentage points). The result is the bracket's
@@ -125,6 +128,9 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
         raise ValueError(f"max_change {max_change} must be between 0 and 1")
     if steps < 1 or precision <= 0:
         raise ValueError("steps must be >= 1 and precision > 0")
+    if not math.isfinite(threshold) or threshold <= 0:
+        raise ValueError(f"threshold {threshold} must be a positive number of HTV")
+    moves = max(to_fraction(threshold), to_fraction(scenario.granularity))
     chosen = [input_at(scenario, p, "--input") for p in inputs]
     names = [a.name for a in scenario.areas]
     picked = list(areas) if areas is not None else names
@@ -133,7 +139,7 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
             raise ScenarioError([Problem("", f"unknown area '{a}' (known: {', '.join(names)})",
                                          "--area")])
     base = require_allocation(solve_base(scenario, options), scenario)
-    jobs = [_Tipping(scenario, i, sign, tuple(picked), base.area_htv, max_change, steps,
+    jobs = [_Tipping(scenario, i, sign, tuple(picked), base.area_htv, moves, max_change, steps,
                      precision, base.allocation if options.hints else None, options.time_limit)
             for i in chosen for sign in (+1, -1)]
     progress = options.progress
@@ -162,8 +168,32 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
     frame = frame.sort_values("area", key=lambda c: c.map(order), kind="stable")
     frame = frame.reset_index(drop=True)
     frame.attrs.update(analysis="tipping", scenario=scenario.name, max_change=max_change,
-                       precision=precision, areas=names,
-                       footer=footer(scenario, f"tipping points within ±{max_change * 100:g} %, "
-                                      f"{steps} scan steps, bracket ≤ {precision * 100:g} pp",
-                                      options.time_limit))
+                       precision=precision, areas=names, threshold=float(moves),
+                       footer=footer(scenario, f"tipping points of {float(moves):g} HTV within "
+                                      f"±{max_change * 100:g} %, {steps} scan steps, bracket ≤ "
+                                      f"{precision * 100:g} pp", options.time_limit))
     return frame
+
+
+def most_sensitive(frame: pd.DataFrame, top: int) -> pd.DataFrame:
+    """Per area, the rows of the ``top`` inputs that tip it soonest (the smaller of the two
+    directions' changes; inputs without a tipping point last), in that order.
+
+    ``attrs["more"]`` holds, per area, how many inputs were left out.
+    """
+    if not len(frame):
+        return frame
+    size = frame["change"].abs().where(frame["found"], float("inf"))
+    soonest = size.groupby([frame["area"], frame["input"]], sort=False).min()
+    keep, more = [], {}
+    for area in dict.fromkeys(frame["area"]):
+        ranked = soonest.loc[area].sort_values(kind="stable")
+        keep += [(area, i) for i in ranked.index[:top]]
+        more[area] = max(len(ranked) - top, 0)
+    rank = {key: k for k, key in enumerate(keep)}
+    keys = list(zip(frame["area"], frame["input"], strict=True))
+    chosen = frame[[key in rank for key in keys]].copy()
+    chosen["_rank"] = [rank[key] for key in zip(chosen["area"], chosen["input"], strict=True)]
+    out = chosen.sort_values("_rank", kind="stable").drop(columns="_rank").reset_index(drop=True)
+    out.attrs = {**frame.attrs, "more": more, "top": top}
+    return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from matplotlib.ticker import FuncFormatter
+
 from allocator.charts.style import (
     CENTRAL_COLOUR,
     CENTRAL_HATCH,
@@ -12,8 +14,9 @@ from allocator.charts.style import (
     line_style,
     reserve_footer,
 )
-from allocator.charts.text import line_name, literal_chart, text
+from allocator.charts.text import literal_chart, text
 from allocator.engine.manifest import manifest_line
+from allocator.scenario.language import general, num
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,6 +32,7 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
     """
     frame = result.by_area()
     frame = frame[frame["area"] != "Total"].reset_index(drop=True)
+    lines = {ln.name: ln.title_in(lang) for ln in result.scenario.service_lines}
     own = ax is None
     fig, ax = figure_and_axes(ax)
     positions = list(range(len(frame)))
@@ -37,10 +41,10 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
         values = frame[ln].tolist()
         bars = ax.bar(positions, values, bottom=bottom, width=0.62,
                       **line_style(i), edgecolor="white",
-                      linewidth=0.6, label=line_name(ln, result.line_labels[ln], lang))
+                      linewidth=0.6, label=lines[ln])
         for bar, v, b in zip(bars, values, bottom, strict=True):
             if v >= 0.6:
-                ax.text(bar.get_x() + bar.get_width() / 2, b + v / 2, f"{v:.2f}",
+                ax.text(bar.get_x() + bar.get_width() / 2, b + v / 2, num(v, 2, lang),
                         ha="center", va="center", fontsize=7.5, color="black",
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
                               "alpha": 0.85})
@@ -52,7 +56,7 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
                label=text("central", lang))
     for x, total, _cust, target in zip(positions, frame["total_htv"], frame["customer_htv"],
                                       frame["target_htv"], strict=True):
-        ax.text(x, total + 0.15, f"{total:.2f}", ha="center", va="bottom", fontsize=8.5,
+        ax.text(x, total + 0.15, num(total, 2, lang), ha="center", va="bottom", fontsize=8.5,
                 fontweight="bold")
         ax.plot([x - 0.36, x + 0.36], [target, target], color="black", linewidth=1.4)
     ax.plot([], [], color="black", linewidth=1.4, label=text("target", lang))
@@ -61,8 +65,9 @@ def plot_allocation(result: Result, ax: Axes | None = None, lang: str = "en") ->
     ax.set_ylabel(text("htv_axis", lang))
     top = max(frame["total_htv"].max(), frame["target_htv"].max())
     ax.set_ylim(0, top * 1.12 + 0.5)
-    ax.set_title(f"{result.scenario.title or result.scenario.name}\n"
-                 + text("allocation_title", lang, total=f"{float(result.total_htv):.2f}"),
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: general(v, lang)))
+    ax.set_title(f"{result.scenario.title_in(lang)}\n"
+                 + text("allocation_title", lang, total=num(result.total_htv, 2, lang)),
                  fontsize=10)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)

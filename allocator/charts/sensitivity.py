@@ -15,6 +15,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+from allocator.analysis.tipping import most_sensitive
 from allocator.charts.style import (
     add_footer,
     area_line_style,
@@ -24,6 +25,7 @@ from allocator.charts.style import (
     new_figure,
 )
 from allocator.charts.text import literal_chart, text
+from allocator.scenario.language import general, signed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,16 +158,25 @@ def plot_tornado(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
 
 # --- tipping points -------------------------------------------------------------------
 
+#: Inputs a tipping chart shows per area: the ones that tip it soonest.
+TIPPING_TOP = 10
+
+
 @literal_chart
 def plot_tipping(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
-                 area: str | None = None) -> Figure:
-    """For each input, the smallest decrease (left) and increase (right) that moves an area.
+                 area: str | None = None, top: int = TIPPING_TOP) -> Figure:
+    """For the ``top`` inputs that tip an area soonest, the smallest decrease (left) and
+    increase (right) that moves it by the analysis's threshold.
 
     Bars end at the tipping point [% relative change, symmetric log scale]; where none was
     found within the scanned range a dotted outline runs to the range's end. One panel per
-    area unless ``area`` is given.
+    area unless ``area`` is given; under each panel, how many inputs were left out (they
+    are in the CSV).
     """
     areas = [area] if area is not None else _areas(frame)
+    threshold = general(float(frame.attrs.get("threshold", 0.1)), lang)
+    frame = most_sensitive(frame, top)
+    more = frame.attrs.get("more", {})
     fig, axes = _panels(len(areas), ax, "area")
     limit = float(frame.attrs.get("max_change", 0.5)) * 100
     # Tipping points range from a hundredth of a percent to tens of percent: a symmetric
@@ -187,7 +198,7 @@ def plot_tipping(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
                            edgecolor="black", linewidth=0.5,
                            label=text(key, lang) if first[r["direction"]] else None)
                 first[r["direction"]] = False
-                panel.annotate(f"{r['change'] * 100:+.2f} %", (r["change"] * 100, y),
+                panel.annotate(f"{signed(r['change'] * 100, 2, lang)} %", (r["change"] * 100, y),
                                xytext=(3 * sign, 0), textcoords="offset points", va="center",
                                ha="left" if sign > 0 else "right", fontsize=6.5)
             else:
@@ -201,12 +212,15 @@ def plot_tipping(frame: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
         ticks = [v for k in range(-3, 3) for v in (10.0 ** k, -(10.0 ** k))
                  if linear <= 10.0 ** k <= limit]
         panel.xaxis.set_major_locator(FixedLocator(sorted([0.0, limit, -limit, *ticks])))
-        panel.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+        panel.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: general(v, lang)))
         panel.xaxis.set_minor_locator(NullLocator())
         panel.set_yticks(list(ys.values()), list(ys.keys()), fontsize=7)
         panel.set_ylim(-0.6, len(labels) + 0.4)  # a free row on top for the legend
-        panel.set_title(text("tipping_title", lang, area=name), fontsize=9.5)
-        panel.set_xlabel(text("tipping_axis", lang))
+        panel.set_title(text("tipping_title", lang, area=name, threshold=threshold),
+                        fontsize=9.5)
+        left_out = int(more.get(name, 0))
+        panel.set_xlabel(text("tipping_axis", lang) + (
+            "\n" + text("tipping_more", lang, more=left_out) if left_out else ""))
         _tidy_axes(panel, "x")
         panel.legend(fontsize=7, frameon=False, loc="upper center", ncols=3)
     return _finish(fig, frame)

@@ -50,7 +50,9 @@ TEXT: dict[str, dict[str, str]] = {
         "tornado_low": "Input −{pct} %",
         "tornado_high": "Input +{pct} %",
         "tornado_none": "No input moves this area by a whole granularity unit",
-        "tipping_title": "{area}: smallest change of each input\nthat moves the area's HTV by a unit",
+        "tipping_title": "{area}: smallest change of each input\nthat moves the area's HTV by "
+                         "{threshold} HTV",
+        "tipping_more": "{more} more inputs, none tipping sooner: tipping.csv",
         "tipping_axis": "Relative change of the input [%]",
         "tipping_up": "Increase",
         "tipping_down": "Decrease",
@@ -106,7 +108,9 @@ TEXT: dict[str, dict[str, str]] = {
         "tornado_low": "Lähtötieto −{pct} %",
         "tornado_high": "Lähtötieto +{pct} %",
         "tornado_none": "Mikään lähtötieto ei muuta alueen jakoa kokonaisella yksiköllä",
-        "tipping_title": "{area}: pienin lähtötiedon muutos,\njoka muuttaa alueen HTV-määrää yksiköllä",
+        "tipping_title": "{area}: pienin lähtötiedon muutos,\njoka muuttaa alueen HTV-määrää "
+                         "{threshold} HTV:lla",
+        "tipping_more": "{more} muuta lähtötietoa, jotka eivät käänny aiemmin: tipping.csv",
         "tipping_axis": "Lähtötiedon suhteellinen muutos [%]",
         "tipping_up": "Kasvu",
         "tipping_down": "Lasku",

@@ -45,8 +45,11 @@ from allocator.cli.common import (
 @click.option("--explain", is_flag=True,
               help="Explain every value: a waterfall per municipality × line from caseload to "
                    "final HTV, and what each rule costs (re-solves the model a few times).")
+@click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True,
+              help="Language of the terminal, the workbook and the charts (fi: Finnish names "
+                   "and decimal commas); allocation.csv and summary.json stay the same.")
 def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
-        time_limit: float | None, workers: int | None, explain: bool) -> None:
+        time_limit: float | None, workers: int | None, explain: bool, lang: str) -> None:
     """Allocate SCENARIO (a YAML file), verify it and write the results."""
     start = time.perf_counter()
     from allocator.errors import ScenarioError
@@ -78,18 +81,21 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
         summary = build_summary(result, scenario, elapsed, explanation)
         written: list[Path] = []
         if not no_files:
-            written = write_outputs(result, target, summary, explanation=explanation)
+            written = write_outputs(result, target, summary, explanation=explanation,
+                                    lang=lang)
     if as_json:
         from allocator.reports.files import summary_bytes
 
         sys.stdout.write(summary_bytes(summary).decode("utf-8"))
     else:
         from allocator.reports.terminal import print_result
+        from allocator.reports.terminal_text import say
 
         console = stdout_console()
-        print_result(result, console, time.perf_counter() - start, explanation)
+        print_result(result, console, time.perf_counter() - start, explanation, lang)
         if written:
-            console.print(f"Wrote {', '.join(str(p) for p in written)}", style="dim")
+            console.print(say("wrote", lang, files=", ".join(str(p) for p in written)),
+                          style="dim")
     if result.status.value == "INFEASIBLE":
         fail(EXIT_INFEASIBLE, conflict_lines(result.conflicts) if as_json else [])
     if not result.verified:

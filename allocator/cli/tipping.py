@@ -40,16 +40,24 @@ from allocator.cli.common import (
 @click.option("--precision", type=Finite(0.001, 100), default=0.1,
               show_default=True,
               help="Bisection stops when the bracket is this narrow [percentage points].")
+@click.option("--threshold", type=Finite(0, 1000, min_open=True), default=0.1,
+              show_default=True,
+              help="An area has tipped when its customer-service HTV has moved this much [HTV; "
+                   "at least the scenario's granularity].")
+@click.option("--top", type=click.IntRange(1, 10_000), default=10, show_default=True,
+              help="Inputs per area in the chart and the table: those that tip it soonest "
+                   "(tipping.csv has every input).")
 @analysis_options
 def tipping(scenario: Path, inputs: tuple[str, ...], areas: tuple[str, ...], max_change: float,
-            steps: int, precision: float, out_dir: Path | None, executor: str,
-            processes: int | None, hints: bool | None, time_limit: float | None, lang: str,
-            quiet: bool) -> None:
-    """How far each input must move, up and down, before an area's HTV changes by a unit.
+            steps: int, precision: float, threshold: float, top: int, out_dir: Path | None,
+            executor: str, processes: int | None, hints: bool | None, time_limit: float | None,
+            lang: str, quiet: bool) -> None:
+    """How far each input must move, up and down, before an area's HTV moves by
+    --threshold HTV (0.1 HTV, a tenth of a person-year, by default).
 
     Scans each input in --steps steps up to ±--max-change %, then bisects the first step
     that moves the area until the bracket is at most --precision wide. Writes tipping.csv
-    and tipping.png.
+    (every input) and tipping.png (the --top inputs per area that tip it soonest).
     """
     from allocator.analysis.sensitivity import numeric_inputs, tipping_points
     from allocator.reports.analysis_files import tipping_files
@@ -63,7 +71,7 @@ def tipping(scenario: Path, inputs: tuple[str, ...], areas: tuple[str, ...], max
         with progress(2 * len(paths), "tipping points", quiet) as advance:
             frame = need_allocation(lambda: tipping_points(
                 s, paths, list(areas) or None, max_change / 100, steps, precision / 100,
-                run_options(executor, processes, hints, time_limit, advance)))
+                run_options(executor, processes, hints, time_limit, advance), threshold))
         console = stdout_console()
-        print_tipping(frame, console, s.granularity)
-        write_and_list(out_dir, "tipping", tipping_files(frame, areas, lang), console)
+        print_tipping(frame, console, top)
+        write_and_list(out_dir, "tipping", tipping_files(frame, areas, lang, top), console)

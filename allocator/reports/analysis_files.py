@@ -15,7 +15,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from allocator.analysis.robust import RobustResult
-from allocator.charts.sensitivity import plot_monte_carlo, plot_robust, plot_sweep, plot_tipping, plot_tornado
+from allocator.charts.sensitivity import (
+    TIPPING_TOP,
+    plot_monte_carlo,
+    plot_robust,
+    plot_sweep,
+    plot_tipping,
+    plot_tornado,
+)
 from allocator.charts.style import new_figure
 from allocator.reports.cells import safe_frame
 from allocator.reports.writing import write_set
@@ -64,13 +71,15 @@ def tornado_files(frame: pd.DataFrame, areas: Sequence[str], top: int, lang: str
     return {"tornado.csv": lambda: csv_bytes(frame), "tornado.png": chart}
 
 
-def tipping_files(frame: pd.DataFrame, areas: Sequence[str], lang: str) -> Files:
-    """tipping.csv and tipping.png; with exactly one of ``areas``, the chart is that area's."""
+def tipping_files(frame: pd.DataFrame, areas: Sequence[str], lang: str,
+                  top: int = TIPPING_TOP) -> Files:
+    """tipping.csv (every input) and tipping.png (the ``top`` inputs per area that tip it
+    soonest); with exactly one of ``areas``, the chart is that area's."""
     def chart() -> bytes:
         if len(areas) == 1:
             fig = new_figure()
-            return png_bytes(plot_tipping(frame, fig.add_subplot(), lang, areas[0]))
-        return png_bytes(plot_tipping(frame, lang=lang))
+            return png_bytes(plot_tipping(frame, fig.add_subplot(), lang, areas[0], top))
+        return png_bytes(plot_tipping(frame, lang=lang, top=top))
 
     return {"tipping.csv": lambda: csv_bytes(frame), "tipping.png": chart}
 

@@ -67,21 +67,21 @@ def csv_bytes(result: Result) -> bytes:
     return f"# scenario_sha256={run_id(result)}\n{table}".encode()
 
 
-def png_bytes(result: Result) -> bytes:
+def png_bytes(result: Result, lang: str = "en") -> bytes:
     """The allocation chart as PNG, without a timestamp in its metadata."""
     from allocator.charts import plot_allocation
 
-    return _png(plot_allocation(result))
+    return _png(plot_allocation(result, lang=lang))
 
 
-def costs_png_bytes(result: Result) -> bytes:
+def costs_png_bytes(result: Result, lang: str = "en") -> bytes:
     """The costs chart as PNG (the scenario must give costs)."""
     from allocator.charts import plot_costs
 
     costs = result.costs()
     if costs is None:
         raise ValueError("the result has no costs")
-    return _png(plot_costs(result, costs))
+    return _png(plot_costs(result, costs, lang=lang))
 
 
 def _png(fig: Figure) -> bytes:
@@ -112,12 +112,13 @@ def stable_zip(raw: bytes) -> bytes:
     return out.getvalue()
 
 
-def xlsx_bytes(result: Result, explanation: Explanation | None = None) -> bytes:
+def xlsx_bytes(result: Result, explanation: Explanation | None = None,
+               lang: str = "en") -> bytes:
     """allocation.xlsx with sheets allocation, by area, by line, inputs, targets (and the
-    explanation's sheets when given)."""
+    explanation's sheets when given); ``lang`` 'fi' names sheets and headers in Finnish."""
     from allocator.reports.workbook import build_workbook
 
-    wb = build_workbook(result, explanation)
+    wb = build_workbook(result, explanation, lang)
     buf = io.BytesIO()
     wb.save(buf)
     return stable_zip(buf.getvalue())
@@ -125,8 +126,11 @@ def xlsx_bytes(result: Result, explanation: Explanation | None = None) -> bytes:
 
 def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
                   formats: Iterable[str] = FILES,
-                  explanation: Explanation | None = None) -> list[Path]:
+                  explanation: Explanation | None = None, lang: str = "en") -> list[Path]:
     """Write the chosen files for ``result`` into ``out_dir`` (created if missing).
+
+    ``lang`` is the language of the workbook and the charts; allocation.csv and
+    summary.json are read by programs and stay the same in every language.
 
     The files are written as one set (:func:`write_set`): every file of an earlier run in
     the folder is replaced or removed, also those not chosen now. Without an allocation
@@ -134,9 +138,9 @@ def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
     """
     makers: dict[str, Callable[[], bytes]] = {
         "csv": lambda: csv_bytes(result),
-        "xlsx": lambda: xlsx_bytes(result, explanation),
+        "xlsx": lambda: xlsx_bytes(result, explanation, lang),
         "json": lambda: summary_bytes(summary),
-        "png": lambda: png_bytes(result),
+        "png": lambda: png_bytes(result, lang),
     }
     chosen = set(formats)
     files: dict[str, Callable[[], bytes] | None] = {
@@ -145,5 +149,5 @@ def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
         for fmt, name in FILES.items()}
     files[COSTS_PNG] = None
     if "png" in chosen and result.allocation is not None and result.scenario.costs is not None:
-        files[COSTS_PNG] = lambda: costs_png_bytes(result)
+        files[COSTS_PNG] = lambda: costs_png_bytes(result, lang)
     return write_set(out_dir, files)

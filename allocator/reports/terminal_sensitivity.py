@@ -15,6 +15,7 @@ from rich.text import Text
 from allocator.analysis.monte_carlo import paradox_counts
 from allocator.analysis.paradox import ALABAMA, Summary, kind_of, summarise
 from allocator.analysis.robust import RobustResult
+from allocator.analysis.tipping import most_sensitive
 
 
 def htv(value: float, digits: int = 2) -> str:
@@ -122,15 +123,26 @@ def print_tornado(frame: pd.DataFrame, console: Console, top: int, change: float
         console.print(t)
 
 
-def print_tipping(frame: pd.DataFrame, console: Console, granularity: float) -> None:
-    """One table: per area and input, the smallest change down and up that moves the area."""
+def print_tipping(frame: pd.DataFrame, console: Console, top: int | None = None) -> None:
+    """One table: per area, the inputs that tip it soonest (all of them without ``top``),
+    each with the smallest change down and up that moves the area by the threshold."""
+    threshold = float(frame.attrs.get("threshold", 0.1))
+    shown = most_sensitive(frame, top) if top is not None else frame
+    more = shown.attrs.get("more", {})
     t = Table(title=f"Tipping points: the smallest relative change of an input that moves an "
-                    f"area's customer-service HTV by at least {granularity:g} HTV",
+                    f"area's customer-service HTV by at least {threshold:g} HTV"
+                    + (f" (per area the {top} inputs that tip it soonest)"
+                       if top is not None and any(more.values()) else ""),
               box=box.SIMPLE_HEAVY, title_justify="left")
     for name, justify in (("Area", "left"), ("Input", "left"), ("Base value", "right"),
                           ("Down", "right"), ("Up", "right"), ("Note", "left")):
         t.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for (area, _input), rows in frame.groupby(["area", "input"], sort=False):
+    last = None
+    for (area, _input), rows in shown.groupby(["area", "input"], sort=False):
+        if last is not None and area != last and more.get(last):
+            t.add_row("", f"… {more[last]} more inputs in tipping.csv", "", "", "", "",
+                      style="dim", end_section=True)
+        last = area
         by = rows.set_index("direction")
         notes = {str(n) for n in rows["note"] if n}
         notes |= {f"{d}: {s}" for d, s in zip(rows["direction"], rows["status"], strict=True)
@@ -138,6 +150,8 @@ def print_tipping(frame: pd.DataFrame, console: Console, granularity: float) -> 
         t.add_row(str(area), str(by["label"].iloc[0]), f"{by['base_value'].iloc[0]:g}",
                   str(by.loc["down", "result"]), str(by.loc["up", "result"]),
                   "; ".join(sorted(notes)))
+    if last is not None and more.get(last):
+        t.add_row("", f"… {more[last]} more inputs in tipping.csv", "", "", "", "", style="dim")
     console.print(t)
 
 

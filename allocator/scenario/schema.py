@@ -88,6 +88,9 @@ class DerivedFeature(_Strict):
         description="Features multiplied together, e.g. [unemployed, inflow_over_3m_share].",
     )
     description: str | None = Field(default=None, description="What the product estimates.")
+    label: str | None = Field(
+        default=None, description="A few words for reports, e.g. 'long-term inflow'.")
+    label_fi: str | None = Field(default=None, description="The words in Finnish reports.")
 
 
 class Area(_Strict):
@@ -158,6 +161,13 @@ class ServiceLine(_Strict):
     label_fi: str | None = Field(
         default=None, description="Name in Finnish reports (default: the label)."
     )
+    short_label: str | None = Field(
+        default=None,
+        description="A short name for narrow tables, e.g. 'Weaker position' (default: the label).",
+    )
+    short_label_fi: str | None = Field(
+        default=None, description="The short name in Finnish reports (default: the Finnish label)."
+    )
     share: float = Field(
         ge=0, le=1, allow_inf_nan=False,
         description="Target share of the customer-service HTV (shares of all lines sum to 1).",
@@ -187,6 +197,10 @@ class ServiceLine(_Strict):
         """The name in ``lang`` ('en' or 'fi'): the Finnish label when given, else the title."""
         return (self.label_fi if lang == "fi" else None) or self.title
 
+    def short_in(self, lang: str) -> str:
+        """The short name in ``lang`` for narrow tables, else the name in ``lang``."""
+        return (self.short_label_fi if lang == "fi" else self.short_label) or self.title_in(lang)
+
 
 class DrivenBy(_Strict):
     """A central service sized by a caseload feature summed over the whole area."""
@@ -202,6 +216,14 @@ class CentralService(_Strict):
     label: str | None = Field(default=None, description="Human-readable name for reports.")
     label_fi: str | None = Field(
         default=None, description="Name in Finnish reports (default: the label)."
+    )
+    short_label: str | None = Field(
+        default=None,
+        description="A short name for narrow tables, e.g. 'Integration services' (default: "
+                    "the label).",
+    )
+    short_label_fi: str | None = Field(
+        default=None, description="The short name in Finnish reports (default: the Finnish label)."
     )
     htv: NonNegative | None = Field(default=None, description="Fixed size [HTV].")
     driven_by: DrivenBy | None = Field(
@@ -230,6 +252,10 @@ class CentralService(_Strict):
     def title_in(self, lang: str) -> str:
         """The name in ``lang`` ('en' or 'fi'): the Finnish label when given, else the title."""
         return (self.label_fi if lang == "fi" else None) or self.title
+
+    def short_in(self, lang: str) -> str:
+        """The short name in ``lang`` for narrow tables, else the name in ``lang``."""
+        return (self.short_label_fi if lang == "fi" else self.short_label) or self.title_in(lang)
 
 
 class CurrentStaffing(_Strict):
@@ -282,6 +308,8 @@ class ReferenceSplit(_Strict):
 
     label: str | None = Field(
         default=None, description="Name of the reference in reports, e.g. 'state-grant-like'.")
+    label_fi: str | None = Field(
+        default=None, description="The name in Finnish reports (default: the label).")
     weights: dict[Identifier, NonNegative] = Field(
         min_length=1,
         description=(
@@ -289,6 +317,10 @@ class ReferenceSplit(_Strict):
             "the weighted sum of its share of each feature; weights are normalised to 1."
         ),
     )
+
+    def title_in(self, lang: str) -> str:
+        """The name in ``lang`` ('en' or 'fi'): the Finnish label when given."""
+        return (self.label_fi if lang == "fi" else None) or self.label or "reference"
 
 
 class Costs(_Strict):
