@@ -11,7 +11,7 @@ figure's foot to the caller.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -27,7 +27,7 @@ from allocator.charts.style import (
     new_figure,
     reserve_footer,
 )
-from allocator.charts.text import line_name, literal_chart, text
+from allocator.charts.text import literal_chart, text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -199,13 +199,17 @@ def plot_area_deltas(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
 
 @literal_chart
 def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = None,
-                     lang: str = "en") -> Figure:
+                     lang: str = "en", names: Mapping[str, str] | None = None) -> Figure:
     """Stacked 100 % bars: each service line's share of customer service, per scenario.
 
     Segments in the lines' colours and hatches, labelled with their share [%]; a black
-    tick marks where each line's target share would end.
+    tick marks where each line's target share would end. Lines are named by ``names``
+    (line -> name), else by the first result's scenario in ``lang``, else by the frame's
+    labels.
     """
     frame = _frame(data, line_shares)
+    if names is None and not isinstance(data, pd.DataFrame) and data:
+        names = {ln.name: ln.title_in(lang) for ln in data[0].scenario.service_lines}
     scenarios = list(dict.fromkeys(frame["scenario"]))
     lines = list(dict.fromkeys(frame["service_line"]))
     labels = dict(zip(frame["service_line"], frame["label"], strict=False))
@@ -221,7 +225,7 @@ def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
         shown = [0.0 if math.isnan(v) else v for v in shares]
         segments.append(ax.bar(xs, shown, bottom=bottom, width=0.62, **line_style(j),
                                edgecolor=EDGE, linewidth=0.5,
-                               label=line_name(line, str(labels[line]), lang)))
+                               label=(names or {}).get(line, str(labels[line]))))
         for x, v, b in zip(xs, shown, bottom, strict=True):
             if v >= 4:
                 ax.text(x, b + v / 2, f"{v:.1f} %", ha="center", va="center", fontsize=7,

@@ -133,22 +133,6 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-#: Names of the service lines the plan defines (base.yaml's identifiers), by language; a
-#: line not listed here is shown with its label from the scenario file.
-LINE_NAMES: dict[str, dict[str, str]] = {
-    "fi": {
-        "weaker_position": "Heikommassa työmarkkina-asemassa olevien ja monialaiset palvelut",
-        "job_brokering": "Työnvälitys",
-        "skills": "Osaamisen kehittäminen",
-    },
-}
-
-
-def line_name(name: str, label: str, lang: str = "en") -> str:
-    """The service line ``name`` in ``lang``, or its ``label`` from the scenario file."""
-    return LINE_NAMES.get(lang, {}).get(name, label)
-
-
 def text(key: str, lang: str = "en", **values: object) -> str:
     """The chart text ``key`` in ``lang`` ('en' or 'fi'), with ``values`` filled in."""
     table = TEXT.get(lang, TEXT["en"])

@@ -16,11 +16,12 @@ KEY_NAMES: dict[str, dict[str, str]] = {
     "fi": {EQUAL_KEY: "tasaosuudet", SHARES_KEY: "sovitut osuudet", "use": "käytön mukaan"},
 }
 
-#: The common caseload features by language (counts of persons unless said otherwise).
+#: The common caseload features by language (counts of persons unless said otherwise),
+#: with the plan's derived long-unemployment inflow.
 FEATURE_NAMES: dict[str, dict[str, str]] = {
     "en": {
         "labour_force": "labour force",
-        "unemployed": "unemployed",
+        "unemployed": "unemployed jobseekers",
         "men": "men",
         "women": "women",
         "under_25": "under 25",
@@ -31,11 +32,12 @@ FEATURE_NAMES: dict[str, dict[str, str]] = {
         "partially_able": "partially able to work",
         "foreign_nationals": "foreign nationals",
         "population": "population",
-        "inflow_over_3m_share": "share of inflow over 3 months",
+        "inflow_over_3m_share": "share of inflow unemployed over 3 months",
+        "long_unemployment_inflow": "inflow into long unemployment",
     },
     "fi": {
         "labour_force": "työvoima",
-        "unemployed": "työttömät",
+        "unemployed": "työttömät työnhakijat",
         "men": "miehet",
         "women": "naiset",
         "under_25": "alle 25-vuotiaat",
@@ -46,7 +48,8 @@ FEATURE_NAMES: dict[str, dict[str, str]] = {
         "partially_able": "osatyökykyiset",
         "foreign_nationals": "ulkomaalaiset",
         "population": "väestö",
-        "inflow_over_3m_share": "yli 3 kk:n virran osuus",
+        "inflow_over_3m_share": "yli 3 kk:n työttömyyteen jääneiden osuus",
+        "long_unemployment_inflow": "virta pitkään työttömyyteen",
     },
 }
 

@@ -302,7 +302,9 @@ class _Builder(Summary):
         if len(c.costs):
             blocks.append(self.costs_compare_table(c.costs))
         if c.footer is not None and c.shares is not None:
-            fig = on_page(plot_line_shares, c.shares, lang, 5.4, c.footer)
+            names = {ln.name: self.line(self.base, ln.name)
+                     for ln in self.base.scenario.service_lines}
+            fig = on_page(plot_line_shares, c.shares, lang, 5.4, c.footer, names=names)
             blocks.append(self.chart(fig, t("compare_shares_title").replace("\n", " "),
                                      t("pack_cap_shares")))
         if self.base.allocation is not None:

@@ -157,7 +157,7 @@ def embed(fig: Figure, alt: str, caption: str, dpi: int, lang: str = "en") -> Ch
 
 
 def on_page(plot: Callable[..., Figure], data: Any, lang: str, height: float,
-            footer: str) -> Figure:
+            footer: str, **options: Any) -> Figure:
     """A comparison chart drawn at the page's width (8 in) instead of its own.
 
     The comparison charts widen with the number of scenarios; scaled down to an A4 page
@@ -166,7 +166,7 @@ def on_page(plot: Callable[..., Figure], data: Any, lang: str, height: float,
     foot of a figure it did not create to its caller, so the footer is added here.
     """
     fig = new_figure(8.0, height)
-    plot(data, ax=fig.add_subplot(), lang=lang)
+    plot(data, ax=fig.add_subplot(), lang=lang, **options)
     reserve_footer(fig, footer)
     add_footer(fig, footer)
     return fig

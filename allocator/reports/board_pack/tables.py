@@ -11,7 +11,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from allocator.analysis.compare import ALL_AREAS, ALL_MUNICIPALITIES, CENTRAL
-from allocator.charts.text import line_name
 from allocator.engine.result import Result, Status
 from allocator.engine.rules import RULES
 from allocator.engine.rules.base import key_of, rule_of
@@ -28,7 +27,8 @@ from allocator.reports.board_pack.format import (
     plain,
     signed,
 )
-from allocator.reports.board_pack.text import KEY_NAMES, PACK_TEXT, VALUE_WORDS, key_name, text
+from allocator.reports.board_pack.text import PACK_TEXT, VALUE_WORDS, key_name, text
+from allocator.scenario import features
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,12 +75,12 @@ class Tables:
         return text(key, self.lang, **values)
 
     def line(self, result: Result, name: str) -> str:
-        """The service line ``name`` as the pack's language calls it: the scenario's own
-        Finnish label first, then the plan's Finnish name, then its label."""
+        """The service line ``name`` as the pack's language calls it (its label_fi in
+        Finnish)."""
         for ln in result.scenario.service_lines:
-            if ln.name == name and self.lang == "fi" and ln.label_fi:
-                return ln.label_fi
-        return line_name(name, result.line_labels[name], self.lang)
+            if ln.name == name:
+                return ln.title_in(self.lang)
+        return result.line_labels[name]
 
     def office(self, result: Result, name: str) -> str:
         """An office as the pack's language calls it (its label_fi in Finnish)."""
@@ -314,7 +314,8 @@ class Tables:
         offices = {o.name: o.title_in(self.lang) for o in r.scenario.offices}
         for name, shown in sorted(offices.items(), key=lambda x: -len(x[0])):
             value = value.replace(name, shown)
-        words = {**VALUE_WORDS.get(self.lang, {}), **KEY_NAMES.get(self.lang, {})}
+        words = {**VALUE_WORDS.get(self.lang, {}), **features.KEY_NAMES.get(self.lang, {}),
+                 **features.FEATURE_NAMES.get(self.lang, {})}
         value = re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: words.get(m.group(0), m.group(0)),
                        value.replace("persons per htv", "persons_per_htv"))
         return decimal_commas(value, self.lang)

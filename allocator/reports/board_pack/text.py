@@ -9,6 +9,7 @@ both.
 from __future__ import annotations
 
 from allocator.charts.text import text as chart_text
+from allocator.scenario import features
 
 #: The pack's text by language (the languages of allocator.analysis.board.LANGUAGES). Keys
 #: are stable; add a key to both languages.
@@ -615,30 +616,6 @@ PACK_TEXT: dict[str, dict[str, str]] = {
 }
 
 
-#: Sharing keys of the central services by language; a caseload feature not listed is
-#: shown by its identifier.
-KEY_NAMES: dict[str, dict[str, str]] = {
-    "en": {"equal": "equal shares", "shares": "agreed shares", "use": "by use",
-           "labour_force": "labour force", "unemployed": "unemployed jobseekers",
-           "population": "population", "foreign_nationals": "foreign nationals",
-           "long_term_unemployed": "long-term unemployed", "men": "men", "women": "women",
-           "under_30": "under 30", "under_25": "under 25", "over_50": "over 50",
-           "structurally_unemployed": "structurally unemployed",
-           "partially_able": "partially able to work",
-           "inflow_over_3m_share": "share of inflow unemployed over 3 months",
-           "long_unemployment_inflow": "inflow into long unemployment"},
-    "fi": {"equal": "tasaosuudet", "shares": "sovitut osuudet", "use": "käytön mukaan",
-           "labour_force": "työvoima", "unemployed": "työttömät työnhakijat",
-           "population": "väestö", "foreign_nationals": "ulkomaalaiset",
-           "long_term_unemployed": "pitkäaikaistyöttömät", "men": "miehet",
-           "women": "naiset", "under_30": "alle 30-vuotiaat", "under_25": "alle 25-vuotiaat",
-           "over_50": "yli 50-vuotiaat", "structurally_unemployed": "rakennetyöttömät",
-           "partially_able": "osatyökykyiset",
-           "inflow_over_3m_share": "yli 3 kk:n työttömyyteen jääneiden osuus",
-           "long_unemployment_inflow": "virta pitkään työttömyyteen"},
-}
-
-
 #: The words inside a scenario value as the assumptions table shows it (its field names and
 #: settings), by language.
 VALUE_WORDS: dict[str, dict[str, str]] = {
@@ -662,7 +639,7 @@ STAGE_NAMES: dict[str, dict[str, str]] = {
 
 def key_name(key: str, lang: str = "en") -> str:
     """A sharing key or caseload feature as the pack's language names it."""
-    return KEY_NAMES.get(lang, {}).get(key) or KEY_NAMES["en"].get(key) or key.replace("_", " ")
+    return features.key_name(None, key, lang)
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
