@@ -154,6 +154,11 @@ def explain(result: Result, settings: SolveSettings | None = None) -> Explanatio
         raise ValueError("only a result with an allocation can be explained")
     d = result.data
     quiet = replace(settings or SolveSettings(), detect_ties=False, repairs=False)
+    # The rules' costs are differences of values at the model's scale, so their solves
+    # skip the exact total-deviation check (seconds per solve where many allocations lie
+    # within rounding of each other); the waterfall keeps it, so its last step is the
+    # result's own allocation.
+    scaled = replace(quiet, exact_total=False)
     built = build_model(d, explain=True)
     labels = list(built.literals)
     final_units = _cell_units(result.allocation)
@@ -206,12 +211,12 @@ def explain(result: Result, settings: SolveSettings | None = None) -> Explanatio
         ))
 
     # What each rule costs: re-solve with it relaxed (deviation stages only).
-    full = solve(built, quiet, rules_on=labels, last_stage="total_deviation")
+    full = solve(built, scaled, rules_on=labels, last_stage="total_deviation")
     effects = []
     for name in labels:
         if rule_of(name) in ROUNDING_RULES:
             continue
-        relaxed = solve(built, quiet, rules_on=[n for n in labels if n != name],
+        relaxed = solve(built, scaled, rules_on=[n for n in labels if n != name],
                         last_stage="total_deviation")
         cost_max = _htv(d, full.values.get("max_deviation", 0)
                         - relaxed.values.get("max_deviation", 0))

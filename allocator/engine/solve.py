@@ -67,6 +67,9 @@ class SolveSettings:
     """When the solver proves the rules infeasible, find a minimal set of conflicting rules."""
     feasibility_only: bool = False
     """Only decide whether the rules can all hold: one solve without an objective."""
+    exact_total: bool = True
+    """Make the total-deviation stage exact (allocator.engine.exact). The explanation's
+    what-if solves, which compare values at the model's scale, leave it off."""
 
     def workers_for(self, built: BuiltModel) -> int:
         """The worker count to use: as set, or 1 for small models and every core for large."""
@@ -216,7 +219,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                         flow_kept = again is not None
                         if again is not None:
                             start = replace(again, max_deviation=claim)
-                elif exact and stage in EXACT_STAGES and term is None:
+                elif exact and settings.exact_total and stage in EXACT_STAGES and term is None:
                     used, same = _hold_total_exactly(model, built, objective, outcome, claim,
                                                      bounds, settings, used)
                     flow_kept = flow_kept and same
@@ -263,7 +266,8 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         flow_kept = False
         if exact and stage == "max_deviation" and code == cp_model.OPTIMAL:
             bounds, used, _ = _hold_exactly(model, built, outcome, settings, used)
-        elif exact and stage in EXACT_STAGES and term is None and code == cp_model.OPTIMAL:
+        elif (exact and settings.exact_total and stage in EXACT_STAGES and term is None
+              and code == cp_model.OPTIMAL):
             used, _ = _hold_total_exactly(model, built, objective, outcome, value, bounds,
                                           settings, used)
         else:
