@@ -154,15 +154,18 @@ class Page:
         self.page.press(selector, "Enter")
         self.wait_redraws(before + 1)
 
-    def shown(self, column: str = "htv") -> dict[str, float]:
+    def shown(self, column: str = "htv", lang: str = "en") -> dict[str, float]:
         """A column of the table per municipality as shown: the what-if's HTV, or with
-        ``eur`` what each pays [EUR/year, whole euros]."""
+        ``eur`` what each pays [EUR/year, whole euros], read as ``lang`` writes numbers
+        (1,234.56 in English, 1 234,56 in Finnish)."""
         rows = self.page.locator("#allocation tr[data-kind=municipality]")
         out = {}
         for i in range(rows.count()):
             row = rows.nth(i)
             cell = row.locator(f"td[data-col={column}]").inner_text()
-            out[row.get_attribute("data-name")] = float(cell.replace(",", ""))
+            cell = cell.replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+            cell = cell.replace(",", ".") if lang == "fi" else cell.replace(",", "")
+            out[row.get_attribute("data-name")] = float(cell.replace("−", "-"))
         return out
 
 
@@ -316,7 +319,9 @@ def test_the_page_switches_to_finnish_and_keeps_the_what_if(
                              timeout=WAIT_MS)
     assert p.page.input_value("#caseload_1") == "15"
     assert "Jako perusskenaarioon verrattuna" in p.page.inner_text("#allocation-title")
-    assert p.shown() == english
+    assert p.shown(lang="fi") == english
+    assert any("," in p.page.inner_text(f"#allocation tr[data-kind=municipality] "
+                                         f"td[data-col=htv] >> nth={i}") for i in range(6))
     before = p.redraws()
     p.page.click("#reset")  # back to the base, in either language
     p.wait_redraws(before + 1)
@@ -325,7 +330,7 @@ def test_the_page_switches_to_finnish_and_keeps_the_what_if(
     p.page.wait_for_function("document.querySelector('#command-line') && !document"
                              ".querySelector('#command-line').innerText.includes('--set')",
                              timeout=WAIT_MS)
-    assert p.shown() == per_municipality(allocate(BASE))
+    assert p.shown(lang="fi") == per_municipality(allocate(BASE))
     assert p.errors == []
     p.page.close()
 

@@ -290,7 +290,7 @@ def verdict_line(answer: Answer, lang: str) -> ui.Tag:
         " · ",
         ui.span(f"{text('verdict_verifier', lang)}: "),
         ui.span(text(checked, lang), class_="ok" if r.verified else "bad", id="verified"),
-        " · ", text("verdict_time", lang, seconds=f"{answer.seconds:.2f}"), class_="verdict")
+        " · ", text("verdict_time", lang, seconds=num(answer.seconds, 2, lang)), class_="verdict")
 
 
 def problems_box(answer: Answer, lang: str) -> ui.Tag | None:
@@ -328,9 +328,9 @@ def table(meeting: Meeting, frame: pd.DataFrame, digits: int, lang: str) -> ui.T
                  CENTRAL: text("row_central", lang, lead=meeting.base.lead_municipality),
                  TOTAL: text("row_total", lang)}[row["kind"]]
         cells = [ui.tags.td(label),
-                 ui.tags.td(num(row["base_htv"], digits), class_="num", **{"data-col": "base_htv"}),
-                 ui.tags.td(num(row["htv"], digits), class_="num", **{"data-col": "htv"}),
-                 ui.tags.td(signed(row["change_htv"], digits), class_=f"num {_css(row['change_htv'])}",
+                 ui.tags.td(num(row["base_htv"], digits, lang), class_="num", **{"data-col": "base_htv"}),
+                 ui.tags.td(num(row["htv"], digits, lang), class_="num", **{"data-col": "htv"}),
+                 ui.tags.td(signed(row["change_htv"], digits, lang), class_=f"num {_css(row['change_htv'])}",
                             **{"data-col": "change_htv"})]
         if money_cols:
             cells += [ui.tags.td(money(row["base_eur"], lang, 0), class_="num",
@@ -353,10 +353,10 @@ def office_table(meeting: Meeting, frame: pd.DataFrame, digits: int, lang: str) 
                         *(ui.tags.th(text(h, lang), class_="num")
                           for h in ("col_base", "col_now", "col_change")))
     body = [ui.tags.tr(ui.tags.td(labels.get(row["office"], row["office"])),
-                       ui.tags.td(num(row["base_htv"], digits), class_="num",
+                       ui.tags.td(num(row["base_htv"], digits, lang), class_="num",
                                   **{"data-col": "base_htv"}),
-                       ui.tags.td(num(row["htv"], digits), class_="num", **{"data-col": "htv"}),
-                       ui.tags.td(signed(row["change_htv"], digits),
+                       ui.tags.td(num(row["htv"], digits, lang), class_="num", **{"data-col": "htv"}),
+                       ui.tags.td(signed(row["change_htv"], digits, lang),
                                   class_=f"num {_css(row['change_htv'])}",
                                   **{"data-col": "change_htv"}),
                        **{"data-office": row["office"]})
@@ -391,7 +391,7 @@ def change_chart(frame: pd.DataFrame, digits: int, lang: str) -> ui.Tag:
         length = abs(change) / top * half
         x = zero if change >= 0 else zero - length
         colour = "#0b6e2e" if change > 0 else "#a4161a"
-        value = signed(change, digits)
+        value = signed(change, digits, lang)
         tx, anchor = (x + length + 4, "start") if change >= 0 else (x - 4, "end")
         parts += [f'<text x="{label_w}" y="{y + bar_h - 6}" text-anchor="end" '
                   f'font-size="14">{html.escape(str(name))}</text>',
