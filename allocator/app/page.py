@@ -37,6 +37,7 @@ from allocator.engine.solve import SolveSettings
 from allocator.errors import OutputError, ScenarioError
 from allocator.reports.board_pack.format import money, num, signed
 from allocator.reports.writing import atomic_write
+from allocator.scenario.features import feature_name
 from allocator.scenario.loading import load_scenario
 from allocator.scenario.schema import EQUAL_KEY, SHARES_KEY, Scenario, show_number
 from allocator.scenario.variants import count_features
@@ -253,7 +254,9 @@ def control_panel(meeting: Meeting, lang: str, values: dict[str, Any]) -> ui.Tag
     parts.append(ui.output_ui("share_rest"))
     parts.append(ui.tags.label(text("caseload", lang), class_="form-label fw-semibold"))
     parts.append(ui.tags.p(text("caseload_note", lang,
-                                features=", ".join(count_features(base))), class_="small"))
+                                features=", ".join(feature_name(base, f, lang)
+                                                   for f in count_features(base))),
+                                class_="small"))
     fields = [ui.input_numeric(f"caseload_{i}", m, values[f"caseload_{i}"], step=5,
                                update_on="blur") for i, m in enumerate(meeting.municipalities)]
     for k in range(0, len(fields), 2):
