@@ -11,6 +11,7 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from fractions import Fraction
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -505,7 +506,12 @@ class Scenario(_Strict):
 
     def exact_features(self) -> dict[str, dict[str, Fraction]]:
         """Feature -> municipality -> exact value [persons, or a share], derived features
-        included (each the product of its factors)."""
+        included (each the product of its factors). Computed once per scenario (it is
+        frozen); the caller must not change the tables."""
+        return self._exact_features
+
+    @cached_property
+    def _exact_features(self) -> dict[str, dict[str, Fraction]]:
         table = {f: {m.name: to_fraction(m.caseload[f]) for m in self.municipalities}
                  for f in self.municipalities[0].caseload}
         for name, derived in self.derived_features.items():
