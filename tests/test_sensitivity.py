@@ -281,6 +281,22 @@ def test_monte_carlo_on_the_base_case_is_reproducible_and_executor_independent()
     assert dict(zip(run5["area"], run5["htv"], strict=True)) == by_area(alone)
 
 
+def test_monte_carlo_does_not_depend_on_how_runs_are_batched(monkeypatch) -> None:
+    from allocator.analysis import monte_carlo as mc
+
+    frame, events = mc.monte_carlo_with_paradoxes(BASE, runs=10, seed=4, options=SEQUENTIAL)
+    monkeypatch.setattr(mc, "BLOCK", 1)
+    one, one_events = mc.monte_carlo_with_paradoxes(BASE, runs=10, seed=4, options=SEQUENTIAL)
+    monkeypatch.setattr(mc, "BLOCK", 7)  # the last job is shorter than the others
+    seven, seven_events = mc.monte_carlo_with_paradoxes(BASE, runs=10, seed=4, options=POOL)
+    assert mc.block_size(10, 2) == 2 and mc.block_size(10_000, 2) == 7
+    pd.testing.assert_frame_equal(frame, one)
+    pd.testing.assert_frame_equal(frame, seven)
+    pd.testing.assert_frame_equal(events, one_events)
+    pd.testing.assert_frame_equal(events, seven_events)
+    assert list(frame["run"].drop_duplicates()) == list(range(10))
+
+
 def test_stability_counts_moves_strictly_above_the_threshold() -> None:
     frame = pd.DataFrame({"run": [0, 1, 2, 3, 4], "area": ["A"] * 5,
                           "htv": [4.1, 4.11, 3.8, 4.0, float("nan")],
