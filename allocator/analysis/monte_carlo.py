@@ -120,7 +120,7 @@ def _run_draws(job: _Draws) -> list[_Drawn]:
             htv = as_float(p.area_htv.get(area))
             rows.append({"run": run, "area": area, "htv": htv, "base_htv": float(before),
                          "change_htv": tidy(htv - float(before)), "status": p.status,
-                         "verified": p.verified, **costs})
+                         "verified": p.verified, "proof": p.proof, **costs})
         out.append((rows, events, p.cells is not None))
     return out
 
@@ -137,7 +137,8 @@ def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", see
     """Allocate ``runs`` caseload draws (see :func:`draw_caseload`); one row per run and area.
 
     Columns: run, area, htv [customer-service HTV], base_htv [HTV], change_htv [HTV],
-    status, verified and, when the scenario gives costs, ``cost_eur:<municipality>`` and
+    status, verified, proof (what shows the run's optimum optimal, see
+    allocator.engine.types.PROOF_FLOW) and, when the scenario gives costs, ``cost_eur:<municipality>`` and
     ``cost_eur:total`` [EUR/year in that run; the same on each area's row]. The same seed
     gives the same frame whatever the executor.
     Raises InfeasibleError when the unchanged scenario has no allocation.
@@ -186,7 +187,8 @@ def monte_carlo_with_paradoxes(scenario: Scenario, runs: int = 100, model: str =
     frame.attrs.update(analysis="monte_carlo", scenario=scenario.name, runs=runs, model=model,
                        seed=seed, areas=[a.name for a in scenario.areas],
                        footer=footer(scenario, f"Monte Carlo {runs} runs, caseload ~ {model}, "
-                                      f"seed {seed}", options.time_limit))
+                                      f"seed {seed}", options.time_limit,
+                                      frame.drop_duplicates("run")["proof"] if rows else ()))
     paradoxes = pd.DataFrame(events, columns=PARADOX_COLUMNS)
     paradoxes.attrs["runs"] = solved
     return frame, paradoxes

@@ -12,7 +12,8 @@ process that runs it, so a pool returns exactly what a sequential run returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -25,7 +26,7 @@ from allocator.engine.manifest import scenario_sha256
 from allocator.engine.pipeline import allocate
 from allocator.engine.result import Result
 from allocator.engine.solve import SolveSettings
-from allocator.engine.types import Allocation, Status
+from allocator.engine.types import PROOF_FLOW, Allocation, Status
 from allocator.errors import InfeasibleError, Problem, ScenarioError
 from allocator.scenario.schema import Scenario
 
@@ -71,7 +72,8 @@ class Point:
     paradox detection (allocator.analysis.paradox) compares between points: per
     (municipality, line) cell its HTV, exact target [HTV] and demand [weighted persons].
     ``costs`` is what each municipality pays [EUR/year, to the cent] when the scenario
-    gives costs (allocator.engine.costs), else None.
+    gives costs (allocator.engine.costs), else None. ``proof`` says what shows an OPTIMAL
+    point optimal (allocator.engine.types.PROOF_CPSAT or PROOF_FLOW; empty otherwise).
     """
 
     status: str
@@ -83,6 +85,7 @@ class Point:
     allocation: Allocation | None = None
     cells: Cells | None = None
     costs: dict[str, Fraction] | None = None
+    proof: str = ""
 
     @property
     def ok(self) -> bool:
@@ -105,7 +108,8 @@ class Point:
                    v.max_deviation, v.total_deviation, v.passed,
                    "; ".join(str(x) for x in v.violations), r.allocation, Cells.of(r),
                    None if costs is None else {row.municipality: Fraction(row.total_cents, 100)
-                                               for row in costs.rows})
+                                               for row in costs.rows},
+                   r.solver.proof if r.status == Status.OPTIMAL else "")
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,8 @@ class Cells:
 def evaluate(scenario: Scenario, changes: Mapping[str, Any] | None = None,
              hint: Allocation | None = None, time_limit: float | None = None) -> Point:
     """Solve ``scenario`` with ``changes`` (dotted paths) applied, with one CP-SAT worker,
-    through the one-scenario flow (allocator.engine.pipeline.allocate).
+    through the one-scenario flow (allocator.engine.pipeline.allocate). Where network flows
+    certify the optimum exactly, no CP-SAT solve runs and the point says so (``proof``).
 
     Invalid changes and conflicting rules come back as a Point with that status.
     """
@@ -151,7 +156,8 @@ def evaluate(scenario: Scenario, changes: Mapping[str, Any] | None = None,
     except ScenarioError as exc:
         return Point(INVALID, message="; ".join(_problem_text(p) for p in exc.problems))
     settings = SolveSettings(time_limit=time_limit or variant.solver.time_limit, workers=1,
-                             detect_ties=False, repairs=False, explain_conflicts=False)
+                             detect_ties=False, repairs=False, explain_conflicts=False,
+                             flow_certificate=True)
     return Point.of(allocate(variant, settings, hint=hint))
 
 
@@ -223,13 +229,18 @@ def require_allocation(base: Point, scenario: Scenario) -> Point:
     return base
 
 
-def footer(s: Scenario, detail: str, time_limit: float | None) -> str:
+def footer(s: Scenario, detail: str, time_limit: float | None,
+           proofs: Iterable[str] = ()) -> str:
     """The reproducibility line of an analysis's charts: versions, the scenario's hash, what
-    was run and the solver's limit."""
+    was run, the solver's limit and what shows the optima optimal (``proofs``: each solved
+    point's :attr:`Point.proof`)."""
     limit = time_limit or s.solver.time_limit
+    counts = Counter(p for p in proofs if p)
+    shown = " · ".join(f"{how} ×{n}" for how, n in
+                       sorted(counts.items(), key=lambda kv: (kv[0] != PROOF_FLOW, kv[0])))
     return (f"allocator {__version__} · OR-Tools {ortools_version} · scenario '{s.name}' "
             f"sha256:{scenario_sha256(s)[:12]} · {detail} · deterministic time limit "
-            f"{limit:g} s per solve, 1 CP-SAT worker")
+            f"{limit:g} s per solve, 1 CP-SAT worker" + (f" · {shown}" if shown else ""))
 
 
 def cost_columns(scenario: Scenario, point: Point) -> dict[str, float]:

@@ -66,12 +66,13 @@ def sweep_with_paradoxes(scenario: Scenario, params: Sequence[tuple[str, Sequenc
                 before = as_float(base.area_htv.get(area))
                 rows.append({"parameter": path, "value": value, "area": area, "htv": htv,
                              "base_htv": before, "change_htv": htv - before,
-                             "status": p.status, "verified": p.verified,
+                             "status": p.status, "verified": p.verified, "proof": p.proof,
                              "max_deviation_htv": as_float(p.max_deviation),
                              "total_deviation_htv": as_float(p.total_deviation),
                              "message": p.message, **cost_columns(scenario, p)})
     frame = pd.DataFrame(rows, columns=["parameter", "value", "area", "htv", "base_htv",
-                                        "change_htv", "status", "verified", "max_deviation_htv",
+                                        "change_htv", "status", "verified", "proof",
+                                        "max_deviation_htv",
                                         "total_deviation_htv", "message",
                                         *cost_columns(scenario, base)])
     frame.attrs.update(analysis="sweep", scenario=scenario.name, areas=areas,
@@ -79,7 +80,8 @@ def sweep_with_paradoxes(scenario: Scenario, params: Sequence[tuple[str, Sequenc
                        base_values={path: i.value for path, i in inputs.items()},
                        footer=footer(scenario, "one-at-a-time sweep"
                                       + (", line shares rebalanced" if rebalance else ""),
-                                      options.time_limit))
+                                      options.time_limit,
+                                      [p.proof for points in solved for p in points]))
     paradoxes = frame_of([{str(k): v for k, v in r.items()}
                           for e in events for r in e.to_dict(orient="records")])
     paradoxes.attrs["steps"] = {k: v for e in events for k, v in e.attrs["steps"].items()}

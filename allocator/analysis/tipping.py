@@ -51,6 +51,8 @@ class _Tip:
     htv: Fraction | None
     solves: int
     note: str = ""
+    proof: str = ""
+    proofs: tuple[str, ...] = ()
 
 
 def _run_tipping(job: _Tipping) -> list[_Tip]:
@@ -86,7 +88,8 @@ def _run_tipping(job: _Tipping) -> list[_Tip]:
         if area not in brackets:
             note = "the input is 0, so a relative change does not move it" \
                 if job.input.value == 0 else ""
-            out.append(_Tip(area, False, job.max_change, float("nan"), "", None, len(cache), note))
+            out.append(_Tip(area, False, job.max_change, float("nan"), "", None, len(cache), note,
+                            proofs=tuple(p.proof for p in cache.values())))
             continue
         lo, hi = brackets[area]
         while hi - lo > job.precision:
@@ -96,8 +99,14 @@ def _run_tipping(job: _Tipping) -> list[_Tip]:
             else:
                 lo = mid
         p = at(hi)
-        out.append(_Tip(area, True, lo, hi, p.status, p.area_htv.get(area), len(cache)))
+        out.append(_Tip(area, True, lo, hi, p.status, p.area_htv.get(area), len(cache),
+                        proof=p.proof, proofs=tuple(q.proof for q in cache.values())))
     return out
+
+
+def _job_proofs(done: list[list[_Tip]]) -> list[str]:
+    """Each job's solved points' proofs, once per job (its areas share its points)."""
+    return [p for tips in done if tips for p in tips[-1].proofs]
 
 
 def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[str] | None = None,
@@ -152,7 +161,7 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
                 "value": job.input.moved(signed) if t.found else float("nan"),
                 "unchanged_to": job.sign * t.unchanged + 0.0,
                 "base_htv": float(base.area_htv[t.area]), "htv": as_float(t.htv), "status": t.status,
-                "solves": t.solves,
+                "proof": t.proof, "solves": t.solves,
                 "result": (f"{sign}{t.change * 100:.2f} %" if t.found
                            else f"none within {sign}{max_change * 100:g} %"),
                 "note": t.note,
@@ -165,5 +174,5 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
                        precision=precision, areas=names,
                        footer=footer(scenario, f"tipping points within ±{max_change * 100:g} %, "
                                       f"{steps} scan steps, bracket ≤ {precision * 100:g} pp",
-                                      options.time_limit))
+                                      options.time_limit, _job_proofs(done)))
     return frame
