@@ -154,6 +154,19 @@ class _Network:
         return _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64),
                               supply) is not None
 
+    def cells_within(self, z: int) -> dict[tuple[str, str], int] | None:
+        """Each cell's units in some allocation with every cell within ``z`` [units]."""
+        arrays = self._arrays(z, unit_steps=False)
+        if arrays is None:
+            return None
+        tails, heads, caps, supply, low = arrays[:5]
+        flows = _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64), supply)
+        if flows is None:
+            return None
+        fixed = len(self.fixed_tails)
+        return {c: int(u) for c, u in zip(self.data.cells, (low + flows[fixed:]).tolist(),
+                                          strict=True)}
+
     def feasible(self, z: int) -> bool:
         """Whether an allocation exists with every cell within ``z`` of its target."""
         arrays = self._arrays(z, unit_steps=False)
@@ -445,8 +458,31 @@ def flow_start(d: ModelData) -> FlowStart | None:
     if d.customer_units < 0:
         return None
     net = _network(d)
-    if net is None:
+    z = None if net is None else _smallest_z(d, net)
+    if z is None:
         return None
+    assert net is not None
+    return _later_stages(d, net, z, None)
+
+
+def whole_network(d: ModelData) -> _Network | None:
+    """The flow network of ``d`` when it is the whole model (see :func:`_exact`), for the
+    network-flow certificate (allocator.engine.exact.certify_by_flow), else None."""
+    if d.customer_units < 0 or not _exact(d):
+        return None
+    return _network(d)
+
+
+def stage_one(net: _Network) -> dict[tuple[str, str], int] | None:
+    """Each cell's units [units] in some allocation whose largest scaled deviation is the
+    network's smallest; None if there is no allocation."""
+    z = _smallest_z(net.data, net)
+    return None if z is None else net.cells_within(z)
+
+
+def _smallest_z(d: ModelData, net: _Network) -> int | None:
+    """The smallest largest deviation any allocation reaches [1/DEV_SCALE units], by
+    galloping and bisection over feasibility checks; None if none is feasible."""
     top = DEV_SCALE * d.customer_units + max((d.target_scaled(c) for c in d.cells), default=0)
     # No cell can be closer than its target's distance to a whole unit.
     floor_z = max((min(t % DEV_SCALE, DEV_SCALE - t % DEV_SCALE) for t in d.targets_scaled.values()),
@@ -468,7 +504,7 @@ def flow_start(d: ModelData) -> FlowStart | None:
             hi = mid
         else:
             lo = mid
-    return _later_stages(d, net, hi, None)
+    return hi
 
 
 def flow_within(d: ModelData, bounds: dict[tuple[str, str], tuple[int, int]]) -> FlowStart | None:
@@ -497,19 +533,16 @@ def _later_stages(d: ModelData, net: _Network, z: int,
                      sum(devs), values[1] if exact else None, values[2] if exact else None)
 
 
-def certified(d: ModelData, bounds: dict[tuple[str, str], tuple[int, int]]
+def certified(net: _Network, bounds: dict[tuple[str, str], tuple[int, int]]
               ) -> FlowStart | None:
     """The exact optimum of stages 2 to 4 with each cell within ``bounds`` [units] (the
-    exact bounds of a certified largest deviation), certified by the network flow alone
-    (see :meth:`_Network.certified`); None when the network is not the whole model or the
-    certificate does not hold. Its values are the model's [1/DEV_SCALE units]."""
-    if d.customer_units < 0 or not _exact(d):
-        return None
-    net = _network(d)
-    found = None if net is None else net.certified(bounds)
+    exact bounds of a certified largest deviation) on a :func:`whole_network`, certified
+    by the network flow alone (see :meth:`_Network.certified`); None when the certificate
+    does not hold. Its values are the model's [1/DEV_SCALE units]."""
+    d = net.data
+    found = net.certified(bounds)
     if found is None:
         return None
-    assert net is not None
     cells, (spread, tie_break) = found
     y: dict[tuple[str, str], int] = {}
     for (m, _, line), units in cells.items():
