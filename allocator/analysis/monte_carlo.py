@@ -174,7 +174,7 @@ def monte_carlo_with_paradoxes(scenario: Scenario, runs: int = 100, model: str =
     progress = options.progress
     on_done = (lambda r: progress(len(r))) if progress is not None else None
     done = map_jobs(_run_draws, jobs, options.executor, options.processes, on_done,
-                    scheduler=options.scheduler)
+                    scheduler=options.scheduler, on_phase=options.phase)
     rows: list[dict[str, object]] = []
     events: list[dict[str, object]] = []
     solved = 0

@@ -52,7 +52,8 @@ class RunOptions:
     core); ``hints``: seed each solve with a neighbouring allocation
     (None: the analysis's default, see :data:`HINTS`); ``time_limit``: deterministic time
     per solve [CP-SAT deterministic s] (default the scenario's); ``progress``: called with
-    the number of solves just finished.
+    the number of solves just finished; ``phase``: called with what the analysis does
+    before its solves ('' when they run), for a progress line.
     """
 
     executor: str = "local"
@@ -61,6 +62,7 @@ class RunOptions:
     hints: bool | None = None
     time_limit: float | None = None
     progress: Callable[[int], None] | None = field(default=None, compare=False)
+    phase: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def solve_all(scenario: Scenario, groups: Sequence[Sequence[dict[str, Any]]], ba
     progress = options.progress
     on_done = (lambda r: progress(len(r))) if progress is not None else None
     done = map_jobs(_run_chain, jobs, options.executor, options.processes, on_done,
-                    scheduler=options.scheduler)
+                    scheduler=options.scheduler, on_phase=options.phase)
     out: list[list[Point]] = [[] for _ in groups]
     for g, points in zip(owners, done, strict=True):
         out[g].extend(points)
@@ -218,6 +220,8 @@ def resolved(options: RunOptions | None, analysis: str) -> RunOptions:
 def solve_base(scenario: Scenario, options: RunOptions | None = None) -> Point:
     """The unchanged scenario, solved as every analysis solves its points."""
     options = options or RunOptions()
+    if options.phase is not None:
+        options.phase("the base case")
     return evaluate(scenario, None, None, options.time_limit)
 
 

@@ -148,7 +148,7 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
     progress = options.progress
     on_done = (lambda _r: progress(1)) if progress is not None else None
     done = map_jobs(_run_tipping, jobs, options.executor, options.processes, on_done,
-                    scheduler=options.scheduler)
+                    scheduler=options.scheduler, on_phase=options.phase)
     rows = []
     for job, tips in zip(jobs, done, strict=True):
         for t in tips:
