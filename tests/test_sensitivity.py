@@ -184,6 +184,16 @@ def test_sweep_is_identical_sequential_pooled_and_with_hints() -> None:
     assert sequential["htv"].nunique() > 4  # the sweep does move the allocation
 
 
+def test_sweep_does_not_depend_on_how_points_are_batched(monkeypatch) -> None:
+    from allocator.analysis import points
+
+    params = [("total_htv", [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0])]
+    batched = sweep(tiny(), params, options=POOL)
+    monkeypatch.setattr(points, "CHAIN", 2)  # four jobs, the last with one point
+    pd.testing.assert_frame_equal(batched, sweep(tiny(), params, options=POOL))
+    pd.testing.assert_frame_equal(batched, sweep(tiny(), params, options=SEQUENTIAL))
+
+
 def test_a_whole_number_field_is_swept_with_whole_numbers() -> None:
     frame = sweep(tiny(), [("solver.workers", [0.0, 2.0])], options=SEQUENTIAL)
     assert set(frame["status"]) == {"OPTIMAL"}, frame["message"].tolist()

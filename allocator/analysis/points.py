@@ -31,8 +31,10 @@ from allocator.errors import InfeasibleError, Problem, ScenarioError
 from allocator.scenario.schema import Scenario
 
 #: Points solved one after another in one job; a job passes each point's allocation to
-#: the next as a hint. Fixed, so results never depend on the number of processes.
-CHAIN = 8
+#: the next as a hint. A point takes a few milliseconds, so a job of this many takes about
+#: a tenth of a second: sending it costs little beside it. Fixed, so results never depend
+#: on the number of processes (nor, as hints never change a result, on this number).
+CHAIN = 25
 #: Whether each analysis seeds its solves with a neighbouring allocation by default. Measured
 #: on the base case (benchmarks/sensitivity.py): hints from a close neighbour (the previous
 #: sweep or scan point, or the base for a one-input tornado change) made the analyses
