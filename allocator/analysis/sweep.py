@@ -26,7 +26,8 @@ def sweep(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
 
     Several parameters give several sweeps, not a grid. Columns: parameter, value, area,
     htv [customer-service HTV], base_htv [HTV, the unchanged scenario], change_htv [HTV],
-    status, verified, max_deviation_htv, total_deviation_htv [HTV, largest and total cell
+    status, verified, proof (what shows the point optimal: allocator.engine.types.PROOF_FLOW
+    or PROOF_CPSAT), max_deviation_htv, total_deviation_htv [HTV, largest and total cell
     deviation], message, and, when the scenario gives costs, ``cost_eur:<municipality>``
     and ``cost_eur:total`` [EUR/year at that point; the same on each area's row]. Raises
     ScenarioError naming a path that is not a numeric input.

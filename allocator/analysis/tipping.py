@@ -126,7 +126,8 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
     Columns: area, input, label, direction (up/down), base_value, found, change (signed
     relative change, NaN if none), value (the input at that change), unchanged_to (signed
     relative change that still left the area as it was, the scan's end if none), base_htv,
-    htv (at the change) [HTV], status (at the change), solves, result (e.g. '+4.3 %' or
+    htv (at the change) [HTV], status and proof (at the change; see
+    allocator.engine.types.PROOF_FLOW), solves, result (e.g. '+4.3 %' or
     'none within +50 %'), note.
     """
     options = resolved(options, "tipping")
