@@ -3,11 +3,12 @@
     python benchmarks/run.py [--repeat N] [--quick] [--out benchmarks/out/results.csv]
 
 Measured (never asserted in tests), each figure the median of ``--repeat`` runs (default
-5; ``--quick``: 1 run and 200 Monte Carlo variants, a smoke run):
+3; ``--quick``: 1 run and smaller analyses, a smoke run). Every figure that has a target
+is printed as a ratio beside it, both sides measured in this same run, alternating:
 
 1. the end-to-end ``allocate scenarios/base.yaml --out TMP`` process beside the floor of
-   importing its heavy dependencies, and ``allocate ... --json --no-files`` beside a bare
-   OR-Tools import, each as a ratio to its floor;
+   importing its heavy dependencies (target <= 1.5 x), and ``allocate ... --json
+   --no-files`` beside a bare OR-Tools import (target <= 1.3 x);
 2. model build (``prepare`` + ``build_model``) and ``solve`` with default settings for the
    base case, a synthetic national instance (45 areas, 300 municipalities, 3 lines) and a
    municipality-level stress instance (300 areas, 300 municipalities, 10 lines), each with
@@ -15,22 +16,27 @@ Measured (never asserted in tests), each figure the median of ``--repeat`` runs 
 3. the yardstick: the same model as a plain MILP solved by HiGHS (benchmarks/highs_milp.py),
    stages 1 and 2 to proven optimality on one thread; its optimal values must equal
    CP-SAT's, and a mismatch fails the run (exit status 1) after the table is written;
-4. Monte Carlo throughput over perturbed base cases (1,000 Poisson draws), sequential and
-   on a local process pool with one process per core, without and with hints; every
-   configuration's frame must be identical. The pool's rate is given with and without its
-   start-up, measured separately as the same pool mapping a trivial job that loads the
-   solver stack (what each worker does before its first real job).
+4. the analyses: 2,000 Monte Carlo draws of the base case in a fresh process on a local
+   pool of one process per core, start-up (imports, base solve, pool) included, beside one
+   ``--json`` run (target <= 5 x); the same as the ``allocate montecarlo`` command with its
+   files; a sweep and a tornado at their rate; sequential for the rate of one core; every
+   executor's Monte Carlo frame must be identical;
+5. the board pack of the base and its scenario set beside one full run (target <= 3 x),
+   and ``allocate tipping --input all`` (target < 15 s);
+6. 20,000 draws on a Dask LocalCluster of 1 and of 2 workers: the speed-up over 2 (target
+   >= 0.8 of linear), and the two frames identical (skipped without the dask extra).
 
 Every measured step runs in a child process of its own (this script with ``--child``), so
 its peak memory [MiB] is its own, read from ``os.wait4``; for a pool it is the largest
 single process of the pool's run. CSV columns: benchmark, median_s, peak_mib, status,
-ratio, ratio_of (what the ratio divides by), note. The load average is printed before and
-after, as other work on the machine shifts every figure.
+ratio, ratio_of (what the ratio divides by), target, note. The load average is printed
+before and after, as other work on the machine shifts every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import hashlib
 import importlib.util
@@ -41,7 +47,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +71,8 @@ WORKER_IMPORTS = ("allocator.analysis.points", "allocator.analysis.monte_carlo",
                   "allocator.engine.diagnose", "allocator.engine.model", "allocator.engine.solve",
                   "allocator.engine.verify", "allocator.engine.flow", "numpy",
                   "ortools.graph.python.min_cost_flow")
-FIELDS = ["benchmark", "median_s", "peak_mib", "status", "ratio", "ratio_of", "note"]
+FIELDS = ["benchmark", "median_s", "peak_mib", "status", "ratio", "ratio_of", "target",
+          "note"]
 
 
 @dataclass
@@ -80,6 +86,7 @@ class Row:
     ratio: float | None = None
     ratio_of: str = ""
     note: str = ""
+    target: str = ""
 
     def csv(self) -> dict[str, object]:
         """The row for csv.DictWriter (numbers rounded to what the clock can tell)."""
@@ -87,7 +94,8 @@ class Row:
             return "" if v is None else round(v, digits)
         return {"benchmark": self.benchmark, "median_s": num(self.median_s, 4),
                 "peak_mib": num(self.peak_mib, 1), "status": self.status,
-                "ratio": num(self.ratio, 3), "ratio_of": self.ratio_of, "note": self.note}
+                "ratio": num(self.ratio, 3), "ratio_of": self.ratio_of, "target": self.target,
+                "note": self.note}
 
 
 @dataclass
@@ -214,76 +222,43 @@ def _warm(_: int) -> int:
     return os.getpid()
 
 
-def child_sweep(executor: str, processes: int, hints: bool, runs: int,
-                repeat: int) -> dict[str, Any]:
-    """Monte Carlo over ``runs`` draws of the base case ``repeat`` times, with pool start-up."""
-    from allocator.analysis.executor import map_jobs
-    from allocator.analysis.sensitivity import RunOptions, monte_carlo
-
-    scenario = _scenario("base")
-    cluster = None
-    scheduler = None
-    if executor == "dask":
-        # A Dask LocalCluster on this machine stands in for a real cluster: its start is
-        # outside the timings (a planner points at one that is already running), and
-        # warming its workers is counted as start-up, like the local pool's.
-        from distributed import LocalCluster
-
-        cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        scheduler = cluster.scheduler_address
-    options = RunOptions(executor=executor, processes=processes, hints=hints, scheduler=scheduler)
-    totals, startups, digests, pids = [], [], [], []
-    for _ in range(repeat):
-        if executor != "sequential":
-            start = time.perf_counter()
-            ran = map_jobs(_warm, range(processes), executor, processes, scheduler=scheduler)
-            startups.append(time.perf_counter() - start)
-            pids.append(len(set(ran)))
-        start = time.perf_counter()
-        frame = monte_carlo(scenario, runs=runs, model="poisson", seed=1, options=options)
-        totals.append(time.perf_counter() - start)
-        digests.append(hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest())
-    if cluster is not None:
-        cluster.close()
-    return {"total": totals, "startup": startups, "digests": digests, "pids": pids,
-            "rows": len(frame), "ok": int((frame["status"] == "OPTIMAL").sum())}
-
-
 # --- the benchmarks -------------------------------------------------------------------
 
 def processes_part(repeat: int) -> list[Row]:
-    """Part 1: the allocate command end to end, each path beside its import floor."""
-    def median_of(make: Callable[[], list[str]], check: Callable[[Run], str]) -> tuple[Row, float]:
-        runs = [_spawn(make(), capture=True) for _ in range(repeat)]
-        seconds = statistics.median(r.seconds for r in runs)
-        return Row("", seconds, max(r.peak_mib for r in runs), check(runs[-1])), seconds
-
-    def floor(code: str) -> Callable[[], list[str]]:
-        return lambda: [sys.executable, "-c", code]
-
-    rows = []
-    heavy, heavy_s = median_of(floor("import ortools.sat.python.cp_model, pandas, "
-                                     "matplotlib.pyplot"), lambda r: "exit 0")
-    heavy.benchmark = "floor: import ortools.sat.python.cp_model, pandas, matplotlib.pyplot"
+    """Part 1: the allocate command end to end, each path beside its import floor; the four
+    commands alternate, so that a change in the machine's load touches each alike."""
+    floors = {"heavy": "import ortools.sat.python.cp_model, pandas, matplotlib.pyplot",
+              "bare": "import ortools.sat.python.cp_model"}
+    seconds: dict[str, list[float]] = {k: [] for k in ("heavy", "full", "bare", "json")}
+    peaks: dict[str, float] = dict.fromkeys(seconds, 0.0)
+    status: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        def files_status(_: Run) -> str:
-            summary = json.loads((Path(tmp) / "summary.json").read_text())
-            return f"{summary['status']}, verified={summary['verified']}"
-        full, full_s = median_of(lambda: [ALLOCATE, str(BASE), "--out", tmp], files_status)
-    full.benchmark = "allocate scenarios/base.yaml --out TMP (all files)"
-    full.ratio, full.ratio_of = full_s / heavy_s, "floor above"
-    bare, bare_s = median_of(floor("import ortools.sat.python.cp_model"), lambda r: "exit 0")
-    bare.benchmark = "floor: import ortools.sat.python.cp_model"
-
-    def json_status(run: Run) -> str:
-        summary = json.loads(run.stdout)
-        return f"{summary['status']}, verified={summary['verified']}"
-    quick, quick_s = median_of(lambda: [ALLOCATE, str(BASE), "--json", "--no-files"], json_status)
-    quick.benchmark = "allocate scenarios/base.yaml --json --no-files"
-    quick.ratio, quick.ratio_of = quick_s / bare_s, "floor above"
-    rows += [heavy, full, bare, quick]
-    return rows
+        commands = {"heavy": [sys.executable, "-c", floors["heavy"]],
+                    "full": [ALLOCATE, str(BASE), "--out", tmp],
+                    "bare": [sys.executable, "-c", floors["bare"]],
+                    "json": [ALLOCATE, str(BASE), "--json", "--no-files"]}
+        for _ in range(repeat):
+            for key, cmd in commands.items():
+                run = _spawn(cmd, capture=True)
+                seconds[key].append(run.seconds)
+                peaks[key] = max(peaks[key], run.peak_mib)
+                if key == "full":
+                    summary = json.loads((Path(tmp) / "summary.json").read_text())
+                    status[key] = f"{summary['status']}, verified={summary['verified']}"
+                elif key == "json":
+                    summary = json.loads(run.stdout)
+                    status[key] = f"{summary['status']}, verified={summary['verified']}"
+                else:
+                    status[key] = "exit 0"
+    med = {k: statistics.median(v) for k, v in seconds.items()}
+    return [
+        Row(f"floor: {floors['heavy']}", med["heavy"], peaks["heavy"], status["heavy"]),
+        Row("allocate scenarios/base.yaml --out TMP (all files)", med["full"], peaks["full"],
+            status["full"], med["full"] / med["heavy"], "floor above", target="<= 1.5"),
+        Row(f"floor: {floors['bare']}", med["bare"], peaks["bare"], status["bare"]),
+        Row("allocate scenarios/base.yaml --json --no-files", med["json"], peaks["json"],
+            status["json"], med["json"] / med["bare"], "floor above", target="<= 1.3"),
+    ]
 
 
 def instances_part(repeat: int, mismatches: list[str]) -> list[Row]:
@@ -332,48 +307,158 @@ def instances_part(repeat: int, mismatches: list[str]) -> list[Row]:
     return rows
 
 
-def sweep_part(repeat: int, runs: int, mismatches: list[str]) -> list[Row]:
-    """Part 4: Monte Carlo throughput, sequential and on a pool, without and with hints."""
-    from allocator.analysis.executor import EXECUTORS, default_processes
+#: A fresh process allocating MC_RUNS draws of the base case, start-up included; prints
+#: the frame's digest, its OPTIMAL rows, its rows and the runs certified by network
+#: flows (arguments: the scenario, the runs, the executor).
+MC_CODE = """
+import hashlib, sys
+from allocator.analysis.monte_carlo import monte_carlo
+from allocator.analysis.points import RunOptions
+from allocator.scenario.loading import load_scenario
+frame = monte_carlo(load_scenario(sys.argv[1]), runs=int(sys.argv[2]), model="poisson",
+                    seed=1, options=RunOptions(executor=sys.argv[3]))
+print(hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest(),
+      int((frame["status"] == "OPTIMAL").sum()), len(frame),
+      int((frame.drop_duplicates("run")["proof"].str.contains("certificate")).sum()))
+"""
+
+
+def child_rates(processes: int, runs: int) -> dict[str, Any]:
+    """A sweep and a tornado of the base case on a local pool: solves per second, pool
+    start-up included (each analysis starts its own pool)."""
+    from allocator.analysis.points import RunOptions
+    from allocator.analysis.sensitivity import numeric_inputs, sweep, tornado
+
+    scenario = _scenario("base")
+    options = RunOptions(executor="local", processes=processes)
+    base = scenario.total_htv
+    values = [round(base * (0.8 + 0.4 * k / runs), 2) for k in range(runs)]
+    start = time.perf_counter()
+    frame = sweep(scenario, [("total_htv", values)], options=options)
+    sweep_s = time.perf_counter() - start
+    start = time.perf_counter()
+    spread = tornado(scenario, options=options)
+    tornado_s = time.perf_counter() - start
+    return {"sweep": [sweep_s], "sweep_points": len(values), "tornado": [tornado_s],
+            "tornado_solves": 2 * len(numeric_inputs(scenario)),
+            "ok": int((frame.drop_duplicates(["parameter", "value"])["status"]
+                       == "OPTIMAL").sum()), "rows": len(spread)}
+
+
+def child_dask(workers: int, runs: int, repeat: int) -> dict[str, Any]:
+    """``runs`` draws on a Dask LocalCluster of ``workers`` one-thread workers, warmed first
+    (a planner's cluster is already running): seconds and the frame's digest."""
+    from distributed import LocalCluster
+
+    from allocator.analysis.executor import map_jobs
+    from allocator.analysis.points import RunOptions
+    from allocator.analysis.sensitivity import monte_carlo
+
+    scenario = _scenario("base")
+    totals, digests = [], []
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        map_jobs(_warm, range(4 * workers), "dask", scheduler=address)
+        options = RunOptions(executor="dask", processes=workers, scheduler=address)
+        for _ in range(repeat):
+            start = time.perf_counter()
+            frame = monte_carlo(scenario, runs=runs, model="poisson", seed=1, options=options)
+            totals.append(time.perf_counter() - start)
+            digests.append(hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest())
+    return {"total": totals, "digests": digests}
+
+
+def analyses_part(repeat: int, quick: bool, mismatches: list[str]) -> list[Row]:
+    """Parts 4 and 5: Monte Carlo, sweep, tornado, board pack and tipping, each beside its
+    yardstick from this same run."""
+    from allocator.analysis.executor import default_processes
 
     cores = default_processes()
-    configs = [("sequential", 1), ("local", cores)]
-    # The Dask rows run on a LocalCluster of the same size (when the dask extra is installed).
-    if "dask" in EXECUTORS and importlib.util.find_spec("distributed") is not None:
-        configs.append(("dask", cores))
+    runs = 400 if quick else 2000
     rows: list[Row] = []
-    reference: str | None = None
-    sequential: dict[bool, float] = {}
-    for executor, processes in configs:
-        for hints in (False, True):
-            run = _child("sweep", repeat, "--executor", executor, "--processes", str(processes),
-                         "--hints", str(int(hints)), "--runs", str(runs))
-            r = run.result
-            total = statistics.median(r["total"])
-            reference = reference or r["digests"][0]
-            same = all(d == reference for d in r["digests"])
-            if not same:
-                mismatches.append(f"monte_carlo {executor} hints={hints}: the frame differs "
-                                  "from the sequential run without hints")
-            label = f"monte_carlo {runs} runs: {executor}, {processes} process(es), " \
-                    f"{'hints' if hints else 'no hints'}"
-            status = ("frame identical" if same else "FRAME DIFFERS") + \
-                f"; {r['ok']}/{r['rows']} rows OPTIMAL"
-            if executor == "sequential":
-                sequential[hints] = total
-                rows.append(Row(label, total, run.peak_mib, status,
-                                note=f"{runs / total:.1f} scenarios/s"))
-                continue
-            startup = statistics.median(r["startup"])
-            net = statistics.median(t - s for t, s in zip(r["total"], r["startup"], strict=True))
-            rows.append(Row(f"{executor} pool start-up, {processes} processes "
-                            f"(trivial job loading the solver)", startup,
-                            note=f"{min(r['pids'])} distinct worker processes"))
-            rows.append(Row(label, total, run.peak_mib, status, sequential[hints] / total,
-                            "sequential's rate",
-                            f"{runs / total:.1f} scenarios/s with start-up, "
-                            f"{runs / net:.1f} without"))
+    json_s, mc_s, seq_s, cli_s, full_s, pack_s, tip_s = [], [], [], [], [], [], []
+    digests: dict[str, str] = {}
+    facts: dict[str, str] = {}
+    files = [str(BASE), *sorted(str(p) for p in BASE.parent.glob("*.yaml") if p != BASE)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(repeat):
+            json_s.append(_spawn([ALLOCATE, str(BASE), "--json", "--no-files"]).seconds)
+            for executor, into in (("local", mc_s), ("sequential", seq_s)):
+                if executor == "sequential" and k:
+                    continue  # once: the rate of one core, and the frame to compare
+                run = _spawn([sys.executable, "-c", MC_CODE, str(BASE), str(runs), executor],
+                             capture=True)
+                into.append(run.seconds)
+                digest, ok, total, flow = run.stdout.split()
+                digests.setdefault(executor, digest)
+                facts[executor] = (f"{ok}/{total} rows OPTIMAL, {flow}/{runs} runs by "
+                                   "network-flow certificate")
+                if digest != digests[executor]:
+                    mismatches.append(f"monte_carlo {executor}: the frame differs between runs")
+            cli_s.append(_spawn([ALLOCATE, "montecarlo", str(BASE), "--runs", str(runs),
+                                 "--out", f"{tmp}/mc", "--quiet"]).seconds)
+            full_s.append(_spawn([ALLOCATE, str(BASE), "--out", f"{tmp}/full"]).seconds)
+            pack_s.append(_spawn([ALLOCATE, "report", *files, "--out", f"{tmp}/pack"]).seconds)
+            if not quick:
+                tip_s.append(_spawn([ALLOCATE, "tipping", str(BASE), "--input", "all",
+                                     "--out", f"{tmp}/tip", "--quiet"]).seconds)
+    if digests["local"] != digests["sequential"]:
+        mismatches.append("monte_carlo: the pool's frame differs from the sequential one")
+    one = statistics.median(json_s)
+    mc = statistics.median(mc_s)
+    rows.append(Row("one allocate scenarios/base.yaml --json --no-files", one))
+    rows.append(Row(f"monte_carlo {runs} draws, fresh process, local pool of {cores} (all "
+                    "start-up included)", mc, status=facts["local"] + (
+                        "; frame identical to sequential"
+                        if digests["local"] == digests["sequential"] else "; FRAME DIFFERS"),
+                    ratio=mc / one, ratio_of="one --json run", target="<= 5" if not quick else "",
+                    note=f"{runs / mc:.0f} scenarios/s with start-up"))
+    rows.append(Row(f"monte_carlo {runs} draws, fresh process, sequential", seq_s[0],
+                    status=facts["sequential"], ratio=seq_s[0] / one, ratio_of="one --json run",
+                    note=f"{runs / seq_s[0]:.0f} scenarios/s on one core, with start-up"))
+    cli = statistics.median(cli_s)
+    rows.append(Row(f"allocate montecarlo --runs {runs} (its CSV, PNG files too)", cli,
+                    ratio=cli / one, ratio_of="one --json run"))
+    rates = _child("rates", 1, "--processes", str(cores),
+                   "--runs", str(100 if quick else 400)).result
+    for name, count in (("sweep", rates["sweep_points"]), ("tornado", rates["tornado_solves"])):
+        took = rates[name][0]
+        rows.append(Row(f"{name} of the base case, {count} solves, local pool of {cores}", took,
+                        note=f"{count / took:.0f} scenarios/s with start-up (Monte Carlo "
+                             f"above: {runs / mc:.0f})"))
+    full = statistics.median(full_s)
+    pack = statistics.median(pack_s)
+    rows.append(Row("allocate scenarios/base.yaml --out TMP (all files)", full))
+    rows.append(Row(f"allocate report base + {len(files) - 1} scenarios (board pack)", pack,
+                    ratio=pack / full, ratio_of="one full run", target="<= 3"))
+    if tip_s:
+        tip = statistics.median(tip_s)
+        rows.append(Row("allocate tipping scenarios/base.yaml --input all", tip,
+                        target="< 15 s", status="under 15 s" if tip < 15 else "over 15 s"))
     return rows
+
+
+def dask_part(quick: bool, mismatches: list[str]) -> list[Row]:
+    """Part 6: Monte Carlo on a Dask LocalCluster of 1 and of 2 workers: the speed-up."""
+    if importlib.util.find_spec("distributed") is None:
+        return [Row("Dask scaling", status="skipped",
+                    note="dask not installed: pip install -e '.[dask]'")]
+    runs = 2000 if quick else 20_000
+    one = _child("dask", 1, "--processes", "1", "--runs", str(runs)).result
+    two = _child("dask", 1, "--processes", "2", "--runs", str(runs)).result
+    same = one["digests"][0] == two["digests"][0]
+    if not same:
+        mismatches.append("dask: the frame on 2 workers differs from the one on 1 worker")
+    t1, t2 = one["total"][0], two["total"][0]
+    return [
+        Row(f"monte_carlo {runs} draws, Dask LocalCluster of 1 worker", t1,
+            note=f"{runs / t1:.0f} scenarios/s"),
+        Row(f"monte_carlo {runs} draws, Dask LocalCluster of 2 workers", t2,
+            status="frame identical to 1 worker's" if same else "FRAME DIFFERS",
+            ratio=t1 / t2 / 2, ratio_of="linear speed-up", target=">= 0.8" if not quick else "",
+            note=f"{runs / t2:.0f} scenarios/s; speed-up {t1 / t2:.2f} x"),
+    ]
 
 
 def _table(rows: list[Row]) -> str:
@@ -381,8 +466,10 @@ def _table(rows: list[Row]) -> str:
     def fmt(v: float | None, spec: str) -> str:
         return "" if v is None else format(v, spec)
     cells = [[r.benchmark, fmt(r.median_s, ".3f"), fmt(r.peak_mib, ".1f"), r.status,
-              "" if r.ratio is None else f"{r.ratio:.2f} x {r.ratio_of}", r.note] for r in rows]
-    head = ["benchmark", "median [s]", "peak [MiB]", "status / proof", "ratio", "note"]
+              "" if r.ratio is None else f"{r.ratio:.2f} x {r.ratio_of}", r.target, r.note]
+             for r in rows]
+    head = ["benchmark", "median [s]", "peak [MiB]", "status / proof", "ratio", "target",
+            "note"]
     widths = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
     right = {1, 2}
     lines = []
@@ -401,40 +488,43 @@ def main() -> None:
     """Parse arguments; run one child measurement or the whole benchmark."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=None,
-                        help="runs per figure, medians reported (default 5; 1 with --quick)")
+                        help="runs per figure, medians reported (default 3; 1 with --quick)")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: one repeat and 200 Monte Carlo variants")
+                        help="smoke run: one repeat and smaller analyses")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     # Internal: one measurement in a child process of its own (see _child).
-    parser.add_argument("--child", choices=["solve", "highs", "sweep"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["solve", "highs", "rates", "dask"],
+                        help=argparse.SUPPRESS)
     parser.add_argument("--instance", choices=list(INSTANCES), help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--executor", default="sequential", help=argparse.SUPPRESS)
     parser.add_argument("--processes", type=int, default=1, help=argparse.SUPPRESS)
-    parser.add_argument("--hints", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=1000, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    repeat = args.repeat if args.repeat is not None else (1 if args.quick else 5)
+    repeat = args.repeat if args.repeat is not None else (1 if args.quick else 3)
 
     if args.child is not None:
         if args.child == "solve":
             result = child_solve(args.instance, repeat)
         elif args.child == "highs":
             result = child_highs(args.instance, repeat)
+        elif args.child == "rates":
+            result = child_rates(args.processes, args.runs)
         else:
-            result = child_sweep(args.executor, args.processes, bool(args.hints), args.runs,
-                                 repeat)
+            result = child_dask(args.processes, args.runs, repeat)
         args.result.write_text(json.dumps(result))
         return
 
-    runs = 200 if args.quick else 1000
+    # An installed package has its bytecode; without it every child would compile the
+    # package's sources first, which no user waits for twice.
+    compileall.compile_dir(ROOT / "allocator", quiet=1)
     load_before = _load()
     print(f"load average (1/5/15 min) at start: {load_before}; {os.cpu_count()} cores; "
           f"median of {repeat} run(s); Python {sys.version.split()[0]}", flush=True)
     mismatches: list[str] = []
     rows = processes_part(repeat)
     rows += instances_part(repeat, mismatches)
-    rows += sweep_part(repeat, runs, mismatches)
+    rows += analyses_part(repeat, args.quick, mismatches)
+    rows += dask_part(args.quick, mismatches)
     load_after = _load()
     rows.append(Row("machine", status="", note=f"{os.cpu_count()} cores; load average "
                     f"(1/5/15 min) {load_before} at start, {load_after} at end; "

@@ -9,14 +9,24 @@ budget, compared in exact fractions.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from allocator.engine.pipeline import allocate
-from allocator.engine.types import Status
+from allocator.engine.result import Result
+from allocator.engine.solve import SolveSettings
+from allocator.engine.types import PROOF_CPSAT, PROOF_FLOW, Status
+from allocator.scenario.loading import load_scenario
 from allocator.scenario.schema import Scenario
+
+SCENARIOS = Path(__file__).parents[1] / "scenarios"
 
 POPULATION = 10_000_000
 
@@ -170,3 +180,72 @@ def test_the_total_deviation_is_exact_under_a_forced_cell(
         return
     s = with_forced_cell(populations, total, forced)
     assert exact_objectives(s) == lexicographic_reference(s)
+
+
+# --- the network-flow certificate (analyses): the same exact optima without CP-SAT ------
+
+FLOW = SolveSettings(detect_ties=False, repairs=False, explain_conflicts=False,
+                     flow_certificate=True)
+
+
+def by_flow(s: Scenario, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """``s`` allocated with the flow certificate; a CP-SAT solve fails the test unless the
+    certificate did not cover ``s``."""
+    solves: list[int] = []
+    real = cp_model.CpSolver.solve
+
+    def counted(self: cp_model.CpSolver, *args: Any, **kwargs: Any) -> Any:
+        solves.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", counted)
+    r = allocate(s, FLOW)
+    assert r.status == Status.OPTIMAL and r.verified
+    assert (r.solver.proof == PROOF_FLOW) == (not solves)
+    return r
+
+
+def test_the_flow_certificate_needs_no_cp_sat_and_finds_the_same_allocation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        s = load_scenario(path)
+        cp = allocate(s, replace(FLOW, flow_certificate=False))
+        flow = by_flow(s, monkeypatch)
+        assert flow.allocation == cp.allocation, path.name
+        assert cp.solver.proof == PROOF_CPSAT
+    # The base case's network is the whole model: the certificate covers it.
+    assert by_flow(load_scenario(SCENARIOS / "base.yaml"), monkeypatch).solver.proof == PROOF_FLOW
+
+
+@settings(max_examples=20, deadline=None)
+@given(near_equal_below_forced())
+def test_the_flow_certificate_is_exact_under_a_forced_cell(
+        case: tuple[list[int], int, int]) -> None:
+    populations, total, forced = case
+    if forced < 1 or min(populations) < 0:
+        return
+    s = with_forced_cell(populations, total, forced)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        r = by_flow(s, monkeypatch)
+    assert r.verification is not None
+    assert (r.verification.max_deviation, r.verification.total_deviation) == \
+        lexicographic_reference(s)
+
+
+def test_remainders_closer_than_the_certificates_scale_are_still_ordered_exactly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Remainders 10^-12 of a unit apart: the flow's scale of 10^-9 sees them equal, so the
+    # exact check must order them (or leave the case to CP-SAT); either way the answer is
+    # the largest remainder's.
+    # Three quotas of about 1.6 and one of 5.2: after the floors and the tiny office's
+    # unit, one unit is left, and it belongs to the 1.6 whose remainder is largest.
+    a = 16 * 10**11
+    populations = [a + 1, a + 2, a]
+    populations.append(10**13 - sum(populations))
+    s = with_forced_cell(populations, 10, 1)
+    r = by_flow(s, monkeypatch)
+    assert r.allocation is not None
+    assert [r.allocation.cell_units().get((f"m{i}", "all"), 0) for i in range(4)] == [1, 2, 1, 5]
+    assert r.verification is not None
+    assert (r.verification.max_deviation, r.verification.total_deviation) == \
+        lexicographic_reference(s)

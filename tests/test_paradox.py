@@ -217,7 +217,7 @@ def test_the_pack_says_when_the_sweep_showed_none(pack_analysis: PackAnalysis) -
 def test_monte_carlo_reports_runs_where_a_rising_caseload_lost_htv(tmp_path: Path) -> None:
     frame, events = monte_carlo_with_paradoxes(tiny(), 28, options=SEQUENTIAL)
     assert list(frame.columns) == ["run", "area", "htv", "base_htv", "change_htv", "status",
-                                   "verified"]
+                                   "verified", "proof"]
     assert events.attrs["runs"] == 28
     assert events[["run", "kind", "level", "name"]].values.tolist() == [
         [27, "population", "cell", "a1 / youth"]]

@@ -184,6 +184,16 @@ def test_sweep_is_identical_sequential_pooled_and_with_hints() -> None:
     assert sequential["htv"].nunique() > 4  # the sweep does move the allocation
 
 
+def test_sweep_does_not_depend_on_how_points_are_batched(monkeypatch) -> None:
+    from allocator.analysis import points
+
+    params = [("total_htv", [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0])]
+    batched = sweep(tiny(), params, options=POOL)
+    monkeypatch.setattr(points, "CHAIN", 2)  # four jobs, the last with one point
+    pd.testing.assert_frame_equal(batched, sweep(tiny(), params, options=POOL))
+    pd.testing.assert_frame_equal(batched, sweep(tiny(), params, options=SEQUENTIAL))
+
+
 def test_a_whole_number_field_is_swept_with_whole_numbers() -> None:
     frame = sweep(tiny(), [("solver.workers", [0.0, 2.0])], options=SEQUENTIAL)
     assert set(frame["status"]) == {"OPTIMAL"}, frame["message"].tolist()
@@ -279,6 +289,22 @@ def test_monte_carlo_on_the_base_case_is_reproducible_and_executor_independent()
     run5 = first[first["run"] == 5]
     alone = allocate(BASE.with_changes(draw_caseload(BASE, "poisson", 11, 5)))
     assert dict(zip(run5["area"], run5["htv"], strict=True)) == by_area(alone)
+
+
+def test_monte_carlo_does_not_depend_on_how_runs_are_batched(monkeypatch) -> None:
+    from allocator.analysis import monte_carlo as mc
+
+    frame, events = mc.monte_carlo_with_paradoxes(BASE, runs=10, seed=4, options=SEQUENTIAL)
+    monkeypatch.setattr(mc, "BLOCK", 1)
+    one, one_events = mc.monte_carlo_with_paradoxes(BASE, runs=10, seed=4, options=SEQUENTIAL)
+    monkeypatch.setattr(mc, "BLOCK", 7)  # the last job is shorter than the others
+    seven, seven_events = mc.monte_carlo_with_paradoxes(BASE, runs=10, seed=4, options=POOL)
+    assert mc.block_size(10, 2) == 2 and mc.block_size(10_000, 2) == 7
+    pd.testing.assert_frame_equal(frame, one)
+    pd.testing.assert_frame_equal(frame, seven)
+    pd.testing.assert_frame_equal(events, one_events)
+    pd.testing.assert_frame_equal(events, seven_events)
+    assert list(frame["run"].drop_duplicates()) == list(range(10))
 
 
 def test_stability_counts_moves_strictly_above_the_threshold() -> None:

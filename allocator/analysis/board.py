@@ -317,14 +317,16 @@ class PackAnalysis:
 
 
 def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
-                 options: PackOptions | None = None) -> PackAnalysis:
+                 options: PackOptions | None = None,
+                 phase: Callable[[str], None] | None = None) -> PackAnalysis:
     """Allocate every scenario (the first is the base) and run the pack's analyses on them.
 
     ``scenarios`` are (source file, Scenario) pairs, as loaded. Scenarios without an
     allocation do not raise. Raises ValueError without scenarios and ScenarioError when the
     options cannot work on the base (see :func:`check_options`). The timings hold
     "allocate", "explain" (when the base has an allocation), "robust", "tornado",
-    "monte_carlo" and "sweep" [s].
+    "monte_carlo" and "sweep" [s]; ``phase`` is called with each one's name as it starts,
+    for a progress line.
     """
     if not scenarios:
         raise ValueError("the board pack needs at least one scenario (the first is the base)")
@@ -333,6 +335,8 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
     timings: dict[str, float] = {}
 
     def run(name: str, work: Callable[[], _T]) -> _T:
+        if phase is not None:
+            phase(name.replace("_", " "))
         start = time.perf_counter()
         try:
             return work()

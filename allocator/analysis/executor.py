@@ -42,23 +42,28 @@ def default_processes() -> int:
 def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
              processes: int | None = None,
              on_done: Callable[[R], None] | None = None,
-             scheduler: str | None = None) -> list[R]:
+             scheduler: str | None = None,
+             on_phase: Callable[[str], None] | None = None) -> list[R]:
     """``[job(item) for item in items]``, run by ``executor``; results in input order.
 
     ``job`` must be a module-level function and the items picklable (they travel to other
     processes with ``local``). The pool is started once per call with the ``spawn`` method
     (no state inherited from the caller, the same on every platform) and stopped at the
     end. ``on_done`` is called in this process with each result as it arrives (for a
-    progress bar), in completion order. The first exception a job raises is raised here
-    after the remaining jobs are cancelled.
+    progress bar), in completion order; ``on_phase`` with what happens before the first
+    result (starting the processes, connecting to the cluster), then with '' once results
+    come. The first exception a job raises is raised here after the remaining jobs are
+    cancelled.
     """
+    phase = on_phase or (lambda _text: None)
     todo = list(items)
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor '{executor}' (known: {', '.join(EXECUTORS)})")
     if executor == "dask":
-        return _map_dask(job, todo, scheduler, on_done)
+        return _map_dask(job, todo, scheduler, on_done, phase)
     workers = min(processes or default_processes(), len(todo))
     if executor == "sequential" or workers <= 1:
+        phase("")
         out = []
         for item in todo:
             result = job(item)
@@ -67,6 +72,7 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
             out.append(result)
         return out
     results: dict[int, R] = {}
+    phase(f"starting {workers} processes")
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_worker_signals)
@@ -79,6 +85,8 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
                 error = future.exception()
                 if error is not None:
                     raise error
+                if not results:
+                    phase("")
                 results[index[future]] = future.result()
                 if on_done is not None:
                     on_done(results[index[future]])
@@ -120,7 +128,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _map_dask(job: Callable[[T], R], todo: list[T], scheduler: str | None,
-              on_done: Callable[[R], None] | None) -> list[R]:
+              on_done: Callable[[R], None] | None, phase: Callable[[str], None]) -> list[R]:
     """Run the jobs on the Dask cluster whose scheduler listens at ``scheduler``.
 
     The cluster's workers need this package installed (the same version) so that they
@@ -133,6 +141,7 @@ def _map_dask(job: Callable[[T], R], todo: list[T], scheduler: str | None,
         from distributed import Client, as_completed
     except ImportError:
         raise ExecutorError("the dask executor needs Dask: pip install -e '.[dask]'") from None
+    phase(f"connecting to {scheduler}")
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except OSError as exc:
@@ -142,6 +151,7 @@ def _map_dask(job: Callable[[T], R], todo: list[T], scheduler: str | None,
             futures = client.map(job, todo, pure=False)
             position = {future.key: i for i, future in enumerate(futures)}
             results: dict[int, R] = {}
+            phase("")
             for future in as_completed(futures):
                 result = client.gather(future)
                 results[position[future.key]] = result

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from allocator.analysis.executor import map_jobs
+from allocator.analysis.executor import default_processes, map_jobs
 from allocator.analysis.inputs import tidy
 from allocator.analysis.paradox import COLUMNS, POPULATION, pair_events
 from allocator.analysis.points import (
@@ -27,8 +27,12 @@ from allocator.errors import Problem, ScenarioError
 from allocator.scenario.paths import item_path
 from allocator.scenario.schema import Scenario
 
-#: Monte Carlo runs per job.
-BLOCK = 5
+#: Most Monte Carlo runs per job: a base-case draw takes a few milliseconds, so a job of
+#: this many takes about a tenth of a second, long enough that sending it to a process
+#: costs little beside it and short enough that progress moves several times a second.
+BLOCK = 25
+#: Jobs per process at least, so that a short analysis still spreads over every process.
+JOBS_PER_PROCESS = 4
 
 
 def parse_uncertainty(spec: str) -> tuple[str, float]:
@@ -94,14 +98,38 @@ class _Draws:
     runs: tuple[int, ...]
     hint: Allocation | None
     time_limit: float | None
+    base: Point
 
 
-def _run_draws(job: _Draws) -> list[Point]:
+#: One run as a job returns it: its frame rows, its paradox events and whether it had an
+#: allocation. The job builds them, so the calling process only joins them.
+_Drawn = tuple[list[dict[str, object]], list[dict[str, object]], bool]
+
+
+def _run_draws(job: _Draws) -> list[_Drawn]:
     features = count_features(job.scenario)
-    return [replace(evaluate(job.scenario,
-                             draw_caseload(job.scenario, job.model, job.seed, run, features),
-                             job.hint, job.time_limit), allocation=None)
-            for run in job.runs]
+    out = []
+    for run in job.runs:
+        p = evaluate(job.scenario, draw_caseload(job.scenario, job.model, job.seed, run,
+                                                 features), job.hint, job.time_limit)
+        events = [{"run": run, **e} for e in pair_events(job.base, p, POPULATION, "caseload",
+                                                          rising_only=True)]
+        costs = cost_columns(job.scenario, p)
+        rows = []
+        for area, before in job.base.area_htv.items():
+            htv = as_float(p.area_htv.get(area))
+            rows.append({"run": run, "area": area, "htv": htv, "base_htv": float(before),
+                         "change_htv": tidy(htv - float(before)), "status": p.status,
+                         "verified": p.verified, "proof": p.proof, **costs})
+        out.append((rows, events, p.cells is not None))
+    return out
+
+
+def block_size(runs: int, processes: int) -> int:
+    """Runs per job: at most :data:`BLOCK`, fewer when there are not
+    :data:`JOBS_PER_PROCESS` jobs per process otherwise. Each run has its own random
+    stream and the same hint, so the size never changes a result."""
+    return max(1, min(BLOCK, -(-runs // (JOBS_PER_PROCESS * max(processes, 1)))))
 
 
 def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", seed: int = 0,
@@ -109,7 +137,8 @@ def monte_carlo(scenario: Scenario, runs: int = 100, model: str = "poisson", see
     """Allocate ``runs`` caseload draws (see :func:`draw_caseload`); one row per run and area.
 
     Columns: run, area, htv [customer-service HTV], base_htv [HTV], change_htv [HTV],
-    status, verified and, when the scenario gives costs, ``cost_eur:<municipality>`` and
+    status, verified, proof (what shows the run's optimum optimal, see
+    allocator.engine.types.PROOF_FLOW) and, when the scenario gives costs, ``cost_eur:<municipality>`` and
     ``cost_eur:total`` [EUR/year in that run; the same on each area's row]. The same seed
     gives the same frame whatever the executor.
     Raises InfeasibleError when the unchanged scenario has no allocation.
@@ -138,30 +167,28 @@ def monte_carlo_with_paradoxes(scenario: Scenario, runs: int = 100, model: str =
         raise ValueError("runs must be >= 1")
     base = require_allocation(solve_base(scenario, options), scenario)
     hint = base.allocation if options.hints else None
-    jobs = [_Draws(scenario, model, seed, tuple(range(start, min(start + BLOCK, runs))), hint,
-                   options.time_limit) for start in range(0, runs, BLOCK)]
+    block = block_size(runs, options.processes or default_processes())
+    jobs = [_Draws(scenario, model, seed, tuple(range(start, min(start + block, runs))), hint,
+                   options.time_limit, replace(base, allocation=None))
+            for start in range(0, runs, block)]
     progress = options.progress
     on_done = (lambda r: progress(len(r))) if progress is not None else None
     done = map_jobs(_run_draws, jobs, options.executor, options.processes, on_done,
-                    scheduler=options.scheduler)
-    rows = []
+                    scheduler=options.scheduler, on_phase=options.phase)
+    rows: list[dict[str, object]] = []
     events: list[dict[str, object]] = []
     solved = 0
-    for job, points in zip(jobs, done, strict=True):
-        for run, p in zip(job.runs, points, strict=True):
-            solved += p.cells is not None
-            events += [{"run": run, **e} for e in pair_events(base, p, POPULATION, "caseload",
-                                                              rising_only=True)]
-            for area, before in base.area_htv.items():
-                htv = as_float(p.area_htv.get(area))
-                rows.append({"run": run, "area": area, "htv": htv, "base_htv": float(before),
-                             "change_htv": tidy(htv - float(before)), "status": p.status,
-                             "verified": p.verified, **cost_columns(scenario, p)})
+    for drawn in done:
+        for run_rows, run_events, ok in drawn:
+            rows += run_rows
+            events += run_events
+            solved += ok
     frame = pd.DataFrame(rows)
     frame.attrs.update(analysis="monte_carlo", scenario=scenario.name, runs=runs, model=model,
                        seed=seed, areas=[a.name for a in scenario.areas],
                        footer=footer(scenario, f"Monte Carlo {runs} runs, caseload ~ {model}, "
-                                      f"seed {seed}", options.time_limit))
+                                      f"seed {seed}", options.time_limit,
+                                      frame.drop_duplicates("run")["proof"] if rows else ()))
     paradoxes = pd.DataFrame(events, columns=PARADOX_COLUMNS)
     paradoxes.attrs["runs"] = solved
     return frame, paradoxes

@@ -57,8 +57,16 @@ class _Item:
     demand: dict[str, float]
 
 
-def _items(c: Cells) -> dict[tuple[str, str], _Item]:
-    """(level, name) -> HTV, target [HTV] and weighted caseload per line [weighted persons]."""
+#: The last point's items, kept by identity: a Monte Carlo or sweep compares many points
+#: with the same base, whose items are then summed once.
+_last: list[tuple[Cells, dict[tuple[str, str], _Item]]] = []
+
+
+def _items(c: Cells, keep: bool = False) -> dict[tuple[str, str], _Item]:
+    """(level, name) -> HTV, target [HTV] and weighted caseload per line [weighted persons];
+    ``keep`` keeps them for the next call with the same ``c``."""
+    if _last and _last[0][0] is c:
+        return _last[0][1]
     out: dict[tuple[str, str], _Item] = {}
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for m, ln in c.htv:
@@ -72,7 +80,10 @@ def _items(c: Cells) -> dict[tuple[str, str], _Item]:
         out[key] = _Item(sum((c.htv[x] for x in cells), Fraction(0)),
                          sum((c.target[x] for x in cells), Fraction(0)), demand)
     order = {level: i for i, level in enumerate(LEVELS)}
-    return dict(sorted(out.items(), key=lambda kv: order[kv[0][0]]))
+    items = dict(sorted(out.items(), key=lambda kv: order[kv[0][0]]))
+    if keep:
+        _last[:] = [(c, items)]
+    return items
 
 
 def _rose(before: dict[str, float], after: dict[str, float]) -> bool:
@@ -109,7 +120,7 @@ def pair_events(before: Point, after: Point, kind: str, parameter: str,
     """
     if before.cells is None or after.cells is None:
         return []
-    a, b = _items(before.cells), _items(after.cells)
+    a, b = _items(before.cells, keep=True), _items(after.cells)
     if kind == ALABAMA:
         return _alabama(a, b, before.cells.total_htv, after.cells.total_htv, parameter,
                         from_value, to_value)

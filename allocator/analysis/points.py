@@ -12,7 +12,8 @@ process that runs it, so a pool returns exactly what a sequential run returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -25,13 +26,15 @@ from allocator.engine.manifest import scenario_sha256
 from allocator.engine.pipeline import allocate
 from allocator.engine.result import Result
 from allocator.engine.solve import SolveSettings
-from allocator.engine.types import Allocation, Status
+from allocator.engine.types import PROOF_FLOW, Allocation, Status
 from allocator.errors import InfeasibleError, Problem, ScenarioError
 from allocator.scenario.schema import Scenario
 
 #: Points solved one after another in one job; a job passes each point's allocation to
-#: the next as a hint. Fixed, so results never depend on the number of processes.
-CHAIN = 8
+#: the next as a hint. A point takes a few milliseconds, so a job of this many takes about
+#: a tenth of a second: sending it costs little beside it. Fixed, so results never depend
+#: on the number of processes (nor, as hints never change a result, on this number).
+CHAIN = 25
 #: Whether each analysis seeds its solves with a neighbouring allocation by default. Measured
 #: on the base case (benchmarks/sensitivity.py): hints from a close neighbour (the previous
 #: sweep or scan point, or the base for a one-input tornado change) made the analyses
@@ -51,7 +54,8 @@ class RunOptions:
     core); ``hints``: seed each solve with a neighbouring allocation
     (None: the analysis's default, see :data:`HINTS`); ``time_limit``: deterministic time
     per solve [CP-SAT deterministic s] (default the scenario's); ``progress``: called with
-    the number of solves just finished.
+    the number of solves just finished; ``phase``: called with what the analysis does
+    before its solves ('' when they run), for a progress line.
     """
 
     executor: str = "local"
@@ -60,6 +64,7 @@ class RunOptions:
     hints: bool | None = None
     time_limit: float | None = None
     progress: Callable[[int], None] | None = field(default=None, compare=False)
+    phase: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,8 @@ class Point:
     paradox detection (allocator.analysis.paradox) compares between points: per
     (municipality, line) cell its HTV, exact target [HTV] and demand [weighted persons].
     ``costs`` is what each municipality pays [EUR/year, to the cent] when the scenario
-    gives costs (allocator.engine.costs), else None.
+    gives costs (allocator.engine.costs), else None. ``proof`` says what shows an OPTIMAL
+    point optimal (allocator.engine.types.PROOF_CPSAT or PROOF_FLOW; empty otherwise).
     """
 
     status: str
@@ -83,6 +89,7 @@ class Point:
     allocation: Allocation | None = None
     cells: Cells | None = None
     costs: dict[str, Fraction] | None = None
+    proof: str = ""
 
     @property
     def ok(self) -> bool:
@@ -105,7 +112,8 @@ class Point:
                    v.max_deviation, v.total_deviation, v.passed,
                    "; ".join(str(x) for x in v.violations), r.allocation, Cells.of(r),
                    None if costs is None else {row.municipality: Fraction(row.total_cents, 100)
-                                               for row in costs.rows})
+                                               for row in costs.rows},
+                   r.solver.proof if r.status == Status.OPTIMAL else "")
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,8 @@ class Cells:
 def evaluate(scenario: Scenario, changes: Mapping[str, Any] | None = None,
              hint: Allocation | None = None, time_limit: float | None = None) -> Point:
     """Solve ``scenario`` with ``changes`` (dotted paths) applied, with one CP-SAT worker,
-    through the one-scenario flow (allocator.engine.pipeline.allocate).
+    through the one-scenario flow (allocator.engine.pipeline.allocate). Where network flows
+    certify the optimum exactly, no CP-SAT solve runs and the point says so (``proof``).
 
     Invalid changes and conflicting rules come back as a Point with that status.
     """
@@ -151,7 +160,8 @@ def evaluate(scenario: Scenario, changes: Mapping[str, Any] | None = None,
     except ScenarioError as exc:
         return Point(INVALID, message="; ".join(_problem_text(p) for p in exc.problems))
     settings = SolveSettings(time_limit=time_limit or variant.solver.time_limit, workers=1,
-                             detect_ties=False, repairs=False, explain_conflicts=False)
+                             detect_ties=False, repairs=False, explain_conflicts=False,
+                             flow_certificate=True)
     return Point.of(allocate(variant, settings, hint=hint))
 
 
@@ -196,7 +206,7 @@ def solve_all(scenario: Scenario, groups: Sequence[Sequence[dict[str, Any]]], ba
     progress = options.progress
     on_done = (lambda r: progress(len(r))) if progress is not None else None
     done = map_jobs(_run_chain, jobs, options.executor, options.processes, on_done,
-                    scheduler=options.scheduler)
+                    scheduler=options.scheduler, on_phase=options.phase)
     out: list[list[Point]] = [[] for _ in groups]
     for g, points in zip(owners, done, strict=True):
         out[g].extend(points)
@@ -212,6 +222,8 @@ def resolved(options: RunOptions | None, analysis: str) -> RunOptions:
 def solve_base(scenario: Scenario, options: RunOptions | None = None) -> Point:
     """The unchanged scenario, solved as every analysis solves its points."""
     options = options or RunOptions()
+    if options.phase is not None:
+        options.phase("the base case")
     return evaluate(scenario, None, None, options.time_limit)
 
 
@@ -223,13 +235,18 @@ def require_allocation(base: Point, scenario: Scenario) -> Point:
     return base
 
 
-def footer(s: Scenario, detail: str, time_limit: float | None) -> str:
+def footer(s: Scenario, detail: str, time_limit: float | None,
+           proofs: Iterable[str] = ()) -> str:
     """The reproducibility line of an analysis's charts: versions, the scenario's hash, what
-    was run and the solver's limit."""
+    was run, the solver's limit and what shows the optima optimal (``proofs``: each solved
+    point's :attr:`Point.proof`)."""
     limit = time_limit or s.solver.time_limit
+    counts = Counter(p for p in proofs if p)
+    shown = " · ".join(f"{how} ×{n}" for how, n in
+                       sorted(counts.items(), key=lambda kv: (kv[0] != PROOF_FLOW, kv[0])))
     return (f"allocator {__version__} · OR-Tools {ortools_version} · scenario '{s.name}' "
             f"sha256:{scenario_sha256(s)[:12]} · {detail} · deterministic time limit "
-            f"{limit:g} s per solve, 1 CP-SAT worker")
+            f"{limit:g} s per solve, 1 CP-SAT worker" + (f" · {shown}" if shown else ""))
 
 
 def cost_columns(scenario: Scenario, point: Point) -> dict[str, float]:

@@ -33,10 +33,10 @@ from typing import Any
 
 import pandas as pd
 from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
-from ortools.sat.python import cp_model
 
 from allocator._version import __version__
 from allocator.engine.caseload import DEV_SCALE, ModelData
+from allocator.engine.cpsat import Model
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.model import BuiltModel, add_deviation_terms, add_variables, tie_break_expression
 from allocator.engine.objectives import stage_term
@@ -163,7 +163,7 @@ def build_robust(datas: Sequence[ModelData]) -> tuple[BuiltModel, list[BuiltMode
     holding that scenario's deviation variables. Rule labels are prefixed with the
     scenario's position: ``1:line_share[skills]``.
     """
-    shared = BuiltModel(data=datas[0], model=cp_model.CpModel())
+    shared = BuiltModel(data=datas[0], model=Model())
     add_variables(shared)
     for rule in RULES:
         if rule.structural:

@@ -26,7 +26,8 @@ def sweep(scenario: Scenario, params: Sequence[tuple[str, Sequence[float]]],
 
     Several parameters give several sweeps, not a grid. Columns: parameter, value, area,
     htv [customer-service HTV], base_htv [HTV, the unchanged scenario], change_htv [HTV],
-    status, verified, max_deviation_htv, total_deviation_htv [HTV, largest and total cell
+    status, verified, proof (what shows the point optimal: allocator.engine.types.PROOF_FLOW
+    or PROOF_CPSAT), max_deviation_htv, total_deviation_htv [HTV, largest and total cell
     deviation], message, and, when the scenario gives costs, ``cost_eur:<municipality>``
     and ``cost_eur:total`` [EUR/year at that point; the same on each area's row]. Raises
     ScenarioError naming a path that is not a numeric input.
@@ -66,12 +67,13 @@ def sweep_with_paradoxes(scenario: Scenario, params: Sequence[tuple[str, Sequenc
                 before = as_float(base.area_htv.get(area))
                 rows.append({"parameter": path, "value": value, "area": area, "htv": htv,
                              "base_htv": before, "change_htv": htv - before,
-                             "status": p.status, "verified": p.verified,
+                             "status": p.status, "verified": p.verified, "proof": p.proof,
                              "max_deviation_htv": as_float(p.max_deviation),
                              "total_deviation_htv": as_float(p.total_deviation),
                              "message": p.message, **cost_columns(scenario, p)})
     frame = pd.DataFrame(rows, columns=["parameter", "value", "area", "htv", "base_htv",
-                                        "change_htv", "status", "verified", "max_deviation_htv",
+                                        "change_htv", "status", "verified", "proof",
+                                        "max_deviation_htv",
                                         "total_deviation_htv", "message",
                                         *cost_columns(scenario, base)])
     frame.attrs.update(analysis="sweep", scenario=scenario.name, areas=areas,
@@ -79,7 +81,8 @@ def sweep_with_paradoxes(scenario: Scenario, params: Sequence[tuple[str, Sequenc
                        base_values={path: i.value for path, i in inputs.items()},
                        footer=footer(scenario, "one-at-a-time sweep"
                                       + (", line shares rebalanced" if rebalance else ""),
-                                      options.time_limit))
+                                      options.time_limit,
+                                      [p.proof for points in solved for p in points]))
     paradoxes = frame_of([{str(k): v for k, v in r.items()}
                           for e in events for r in e.to_dict(orient="records")])
     paradoxes.attrs["steps"] = {k: v for e in events for k, v in e.attrs["steps"].items()}

@@ -54,6 +54,8 @@ class _Tip:
     htv: Fraction | None
     solves: int
     note: str = ""
+    proof: str = ""
+    proofs: tuple[str, ...] = ()
 
 
 def _run_tipping(job: _Tipping) -> list[_Tip]:
@@ -88,7 +90,8 @@ def _run_tipping(job: _Tipping) -> list[_Tip]:
         if area not in brackets:
             note = "the input is 0, so a relative change does not move it" \
                 if job.input.value == 0 else ""
-            out.append(_Tip(area, False, job.max_change, float("nan"), "", None, len(cache), note))
+            out.append(_Tip(area, False, job.max_change, float("nan"), "", None, len(cache), note,
+                            proofs=tuple(p.proof for p in cache.values())))
             continue
         lo, hi = brackets[area]
         while hi - lo > job.precision:
@@ -98,8 +101,14 @@ def _run_tipping(job: _Tipping) -> list[_Tip]:
             else:
                 lo = mid
         p = at(hi)
-        out.append(_Tip(area, True, lo, hi, p.status, p.area_htv.get(area), len(cache)))
+        out.append(_Tip(area, True, lo, hi, p.status, p.area_htv.get(area), len(cache),
+                        proof=p.proof, proofs=tuple(q.proof for q in cache.values())))
     return out
+
+
+def _job_proofs(done: list[list[_Tip]]) -> list[str]:
+    """Each job's solved points' proofs, once per job (its areas share its points)."""
+    return [p for tips in done if tips for p in tips[-1].proofs]
 
 
 def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[str] | None = None,
@@ -120,7 +129,8 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
     Columns: area, input, label, direction (up/down), base_value, found, change (signed
     relative change, NaN if none), value (the input at that change), unchanged_to (signed
     relative change that still left the area as it was, the scan's end if none), base_htv,
-    htv (at the change) [HTV], status (at the change), solves, result (e.g. '+4.3 %' or
+    htv (at the change) [HTV], status and proof (at the change; see
+    allocator.engine.types.PROOF_FLOW), solves, result (e.g. '+4.3 %' or
     'none within +50 %'), note.
     """
     options = resolved(options, "tipping")
@@ -145,7 +155,7 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
     progress = options.progress
     on_done = (lambda _r: progress(1)) if progress is not None else None
     done = map_jobs(_run_tipping, jobs, options.executor, options.processes, on_done,
-                    scheduler=options.scheduler)
+                    scheduler=options.scheduler, on_phase=options.phase)
     rows = []
     for job, tips in zip(jobs, done, strict=True):
         for t in tips:
@@ -158,7 +168,7 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
                 "value": job.input.moved(signed) if t.found else float("nan"),
                 "unchanged_to": job.sign * t.unchanged + 0.0,
                 "base_htv": float(base.area_htv[t.area]), "htv": as_float(t.htv), "status": t.status,
-                "solves": t.solves,
+                "proof": t.proof, "solves": t.solves,
                 "result": (f"{sign}{t.change * 100:.2f} %" if t.found
                            else f"none within {sign}{max_change * 100:g} %"),
                 "note": t.note,
@@ -171,7 +181,8 @@ def tipping_points(scenario: Scenario, inputs: Iterable[str], areas: Iterable[st
                        precision=precision, areas=names, threshold=float(moves),
                        footer=footer(scenario, f"tipping points of {float(moves):g} HTV within "
                                       f"±{max_change * 100:g} %, {steps} scan steps, bracket ≤ "
-                                      f"{precision * 100:g} pp", options.time_limit))
+                                      f"{precision * 100:g} pp", options.time_limit,
+                                      _job_proofs(done)))
     return frame
 
 

@@ -68,5 +68,6 @@ def tornado(scenario: Scenario, relative: float = 0.10, inputs: Iterable[str] | 
     frame.attrs.update(analysis="tornado", scenario=scenario.name, relative=relative,
                        areas=[a.name for a in scenario.areas],
                        footer=footer(scenario, f"tornado ±{pct} %, line shares rebalanced",
-                                      options.time_limit))
+                                      options.time_limit,
+                                      [p.proof for points in solved.values() for p in points]))
     return frame

@@ -8,16 +8,18 @@ module once.
 
 from __future__ import annotations
 
-import multiprocessing
+import sys
 import threading
 from typing import Any
 
 from allocator.cli import signals
 
 # Not in a process pool's worker, which imports this package when it unpickles a job:
-# the pool stops its workers itself.
+# the pool stops its workers itself. A worker has imported multiprocessing before any job;
+# the command line has not yet, and need not pay for importing it here.
+_mp = sys.modules.get("multiprocessing")
 if threading.current_thread() is threading.main_thread() and \
-        multiprocessing.parent_process() is None:
+        (_mp is None or _mp.parent_process() is None):
     signals.install()
 
 __all__ = ["main"]

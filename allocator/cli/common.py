@@ -304,20 +304,49 @@ def analysis_options(f: F) -> F:
 
 
 def run_options(executor: str, processes: int | None, hints: bool | None,
-                time_limit: float | None, progress: Callable[[int], None] | None) -> RunOptions:
-    """The analysis's RunOptions from the command's options (and --scheduler, kept aside)."""
+                time_limit: float | None, progress: Bar | None) -> RunOptions:
+    """The analysis's RunOptions from the command's options (and --scheduler, kept aside);
+    ``progress`` counts the solves and shows each phase."""
     from allocator.analysis.sensitivity import RunOptions
 
     scheduler = click.get_current_context().meta.get("allocator.scheduler")
     if executor == "dask" and not scheduler:
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     return RunOptions(executor=executor, processes=processes, scheduler=scheduler, hints=hints,
-                      time_limit=time_limit, progress=progress)
+                      time_limit=time_limit, progress=progress,
+                      phase=None if progress is None else progress.phase)
+
+
+class Bar:
+    """The progress line of a long command on stderr: what it is doing (``phase``), and how
+    many of its solves are done once their number is known (``start``); calling it advances
+    it. Nothing shows when stderr is not a terminal or with --quiet, and never on stdout."""
+
+    def __init__(self, progress: Any, task: Any, label: str) -> None:
+        self._progress, self._task, self._label = progress, task, label
+
+    def __call__(self, n: int) -> None:
+        self._progress.advance(self._task, n)
+
+    def phase(self, text: str) -> None:
+        """Say what the command does now ('' for the solves themselves)."""
+        self._progress.update(self._task, description=f"{self._label}: {text}" if text
+                              else self._label, refresh=True)
+
+    def start(self, total: int) -> None:
+        """The number of solves to come: from here the line counts them."""
+        self._progress.update(self._task, total=total)
+
+    def close(self) -> None:
+        """Take the line off the terminal, before the command prints its results."""
+        self._progress.stop()
 
 
 @contextmanager
-def progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr, advanced by the callback; silent when quiet or not a tty."""
+def progress(label: str, quiet: bool) -> Iterator[Bar]:
+    """A progress line on stderr from the command's first moment; silent when quiet or not
+    a terminal. Open it before the library is imported, so that a person sees at once
+    that the command is working (loading, solving the base, starting processes)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -331,9 +360,10 @@ def progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], No
     disable = quiet or not console.is_terminal
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                  console=console, disable=disable, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+                  console=console, disable=disable, transient=True,
+                  redirect_stdout=False) as bar:
+        task = bar.add_task(f"{label}: loading", total=None)
+        yield Bar(bar, task, label)
 
 
 def need_allocation(run: Callable[[], T]) -> T:

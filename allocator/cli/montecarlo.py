@@ -49,32 +49,33 @@ def montecarlo(scenario: Path, runs: int, model: str, seed: int, threshold: floa
     run's population paradoxes against the base) and, when the scenario gives costs,
     montecarlo_costs.csv (each municipality's cost range over the runs).
     """
-    from allocator.analysis.monte_carlo import cost_ranges, monte_carlo_with_paradoxes
-    from allocator.analysis.sensitivity import parse_uncertainty, stability
-    from allocator.errors import ScenarioError
-    from allocator.reports.analysis_files import montecarlo_files
-    from allocator.reports.terminal_sensitivity import (
-        print_cost_ranges,
-        print_mc_paradoxes,
-        print_stability,
-    )
+    with progress("Monte Carlo", quiet) as bar:
+        from allocator.analysis.monte_carlo import cost_ranges, monte_carlo_with_paradoxes
+        from allocator.analysis.sensitivity import parse_uncertainty, stability
+        from allocator.errors import ScenarioError
+        from allocator.reports.analysis_files import montecarlo_files
+        from allocator.reports.terminal_sensitivity import (
+            print_cost_ranges,
+            print_mc_paradoxes,
+            print_stability,
+        )
 
-    s = load_or_exit(scenario)
-    try:
-        parse_uncertainty(model)
-    except ScenarioError as exc:
-        invalid(exc)
-    with holding_out(out_dir, "montecarlo"):
-        with progress(runs, "Monte Carlo", quiet) as advance:
+        s = load_or_exit(scenario)
+        try:
+            parse_uncertainty(model)
+        except ScenarioError as exc:
+            invalid(exc)
+        with holding_out(out_dir, "montecarlo"):
+            bar.start(runs)
             frame, paradoxes = need_allocation(lambda: monte_carlo_with_paradoxes(
-                s, runs, model, seed,
-                run_options(executor, processes, hints, time_limit, advance)))
-        summary = stability(frame, threshold)
-        console = stdout_console()
-        print_stability(summary, console)
-        costs = cost_ranges(frame)
-        print_cost_ranges(costs, console)
-        print_mc_paradoxes(paradoxes, console)
-        write_and_list(out_dir, "montecarlo",
-                       montecarlo_files(frame, summary, threshold, lang, paradoxes, costs),
-                       console)
+                s, runs, model, seed, run_options(executor, processes, hints, time_limit, bar)))
+            bar.close()
+            summary = stability(frame, threshold)
+            console = stdout_console()
+            print_stability(summary, console)
+            costs = cost_ranges(frame)
+            print_cost_ranges(costs, console)
+            print_mc_paradoxes(paradoxes, console)
+            write_and_list(out_dir, "montecarlo",
+                           montecarlo_files(frame, summary, threshold, lang, paradoxes, costs),
+                           console)

@@ -22,6 +22,7 @@ from allocator.cli.common import (
     invalid,
     load_all_or_exit,
     overrides,
+    progress,
     scenario_changes,
     sweep_specs,
 )
@@ -84,35 +85,38 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
     Exit status: 0 every scenario has a verified allocation; 1 some scenario has
     none (the pack is still written and says so); 2 invalid input (nothing written).
     """
-    from allocator.errors import ScenarioError
-
     start = time.perf_counter()
-    loaded = load_all_or_exit(scenarios)
+    with progress("board pack", False) as bar:
+        from allocator.errors import ScenarioError
 
-    from allocator.reports.board_pack.build import (
-        PACK_FILE,
-        PackOptions,
-        build_pack,
-        check_options,
-        default_sweep,
-        render_html,
-    )
-    from allocator.reports.writing import output_lock, write_set
+        loaded = load_all_or_exit(scenarios)
 
-    options = PackOptions(lang=lang, runs=runs, seed=seed, sweep=sweep_spec, executor=executor,
-                          processes=processes)
-    base = loaded[0][1]
-    try:
-        check_options(base, options)
-    except ScenarioError as exc:
-        invalid(exc, "invalid option")
-    command = reproducing_command([Path(f) for f, _ in loaded], out_dir, lang, runs, seed,
-                                  sweep_spec or default_sweep(base), executor, processes,
-                                  overrides().command_line())
-    path = out_dir / PACK_FILE
-    with output_lock(out_dir):  # held from the start, so a bad or busy --out fails at once
-        pack = build_pack(loaded, options, command)
-        write_set(out_dir, {PACK_FILE: lambda: render_html(pack).encode("utf-8")})
+        from allocator.reports.board_pack.build import (
+            PACK_FILE,
+            PackOptions,
+            build_pack,
+            check_options,
+            default_sweep,
+            render_html,
+        )
+        from allocator.reports.writing import output_lock, write_set
+
+        options = PackOptions(lang=lang, runs=runs, seed=seed, sweep=sweep_spec,
+                              executor=executor,
+                              processes=processes)
+        base = loaded[0][1]
+        try:
+            check_options(base, options)
+        except ScenarioError as exc:
+            invalid(exc, "invalid option")
+        command = reproducing_command([Path(f) for f, _ in loaded], out_dir, lang, runs, seed,
+                                      sweep_spec or default_sweep(base), executor, processes,
+                                      overrides().command_line())
+        path = out_dir / PACK_FILE
+        with output_lock(out_dir):  # held from the start, so a bad or busy --out fails at once
+            pack = build_pack(loaded, options, command, phase=bar.phase)
+            bar.phase("writing")
+            write_set(out_dir, {PACK_FILE: lambda: render_html(pack).encode("utf-8")})
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in pack.timings.items())
     click.echo(f"{len(pack.results)} scenarios in {time.perf_counter() - start:.1f} s "
                f"({parts}). Wrote {path}")

@@ -46,27 +46,28 @@ def sweep(scenario: Path, params: tuple[str, ...], rebalance: bool, out_dir: Pat
     Writes sweep.csv (one row per parameter, value and area), sweep.png and paradoxes.csv
     (each Alabama or population paradox between consecutive points).
     """
-    from allocator.analysis.sensitivity import input_at, parse_param
-    from allocator.analysis.sweep import sweep_with_paradoxes
-    from allocator.errors import ScenarioError
-    from allocator.reports.analysis_files import sweep_files
-    from allocator.reports.terminal_sensitivity import print_sweep, print_sweep_paradoxes
+    with progress("sweep", quiet) as bar:
+        from allocator.analysis.sensitivity import input_at, parse_param
+        from allocator.analysis.sweep import sweep_with_paradoxes
+        from allocator.errors import ScenarioError
+        from allocator.reports.analysis_files import sweep_files
+        from allocator.reports.terminal_sensitivity import print_sweep, print_sweep_paradoxes
 
-    s = load_or_exit(scenario)
-    try:
-        parsed = [parse_param(p) for p in params]
-        for path, _ in parsed:
-            input_at(s, path, "--param", need_value=False)
-    except ScenarioError as exc:
-        invalid(exc)
-    with holding_out(out_dir, "sweep"):
-        total = sum(len(v) for _, v in parsed)
-        with progress(total, "sweep", quiet) as advance:
+        s = load_or_exit(scenario)
+        try:
+            parsed = [parse_param(p) for p in params]
+            for path, _ in parsed:
+                input_at(s, path, "--param", need_value=False)
+        except ScenarioError as exc:
+            invalid(exc)
+        with holding_out(out_dir, "sweep"):
+            bar.start(sum(len(v) for _, v in parsed))
             frame, paradoxes = sweep_with_paradoxes(
-                s, parsed, rebalance, run_options(executor, processes, hints, time_limit, advance))
-        console = stdout_console()
-        print_sweep(frame, console)
-        print_sweep_paradoxes(paradoxes, console)
-        write_and_list(out_dir, "sweep", sweep_files(frame, lang, paradoxes), console)
-        if frame["htv"].isna().all():
-            fail(EXIT_INFEASIBLE, ["error: no point of the sweep has an allocation"])
+                s, parsed, rebalance, run_options(executor, processes, hints, time_limit, bar))
+            bar.close()
+            console = stdout_console()
+            print_sweep(frame, console)
+            print_sweep_paradoxes(paradoxes, console)
+            write_and_list(out_dir, "sweep", sweep_files(frame, lang, paradoxes), console)
+            if frame["htv"].isna().all():
+                fail(EXIT_INFEASIBLE, ["error: no point of the sweep has an allocation"])

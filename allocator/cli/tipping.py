@@ -59,19 +59,21 @@ def tipping(scenario: Path, inputs: tuple[str, ...], areas: tuple[str, ...], max
     that moves the area until the bracket is at most --precision wide. Writes tipping.csv
     (every input) and tipping.png (the --top inputs per area that tip it soonest).
     """
-    from allocator.analysis.sensitivity import numeric_inputs, tipping_points
-    from allocator.reports.analysis_files import tipping_files
-    from allocator.reports.terminal_sensitivity import print_tipping
+    with progress("tipping points", quiet) as bar:
+        from allocator.analysis.sensitivity import numeric_inputs, tipping_points
+        from allocator.reports.analysis_files import tipping_files
+        from allocator.reports.terminal_sensitivity import print_tipping
 
-    s = load_or_exit(scenario)
-    names = [a.name for a in s.areas]
-    check_areas(areas, names)
-    with holding_out(out_dir, "tipping"):
-        paths = [i.path for i in numeric_inputs(s)] if "all" in inputs else list(inputs)
-        with progress(2 * len(paths), "tipping points", quiet) as advance:
+        s = load_or_exit(scenario)
+        names = [a.name for a in s.areas]
+        check_areas(areas, names)
+        with holding_out(out_dir, "tipping"):
+            paths = [i.path for i in numeric_inputs(s)] if "all" in inputs else list(inputs)
+            bar.start(2 * len(paths))
             frame = need_allocation(lambda: tipping_points(
                 s, paths, list(areas) or None, max_change / 100, steps, precision / 100,
-                run_options(executor, processes, hints, time_limit, advance), threshold))
-        console = stdout_console()
-        print_tipping(frame, console, top)
-        write_and_list(out_dir, "tipping", tipping_files(frame, areas, lang, top), console)
+                run_options(executor, processes, hints, time_limit, bar), threshold))
+            bar.close()
+            console = stdout_console()
+            print_tipping(frame, console, top)
+            write_and_list(out_dir, "tipping", tipping_files(frame, areas, lang, top), console)

@@ -45,23 +45,24 @@ def tornado(scenario: Path, change: float, inputs: tuple[str, ...], areas: tuple
     Writes tornado.csv (one row per input and area, ranked by the larger of the two
     changes) and tornado.png.
     """
-    from allocator.analysis.sensitivity import numeric_inputs
-    from allocator.analysis.sensitivity import tornado as run_tornado
-    from allocator.reports.analysis_files import tornado_files
-    from allocator.reports.terminal_sensitivity import print_tornado
+    with progress("tornado", quiet) as bar:
+        from allocator.analysis.sensitivity import numeric_inputs
+        from allocator.analysis.sensitivity import tornado as run_tornado
+        from allocator.reports.analysis_files import tornado_files
+        from allocator.reports.terminal_sensitivity import print_tornado
 
-    s = load_or_exit(scenario)
-    names = [a.name for a in s.areas]
-    check_areas(areas, names)
-    with holding_out(out_dir, "tornado"):
-        count = len(inputs) if inputs else len(numeric_inputs(s))
-        with progress(2 * count, "tornado", quiet) as advance:
+        s = load_or_exit(scenario)
+        names = [a.name for a in s.areas]
+        check_areas(areas, names)
+        with holding_out(out_dir, "tornado"):
+            count = len(inputs) if inputs else len(numeric_inputs(s))
+            bar.start(2 * count)
             frame = need_allocation(lambda: run_tornado(
                 s, change / 100, list(inputs) or None,
-                run_options(executor, processes, hints, time_limit, advance)))
-        if areas:
-            frame = frame[frame["area"].isin(areas)].reset_index(drop=True)
-        console = stdout_console()
-        print_tornado(frame, console, top, change)
-        write_and_list(out_dir, "tornado", tornado_files(frame, areas, top, lang), console)
-
+                run_options(executor, processes, hints, time_limit, bar)))
+            bar.close()
+            if areas:
+                frame = frame[frame["area"].isin(areas)].reset_index(drop=True)
+            console = stdout_console()
+            print_tornado(frame, console, top, change)
+            write_and_list(out_dir, "tornado", tornado_files(frame, areas, top, lang), console)

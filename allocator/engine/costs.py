@@ -323,7 +323,8 @@ def _reference(scenario: Scenario, label: str, weights: dict[str, Fraction], tot
     used = {f: w for f, w in weights.items() if w and sum(features[f].values())}
     weight_sum = sum(used.values(), Fraction(0))
     munis = scenario.municipality_names
-    share = {m: sum((w / weight_sum * key_shares(scenario, f)[m] for f, w in used.items()),
+    by_feature = {f: key_shares(scenario, f) for f in used}
+    share = {m: sum((w / weight_sum * by_feature[f][m] for f, w in used.items()),
                     Fraction(0)) for m in munis}
     cents = largest_remainder([share[m] * total_cents for m in munis], total_cents)
     return Reference(label, {f: w / weight_sum for f, w in used.items()}, share,

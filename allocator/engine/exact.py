@@ -29,12 +29,14 @@ from ortools.sat.python import cp_model
 
 from allocator.engine.caseload import DEV_SCALE, ModelData
 from allocator.engine.cpsat import allocation_of, new_solver
-from allocator.engine.flow import none_within
+from allocator.engine.flow import FlowStart, certified, none_within, stage_one, whole_network
 from allocator.engine.model import add_total_deviation_term
 from allocator.engine.types import Allocation
 
 Cell = tuple[str, str]
 Bounds = dict[Cell, tuple[int, int]]
+
+
 
 def exact_max_deviation(d: ModelData, y: dict[Cell, int]) -> Fraction:
     """The largest |allocation − target| over the cells [units], exactly."""
@@ -229,3 +231,30 @@ def certify_total_deviation(model: cp_model.CpModel, built: Any, bounds: Bounds,
     allowed = sorted(key for key, f in exact.items() if f == least)
     chosen = allocation if own in allowed else found[allowed[0]]
     return TotalCertificate(chosen, True, cells, allowed, spent)
+
+
+def certify_by_flow(d: ModelData) -> FlowStart | None:
+    """The lexicographic optimum of all four stages from network flows alone, exactly, or
+    None where the flows do not settle it (then CP-SAT does).
+
+    Stage 1: an allocation at the flow's smallest scaled largest deviation has largest
+    exact deviation v, and no allocation has every cell strictly within v (a flow with
+    those bounds is infeasible; network flows have integral optima, so this is exact).
+    Stage 2 within v: a min-cost flow whose optimality conditions hold in exact fractions
+    (allocator.engine.flow.certified); stages 3 and 4 on the exactly best flows. Covers
+    scenarios whose network is the whole model: no optional office, each central service
+    with one host, no priced moves.
+    """
+    net = whole_network(d)
+    y = None if net is None else stage_one(net)
+    if y is None:
+        return None
+    assert net is not None
+    v = exact_max_deviation(d, y)
+    strictly = _strictly_within(d, v)
+    if strictly is not None and net.feasible_within(strictly):
+        return None
+    bounds = within(d, v)
+    assert bounds is not None, "an allocation lies within its own largest deviation"
+    return certified(net, bounds)
+

@@ -14,7 +14,10 @@ offices' bounds itself (``Rule.office_band``); a rule the network does not repre
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -23,6 +26,11 @@ from ortools.graph.python import min_cost_flow
 from allocator.engine.caseload import DEV_SCALE, ModelData
 from allocator.engine.objectives import priced, spread_steps, tie_break_weights
 from allocator.engine.rules import RULES
+
+#: Scale of the flow certificate's total-deviation costs [1/CERTIFICATE_SCALE units]: fine
+#: enough that near-ties rarely look equal (the exact check catches those that do), small
+#: enough that every flow cost stays far inside 64-bit integers.
+CERTIFICATE_SCALE = 10**9
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,19 @@ class _Network:
         return _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64),
                               supply) is not None
 
+    def cells_within(self, z: int) -> dict[tuple[str, str], int] | None:
+        """Each cell's units in some allocation with every cell within ``z`` [units]."""
+        arrays = self._arrays(z, unit_steps=False)
+        if arrays is None:
+            return None
+        tails, heads, caps, supply, low = arrays[:5]
+        flows = _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64), supply)
+        if flows is None:
+            return None
+        fixed = len(self.fixed_tails)
+        return {c: int(u) for c, u in zip(self.data.cells, (low + flows[fixed:]).tolist(),
+                                          strict=True)}
+
     def feasible(self, z: int) -> bool:
         """Whether an allocation exists with every cell within ``z`` of its target."""
         arrays = self._arrays(z, unit_steps=False)
@@ -206,6 +227,127 @@ class _Network:
         return x, [v + b for v, b in zip(values, base, strict=True)]
 
 
+    def certified(self, bounds: dict[tuple[str, str], tuple[int, int]]
+                  ) -> tuple[dict[tuple[str, str, str], int], list[int]] | None:
+        """Stages 2 to 4 with each cell within ``bounds`` [units], stage 2 exactly: the
+        total of |units − exact target|, certified by the optimality conditions in exact
+        fractions; None when the certificate does not hold (then CP-SAT decides).
+
+        Stage 2 runs at :data:`CERTIFICATE_SCALE`. Every unit step of a cell costs exactly
+        −1 or +1 except the step across its target, whose exact cost differs from the
+        scaled one by a known fraction. With the scaled flow's node potentials (divided by
+        the scale), each arc's exact reduced cost is checked: no residual arc may have a
+        negative one. Then the flow is an exact optimum, the potentials are exact optimal
+        duals, and the arcs they fix (complementary slackness) leave exactly the exactly
+        best flows to stages 3 and 4. Returns the allocation and the values of stages 3
+        and 4 (see :meth:`lexicographic`).
+        """
+        d = self.data
+        cells = d.cells
+        arrays = self._arrays_within(np.array([bounds[c][0] for c in cells], dtype=np.int64),
+                                     np.array([bounds[c][1] for c in cells], dtype=np.int64),
+                                     unit_steps=True)
+        if arrays is None:
+            return None
+        tails, heads, caps, supply, _low, reps, level = arrays
+        fixed = len(self.fixed_tails)
+        scale = CERTIFICATE_SCALE
+        exact_t = [d.target[c] for c in cells]
+        fine = np.array([math.floor(scale * t + Fraction(1, 2)) for t in exact_t],
+                        dtype=np.int64)
+        t = fine[reps]
+        deviation = np.zeros(len(tails), dtype=np.int64)
+        deviation[fixed:] = np.abs(scale * (level + 1) - t) - np.abs(scale * level - t)
+        # The step from ``level`` to ``level + 1`` across a fractional target t costs
+        # exactly 2·level + 1 − 2t: at the scale, its scaled cost plus 2(fine − scale·t).
+        crossing: dict[int, Fraction] = {}
+        for j, (i, k) in enumerate(zip(reps.tolist(), level.tolist(), strict=True)):
+            if k < exact_t[i] < k + 1:
+                crossing[fixed + j] = 2 * (int(fine[i]) - scale * exact_t[i])
+
+        def signs(idx: Any, reduced: Any, flows: Any) -> Any:
+            extra = {k: crossing[a] for k, a in enumerate(idx.tolist()) if a in crossing}
+            return _exact_signs(tails[idx], heads[idx], caps[idx], flows, reduced, extra,
+                                len(supply))
+
+        spread = np.zeros(len(tails), dtype=np.int64)
+        for i, cell in enumerate(cells):
+            where = np.nonzero(reps == i)[0]
+            if len(where):
+                lo = bounds[cell][0]
+                spread[fixed + where] = spread_steps(d, cell, lo, lo + len(where))
+        x_weights, central_weights = tie_break_weights(d)
+        tie = np.zeros(len(tails), dtype=np.int64)
+        first = self.x_first
+        tie[first:first + len(self.x_keys)] = [x_weights[k] for k in self.x_keys]
+        try:
+            result = _lexicographic_flow(tails, heads, caps, supply, [deviation, spread, tie],
+                                         signs)
+        except _NotCertified:
+            return None
+        if result is None:
+            return None
+        flows, values = result
+        x = {k: int(f) for k, f in zip(self.x_keys, flows[first:first + len(self.x_keys)],
+                                       strict=True)}
+        return x, [values[1], values[2] + sum(central_weights[k] * u
+                                              for k, u in self.hosted.items())]
+
+
+def _exact_signs(tails: Any, heads: Any, caps: Any, flows: Any, reduced: Any,
+                 extra: dict[int, Fraction], nodes: int) -> Any:
+    """The signs of the arcs' exact reduced costs under exact optimal node potentials, or
+    _NotCertified when the flow is not shown exactly optimal.
+
+    ``reduced`` are the arcs' scaled reduced costs under the scaled flow's potentials; arc
+    k's exact cost at the scale exceeds its scaled cost by ``extra.get(k, 0)`` (|extra| <=
+    1). The potentials start from the scaled ones and are corrected in exact fractions
+    where an arc of the residual network has a negative exact reduced cost (shortest paths
+    by label correction, from those arcs only); a correction that does not settle within a
+    bounded number of steps means a negative cycle or a slow case, and the check fails.
+    """
+    sign = np.sign(reduced)
+    if not extra:
+        return sign
+    tail, head, red = tails.tolist(), heads.tolist(), reduced.tolist()
+    forward, backward = (flows < caps).tolist(), (flows > 0).tolist()
+    residual: dict[int, list[tuple[int, Fraction | int]]] = {}
+    for k in range(len(tail)):
+        r = red[k] + extra.get(k, 0)  # exact reduced cost at the scale
+        if forward[k]:
+            residual.setdefault(tail[k], []).append((head[k], r))
+        if backward[k]:
+            residual.setdefault(head[k], []).append((tail[k], -r))
+    # Label correction: shortest distances a from a virtual node joined to every node, so
+    # that r + a[u] − a[v] >= 0 on every residual arc u -> v (a is 0 where nothing moves).
+    dist: dict[int, Fraction | int] = {}
+    queue = deque(u for u, arcs in residual.items() if any(r < 0 for _, r in arcs))
+    steps = 0
+    limit = 20 * nodes
+    while queue:
+        u = queue.popleft()
+        base = dist.get(u, 0)
+        for v, r in residual.get(u, ()):
+            if base + r < dist.get(v, 0):
+                dist[v] = base + r
+                steps += 1
+                if steps > limit:
+                    raise _NotCertified
+                queue.append(v)
+    for k in range(len(tail)):
+        if k in extra or tail[k] in dist or head[k] in dist:
+            exact = red[k] + extra.get(k, 0) + dist.get(tail[k], 0) - dist.get(head[k], 0)
+            sign[k] = (exact > 0) - (exact < 0)
+    # Optimal exactly: no residual arc with a negative exact reduced cost.
+    if ((sign < 0) & (flows < caps)).any() or ((sign > 0) & (flows > 0)).any():
+        raise _NotCertified
+    return sign
+
+
+class _NotCertified(Exception):
+    """The exact optimality conditions do not hold for the scaled flow's potentials."""
+
+
 def _min_cost_flow(tails: Any, heads: Any, caps: Any, costs: Any, supply: Any) -> Any | None:
     """Flows of an optimal min-cost flow (numpy array), or None if the supplies cannot flow."""
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -240,12 +382,14 @@ def _potentials(tails: Any, heads: Any, caps: Any, costs: Any, flows: Any, nodes
 
 
 def _lexicographic_flow(tails: Any, heads: Any, caps: Any, supply: Any,
-                        stages: list[Any]) -> tuple[Any, list[int]] | None:
+                        stages: list[Any], signs: Any = None) -> tuple[Any, list[int]] | None:
     """Min-cost flows minimising each cost vector in turn over the previous optima.
 
     After each stage, arcs with a positive reduced cost carry no flow in any optimum and
     arcs with a negative one are saturated in every optimum (complementary slackness), so
-    they are fixed, and the next stage optimises over what remains free.
+    they are fixed, and the next stage optimises over what remains free. ``signs``, when
+    given, replaces the first stage's reduced-cost signs: called with the free arcs, their
+    reduced costs and flows, it returns the signs to fix by (see :func:`certified`).
     """
     total = len(tails)
     active = np.ones(total, dtype=bool)
@@ -265,8 +409,9 @@ def _lexicographic_flow(tails: Any, heads: Any, caps: Any, supply: Any,
             break
         dist = _potentials(tails[idx], heads[idx], caps[idx], costs[idx], sub, len(supply))
         reduced = costs[idx] + dist[tails[idx]] - dist[heads[idx]]
-        zero = idx[reduced > 0]
-        full = idx[reduced < 0]
+        sign = np.sign(reduced) if n or signs is None else signs(idx, reduced, sub)
+        zero = idx[sign > 0]
+        full = idx[sign < 0]
         active[zero] = False
         active[full] = False
         fixed_flow[full] = caps[full]
@@ -313,8 +458,31 @@ def flow_start(d: ModelData) -> FlowStart | None:
     if d.customer_units < 0:
         return None
     net = _network(d)
-    if net is None:
+    z = None if net is None else _smallest_z(d, net)
+    if z is None:
         return None
+    assert net is not None
+    return _later_stages(d, net, z, None)
+
+
+def whole_network(d: ModelData) -> _Network | None:
+    """The flow network of ``d`` when it is the whole model (see :func:`_exact`), for the
+    network-flow certificate (allocator.engine.exact.certify_by_flow), else None."""
+    if d.customer_units < 0 or not _exact(d):
+        return None
+    return _network(d)
+
+
+def stage_one(net: _Network) -> dict[tuple[str, str], int] | None:
+    """Each cell's units [units] in some allocation whose largest scaled deviation is the
+    network's smallest; None if there is no allocation."""
+    z = _smallest_z(net.data, net)
+    return None if z is None else net.cells_within(z)
+
+
+def _smallest_z(d: ModelData, net: _Network) -> int | None:
+    """The smallest largest deviation any allocation reaches [1/DEV_SCALE units], by
+    galloping and bisection over feasibility checks; None if none is feasible."""
     top = DEV_SCALE * d.customer_units + max((d.target_scaled(c) for c in d.cells), default=0)
     # No cell can be closer than its target's distance to a whole unit.
     floor_z = max((min(t % DEV_SCALE, DEV_SCALE - t % DEV_SCALE) for t in d.targets_scaled.values()),
@@ -336,7 +504,7 @@ def flow_start(d: ModelData) -> FlowStart | None:
             hi = mid
         else:
             lo = mid
-    return _later_stages(d, net, hi, None)
+    return hi
 
 
 def flow_within(d: ModelData, bounds: dict[tuple[str, str], tuple[int, int]]) -> FlowStart | None:
@@ -363,6 +531,25 @@ def _later_stages(d: ModelData, net: _Network, z: int,
     assert sum(devs) == values[0], "the flow's total deviation must match the allocation's"
     return FlowStart({k: u for k, u in cells.items() if u}, dict(net.hosted), max(devs),
                      sum(devs), values[1] if exact else None, values[2] if exact else None)
+
+
+def certified(net: _Network, bounds: dict[tuple[str, str], tuple[int, int]]
+              ) -> FlowStart | None:
+    """The exact optimum of stages 2 to 4 with each cell within ``bounds`` [units] (the
+    exact bounds of a certified largest deviation) on a :func:`whole_network`, certified
+    by the network flow alone (see :meth:`_Network.certified`); None when the certificate
+    does not hold. Its values are the model's [1/DEV_SCALE units]."""
+    d = net.data
+    found = net.certified(bounds)
+    if found is None:
+        return None
+    cells, (spread, tie_break) = found
+    y: dict[tuple[str, str], int] = {}
+    for (m, _, line), units in cells.items():
+        y[(m, line)] = y.get((m, line), 0) + units
+    devs = [abs(DEV_SCALE * y.get(c, 0) - d.target_scaled(c)) for c in d.cells]
+    return FlowStart({k: u for k, u in cells.items() if u}, dict(net.hosted), max(devs),
+                     sum(devs), spread, tie_break)
 
 
 def none_within(d: ModelData, bounds: dict[tuple[str, str], tuple[int, int]]) -> bool:

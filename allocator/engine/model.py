@@ -13,6 +13,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from allocator.engine.caseload import DEV_SCALE, ModelData
+from allocator.engine.cpsat import Model
 from allocator.engine.objectives import cell_range, priced, spread_steps, tie_break_weights
 from allocator.engine.rules import RULES
 
@@ -210,7 +211,7 @@ def tie_break_expression(b: BuiltModel) -> Any:
 
 def build_model(data: ModelData, explain: bool = False) -> BuiltModel:
     """Build the allocation model from ``data``; ``explain`` adds one literal per rule label."""
-    b = BuiltModel(data=data, model=cp_model.CpModel(), explain=explain)
+    b = BuiltModel(data=data, model=Model(), explain=explain)
     add_variables(b)
     for rule in RULES:
         rule.build(b)

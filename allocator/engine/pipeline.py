@@ -21,7 +21,7 @@ from allocator.engine.diagnose import conflict_from_core, prechecks
 from allocator.engine.model import build_model
 from allocator.engine.repair import find_repairs
 from allocator.engine.result import Result
-from allocator.engine.solve import SolveSettings, infeasible_core, solve
+from allocator.engine.solve import SolveSettings, certified_outcome, infeasible_core, solve
 from allocator.engine.types import Allocation, Conflict, SolverFacts, Status
 from allocator.engine.verify import check
 from allocator.scenario.loading import load_scenario
@@ -65,12 +65,22 @@ def allocate(scenario: Scenario | str | Path, settings: SolveSettings | None = N
         return Result(s, data, Status.INFEASIBLE, None, facts,
                       conflicts=_repaired(s, conflicts, settings), source=where,
                       changes=tuple(changes))
+    certified = (certified_outcome(data)
+                 if settings.flow_certificate and not settings.feasibility_only else None)
+    if certified is not None:
+        result = Result(s, data, certified.status, certified.allocation, replace(
+            facts, solve_time=certified.solve_time, stages=tuple(certified.stages),
+            proof=certified.proof), source=where, changes=tuple(changes),
+            values=certified.values)
+        assert certified.allocation is not None
+        result.verification = check(s, certified.allocation)
+        return result
     built = build_model(data)
     build_time = time.perf_counter() - start
     outcome = solve(built, settings, hint=hint)
     facts = SolverFacts(ortools_version, settings.workers_for(built), settings.time_limit,
                         settings.random_seed, build_time, outcome.solve_time,
-                        tuple(outcome.stages), outcome.unproven)
+                        tuple(outcome.stages), outcome.unproven, outcome.proof)
     result = Result(s, data, outcome.status, outcome.allocation, facts, source=where,
                     changes=tuple(changes), tie=outcome.tie, tie_checked=outcome.tie_checked,
                     values=outcome.values)

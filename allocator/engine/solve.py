@@ -16,10 +16,11 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from allocator.engine.caseload import DEV_SCALE
+from allocator.engine.caseload import DEV_SCALE, ModelData
 from allocator.engine.cpsat import allocation_of, new_solver
 from allocator.engine.exact import (
     Bounds,
+    certify_by_flow,
     certify_max_deviation,
     certify_total_deviation,
     exact_max_deviation,
@@ -29,7 +30,7 @@ from allocator.engine.exact import (
 from allocator.engine.flow import FlowStart, flow_start, flow_within
 from allocator.engine.model import BuiltModel, add_spread_term, add_total_deviation_term, ranges
 from allocator.engine.objectives import STAGES, priced, stage_term, stages_for
-from allocator.engine.types import Allocation, StageFacts, Status, Tie
+from allocator.engine.types import PROOF_CPSAT, PROOF_FLOW, Allocation, StageFacts, Status, Tie
 
 #: The stages made exact by allocator.engine.exact in the default order (total deviation
 #: when moves are not priced: then its term is the deviation alone).
@@ -70,6 +71,10 @@ class SolveSettings:
     exact_total: bool = True
     """Make the total-deviation stage exact (allocator.engine.exact). The explanation's
     what-if solves, which compare values at the model's scale, leave it off."""
+    flow_certificate: bool = False
+    """Take the optimum from network flows alone where they certify it exactly
+    (allocator.engine.exact.certify_by_flow), without a CP-SAT proof; the analyses do, and
+    their results then say so (types.PROOF_FLOW). CP-SAT decides every other case."""
 
     def workers_for(self, built: BuiltModel) -> int:
         """The worker count to use: as set, or 1 for small models and every core for large."""
@@ -98,6 +103,31 @@ class SolveOutcome:
     values: dict[str, int] = field(default_factory=dict)
     """Objective terms at the returned allocation: max_deviation and total_deviation
     [1/DEV_SCALE units], moves [units moved, each counted where it leaves and arrives]."""
+    proof: str = PROOF_CPSAT
+    """What shows the result optimal (see allocator.engine.types.PROOF_CPSAT)."""
+
+
+def certified_outcome(data: ModelData) -> SolveOutcome | None:
+    """The default stages' optimum from the network-flow certificate alone, without
+    building or solving a CP-SAT model; None where the certificate does not cover
+    ``data`` (then :func:`solve` decides)."""
+    begin = time.perf_counter()
+    if stages_for(data) != STAGES:
+        return None
+    start = certify_by_flow(data)
+    if start is None:
+        return None
+    assert start.spread is not None and start.tie_break is not None
+    allocation = Allocation(data.granularity, dict(start.cells), dict(start.central))
+    values = {"max_deviation": start.max_deviation, "total_deviation": start.total_deviation,
+              "spread": start.spread, "tie_break": start.tie_break}
+    spent = time.perf_counter() - begin
+    stages = [StageFacts(stage, "OPTIMAL", values[stage], values[stage],
+                         spent if stage == STAGES[-1] else 0.0, 0.0, 0) for stage in STAGES]
+    return SolveOutcome(Status.OPTIMAL, allocation, stages, spent,
+                        values={"max_deviation": start.max_deviation,
+                                "total_deviation": start.total_deviation, "moves": 0},
+                        proof=PROOF_FLOW)
 
 
 def _solver(settings: SolveSettings, workers: int, remaining: float) -> cp_model.CpSolver:

@@ -48,6 +48,13 @@ class StageFacts:
     with priced moves minimises ``deviation_and_moves``); None: the stage's own."""
 
 
+#: What a result says shows it optimal: CP-SAT's proofs of each stage, or (in analyses
+#: only, where the flow covers the scenario) the network-flow certificate of
+#: allocator.engine.exact.certify_by_flow, which needs no CP-SAT solve.
+PROOF_CPSAT = "proven by CP-SAT"
+PROOF_FLOW = "optimal (network-flow certificate)"
+
+
 @dataclass(frozen=True)
 class SolverFacts:
     """What the solver did: versions, parameters and timings [s]."""
@@ -62,6 +69,8 @@ class SolverFacts:
     unproven: str | None = None
     """Why a result whose every stage finished is still not proven optimal (None: it is,
     or a stage itself stopped)."""
+    proof: str = PROOF_CPSAT
+    """What shows an OPTIMAL result optimal: :data:`PROOF_CPSAT` or :data:`PROOF_FLOW`."""
 
 
 @dataclass(frozen=True)

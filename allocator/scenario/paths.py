@@ -147,7 +147,8 @@ def _step(node: Any, part: str, path: str) -> tuple[Any, Any]:
     if match:
         key, index = match["key"], int(match["index"])
         if key:
-            node = _step(node, key, path)[0][_step(node, key, path)[1]]
+            container, at = _step(node, key, path)
+            node = container[at]
         if not isinstance(node, list) or not -len(node) <= index < len(node):
             raise KeyError(f"'{path}': no item [{index}]")
         return node, index
@@ -187,7 +188,9 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             return
         container, key = _step(node, part, path)
         if i == len(parts) - 1:
-            container[key] = copy.deepcopy(value)
+            # A number or text is immutable: only a list or mapping needs its own copy.
+            container[key] = value if isinstance(value, (int, float, str, type(None))) \
+                else copy.deepcopy(value)
             return
         item = (container, key) if isinstance(container, list) else None
         if isinstance(container, dict) and key not in container:

@@ -11,6 +11,7 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from fractions import Fraction
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -537,7 +538,12 @@ class Scenario(_Strict):
 
     def exact_features(self) -> dict[str, dict[str, Fraction]]:
         """Feature -> municipality -> exact value [persons, or a share], derived features
-        included (each the product of its factors)."""
+        included (each the product of its factors). Computed once per scenario (it is
+        frozen); the caller must not change the tables."""
+        return self._exact_features
+
+    @cached_property
+    def _exact_features(self) -> dict[str, dict[str, Fraction]]:
         table = {f: {m.name: to_fraction(m.caseload[f]) for m in self.municipalities}
                  for f in self.municipalities[0].caseload}
         for name, derived in self.derived_features.items():
@@ -578,7 +584,12 @@ class Scenario(_Strict):
                 for key, reason in item.assumed.items() if reason is not None]
 
     def feature_values(self) -> dict[str, dict[str, float]]:
-        """Feature -> municipality -> value [persons], derived features included."""
+        """Feature -> municipality -> value [persons], derived features included. Computed
+        once per scenario; the caller must not change the tables."""
+        return self._feature_values
+
+    @cached_property
+    def _feature_values(self) -> dict[str, dict[str, float]]:
         return {f: {m: float(v) for m, v in values.items()}
                 for f, values in self.exact_features().items()}
 
@@ -608,8 +619,13 @@ def _dupes(names: list[str]) -> list[str]:
 
 
 def to_fraction(value: float) -> Fraction:
-    """The decimal the user wrote, as an exact fraction (0.1 -> 1/10, not the binary float)."""
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    """The decimal the user wrote, as an exact fraction (0.1 -> 1/10, not the binary float).
+
+    A whole number (most caseload counts) skips parsing the decimal, the slow part.
+    """
+    if isinstance(value, float):
+        return Fraction(int(value)) if value.is_integer() else Fraction(repr(value))
+    return Fraction(value)
 
 
 #: Most granularity units any amount may hold (total_htv / granularity, each central

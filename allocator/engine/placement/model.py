@@ -17,6 +17,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from allocator.engine.cpsat import Model
 from allocator.engine.placement.data import PlacementData
 from allocator.engine.placement.rules import PLACEMENT_RULES
 
@@ -101,7 +102,7 @@ def _forbidding(d: PlacementData, pid: str, office: str, assignment: str | None)
 
 def build_placement(d: PlacementData, explain: bool = False) -> PlacementModel:
     """The placement model of ``d``; with ``explain`` every rule label gets an assumption."""
-    b = PlacementModel(d, cp_model.CpModel(), explain)
+    b = PlacementModel(d, Model(), explain)
     m = b.model
     forbidden: list[tuple[str, cp_model.IntVar]] = []
     for p in d.people:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import platform
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
@@ -546,18 +546,22 @@ class _Builder(Summary):
 
 
 def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions | None = None,
-               command: str = "", generated_at: datetime | None = None) -> BoardPack:
+               command: str = "", generated_at: datetime | None = None,
+               phase: Callable[[str], None] | None = None) -> BoardPack:
     """Allocate every scenario (the first is the base), analyse the base, and build the pack.
 
     ``scenarios`` are (source file, Scenario) pairs, as loaded; ``command`` is shown in the
     reproducibility section; ``generated_at`` defaults to now, and is shown in Helsinki
     time. Scenarios without an allocation do not raise: the pack says so where it matters.
     Raises ScenarioError when the options cannot work on the base (see
-    :func:`check_options`). The pack's timings are the analyses' and "tables and charts" [s].
+    :func:`check_options`). The pack's timings are the analyses' and "tables and charts" [s];
+    ``phase`` is told each step's name as it starts (see allocator.analysis.board.analyse_pack).
     """
     moment = (generated_at or datetime.now(HELSINKI)).astimezone(HELSINKI)
     begin = time.perf_counter()
-    analysis = analyse_pack(scenarios, options)
+    analysis = analyse_pack(scenarios, options, phase)
+    if phase is not None:
+        phase("tables and charts")
     lang = analysis.options.lang
     shown = when(moment, lang)
     b = _Builder(analysis, command, shown)

@@ -14,6 +14,7 @@ from allocator.analysis.compare import ALL_AREAS, ALL_MUNICIPALITIES, CENTRAL
 from allocator.engine.result import Result, Status
 from allocator.engine.rules import RULES
 from allocator.engine.rules.base import key_of, rule_of
+from allocator.engine.types import PROOF_FLOW
 from allocator.reports.board_pack.blocks import Cell, Row, Table
 from allocator.reports.board_pack.format import (
     change_css,
@@ -482,6 +483,8 @@ class Tables:
             status = str(part["status"].iloc[0])
             ok = not part["htv"].isna().all()
             words = self.proof(status) if status in set(Status) else status
+            if status == Status.OPTIMAL and "proof" in part and part["proof"].iloc[0] == PROOF_FLOW:
+                words = t("pack_proof_flow")
             message = str(part["message"].iloc[0])
             rows.append(Row((
                 Cell(self.plain(float(value)), "num strong"),

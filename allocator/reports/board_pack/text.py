@@ -26,6 +26,7 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_solver": "Solver",
         "pack_verifier": "Verifier",
         "pack_proof_OPTIMAL": "proven optimal",
+        "pack_proof_flow": "optimal (network-flow certificate)",
         "pack_proof_FEASIBLE": "feasible, not proven optimal (time limit or an unfinished exact check)",
         "pack_proof_INFEASIBLE": "no allocation: the rules cannot all hold",
         "pack_proof_INVALID": "invalid scenario",
@@ -319,6 +320,7 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_solver": "Ratkaisija",
         "pack_verifier": "Tarkistus",
         "pack_proof_OPTIMAL": "todistetusti optimaalinen",
+        "pack_proof_flow": "optimaalinen (verkkovuon todistus)",
         "pack_proof_FEASIBLE": ("sallittu, optimaalisuutta ei todistettu (aikaraja tai kesken "
                                 "jäänyt tarkka tarkistus)"),
         "pack_proof_INFEASIBLE": "ei jakoa: säännöt eivät voi olla voimassa yhtä aikaa",
