@@ -7,6 +7,7 @@ optimal" reads the same on the meeting-room screen as in the pack.
 from __future__ import annotations
 
 from allocator.reports.board_pack.text import text as pack_text
+from allocator.wording import phrase
 
 #: Languages of the page, as the language switch names them.
 LANGUAGES = {"en": "English", "fi": "Suomi"}
@@ -128,7 +129,4 @@ APP_TEXT: dict[str, dict[str, str]] = {
 def text(key: str, lang: str = "en", **values: object) -> str:
     """The page's text ``key`` in ``lang``, with ``values`` filled in; a key the page does
     not define is the board pack's (its verdicts)."""
-    if key not in APP_TEXT["en"]:
-        return pack_text(key, lang, **values)
-    table = APP_TEXT.get(lang, APP_TEXT["en"])
-    return table.get(key, APP_TEXT["en"][key]).format(**values)
+    return phrase(APP_TEXT, key, lang, values, pack_text)

@@ -14,6 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter
 
+from allocator.wording import phrase
+
 #: Chart text by language. Keys are stable; add a key to both languages.
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -135,8 +137,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 def text(key: str, lang: str = "en", **values: object) -> str:
     """The chart text ``key`` in ``lang`` ('en' or 'fi'), with ``values`` filled in."""
-    table = TEXT.get(lang, TEXT["en"])
-    return table.get(key, TEXT["en"][key]).format(**values)
+    return phrase(TEXT, key, lang, values)
 
 
 def literal(value: str) -> str:

@@ -6,6 +6,8 @@ scenario (offices, lines, central services) come from the scenario's own labels.
 
 from __future__ import annotations
 
+from allocator.wording import phrase
+
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "scenario_line": "  (scenario '{name}', total {total} HTV)",
@@ -283,8 +285,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 def say(text_key: str, lang: str = "en", **values: object) -> str:
     """The text ``text_key`` in ``lang`` ('en' or 'fi'), with ``values`` filled in."""
-    table = TEXT.get(lang, TEXT["en"])
-    return table.get(text_key, TEXT["en"][text_key]).format(**values)
+    return phrase(TEXT, text_key, lang, values)
 
 
 def step_name(step: str, lang: str = "en") -> str:

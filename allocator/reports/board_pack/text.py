@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from allocator.charts.text import text as chart_text
 from allocator.scenario import features
+from allocator.wording import phrase
 
 #: The pack's text by language (the languages of allocator.analysis.board.LANGUAGES). Keys
 #: are stable; add a key to both languages.
@@ -649,10 +650,7 @@ def text(key: str, lang: str = "en", **values: object) -> str:
 
     A key the pack does not define is a chart text (allocator.charts.text.TEXT).
     """
-    if key not in PACK_TEXT["en"]:
-        return chart_text(key, lang, **values)
-    table = PACK_TEXT.get(lang, PACK_TEXT["en"])
-    return table.get(key, PACK_TEXT["en"][key]).format(**values)
+    return phrase(PACK_TEXT, key, lang, values, chart_text)
 
 
 #: The decision summary, the plain sections and the glossary: the pages the board reads
