@@ -374,31 +374,6 @@ class Summary(Tables):
         return Section("certainty", heading, (t("pack_certainty_intro"),),
                        (Bullets(tuple(items)),))
 
-    def input_name(self, path: str, label: str) -> str:
-        """A scenario input in the reader's words: 'Sastamala: long-term unemployed',
-        'Job brokering: weight of unemployed jobseekers'; the label for any other input."""
-        t, r = self.t, self.base
-        parts = path.split(".")
-        if len(parts) == 4 and parts[0] == "municipalities" and parts[2] == "caseload":
-            return f"{parts[1]}: {key_name(parts[3], self.lang)}"
-        if path == "total_htv":
-            return t("pack_input_total")
-        if parts[0] == "service_lines" and len(parts) >= 3 and parts[1] in r.line_labels:
-            line = self.line(r, parts[1])
-            if parts[2] == "demand" and len(parts) == 4:
-                return f"{line}: {t('pack_input_weight', feature=key_name(parts[3], self.lang))}"
-            if parts[2] in ("share", "tolerance"):
-                return f"{line}: {t('pack_input_' + parts[2])}"
-        if parts[0] == "central_services" and len(parts) >= 3:
-            name = self.central(r, parts[1])
-            if parts[-1] == "persons_per_htv":
-                return f"{name}: {t('pack_input_persons')}"
-            if parts[-1] == "htv":
-                return f"{name}: {t('pack_input_size')}"
-        if parts[0] == "offices" and len(parts) == 3 and parts[2] in ("min_htv", "max_htv"):
-            return f"{self.office(r, parts[1])}: {t('pack_input_' + parts[2])}"
-        return label
-
     # --- the glossary ----------------------------------------------------------------------
     def glossary(self) -> Section:
         """The few terms the pack cannot do without, each in a sentence."""
