@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TypeVar
@@ -47,9 +48,8 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
     """``[job(item) for item in items]``, run by ``executor``; results in input order.
 
     ``job`` must be a module-level function and the items picklable (they travel to other
-    processes with ``local``). The pool is started once per call with the ``spawn`` method
-    (no state inherited from the caller, the same on every platform) and stopped at the
-    end. ``on_done`` is called in this process with each result as it arrives (for a
+    processes with ``local``). The pool is started once per call (see :func:`start_method`)
+    and stopped at the end. ``on_done`` is called in this process with each result as it arrives (for a
     progress bar), in completion order; ``on_phase`` with what happens before the first
     result (starting the processes, connecting to the cluster), then with '' once results
     come. The first exception a job raises is raised here after the remaining jobs are
@@ -73,7 +73,7 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
         return out
     results: dict[int, R] = {}
     phase(f"starting {workers} processes")
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(start_method())
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_worker_signals)
     try:
@@ -95,6 +95,17 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
         raise
     pool.shutdown(wait=True)
     return [results[i] for i in range(len(todo))]
+
+
+def start_method() -> str:
+    """How the ``local`` pool starts its processes: ``fork`` on Linux, ``spawn`` elsewhere.
+
+    A forked worker starts with the package, OR-Tools and the caller's prepared tables
+    already in memory (about 0.5 s of imports saved per worker on an idle core); a job
+    depends only on its item, so the start method never changes a result. Elsewhere
+    ``fork`` is unsafe (macOS system libraries) or missing (Windows).
+    """
+    return "fork" if sys.platform == "linux" else "spawn"
 
 
 def _worker_signals() -> None:
