@@ -143,17 +143,18 @@ def item_path(what: str, index: int, name: str | None, by_name: bool = True) -> 
 
 def _step(node: Any, part: str, path: str) -> tuple[Any, Any]:
     """The container and key that ``part`` addresses inside ``node``."""
-    match = _INDEX.match(part)
+    match = _INDEX.match(part) if "[" in part else None
     if match:
         key, index = match["key"], int(match["index"])
         if key:
             container, at = _step(node, key, path)
-            node = container[at]
+            node = _plain(container, at)
         if not isinstance(node, list) or not -len(node) <= index < len(node):
             raise KeyError(f"'{path}': no item [{index}]")
         return node, index
     if isinstance(node, list):
-        names = [item.get("name") if isinstance(item, Mapping) else None for item in node]
+        names = [item.get("name") if isinstance(item, dict) else getattr(item, "name", None)
+                 for item in node]
         if part not in names:
             known = ", ".join(str(n) for n in names if n is not None)
             raise KeyError(f"'{path}': no item named '{part}' (known: {known})")
@@ -161,6 +162,18 @@ def _step(node: Any, part: str, path: str) -> tuple[Any, Any]:
     if isinstance(node, dict):
         return node, part
     raise KeyError(f"'{path}': cannot go into {type(node).__name__} at '{part}'")
+
+
+def _plain(container: Any, key: Any) -> Any:
+    """``container[key]``, first replaced by its plain data when it is a schema object.
+
+    A changed copy starts from a shallow copy of a validated scenario (see
+    ``Scenario.with_changes``): only the parts a path goes into become plain data again.
+    """
+    node = container[key]
+    if hasattr(node, "model_dump"):
+        node = container[key] = node.model_dump(mode="python")
+    return node
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
@@ -195,7 +208,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
         item = (container, key) if isinstance(container, list) else None
         if isinstance(container, dict) and key not in container:
             raise KeyError(f"'{path}': no key '{key}'")
-        node = container[key]
+        node = _plain(container, key)
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -205,7 +218,7 @@ def get_path(data: Any, path: str) -> Any:
         container, key = _step(node, part, path)
         if isinstance(container, dict) and key not in container:
             raise KeyError(f"'{path}': no key '{key}'")
-        node = container[key]
+        node = _plain(container, key)
     return node
 
 

@@ -489,7 +489,10 @@ class Scenario(_Strict):
         >>> load_scenario("scenarios/base.yaml").with_changes({"total_htv": 30}).total_htv
         30.0
         """
-        data = self.model_dump(mode="python")
+        # Every part stays the validated object it is, except those a path goes into
+        # (allocator.scenario.paths turns them back into plain data); validation then
+        # checks the changed parts and the whole scenario's references again.
+        data = {k: _shallow(getattr(self, k)) for k in type(self).model_fields}
         problems = []
         for path, value in changes.items():
             try:
@@ -592,6 +595,16 @@ class Scenario(_Strict):
     def _feature_values(self) -> dict[str, dict[str, float]]:
         return {f: {m: float(v) for m, v in values.items()}
                 for f, values in self.exact_features().items()}
+
+
+def _shallow(value: Any) -> Any:
+    """A list or mapping as a new container of the same items (a changed copy may replace
+    items without touching the original); any other value as it is."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
 
 
 #: Where problems of a changed copy (:meth:`Scenario.with_changes`) are said to be.
