@@ -8,12 +8,15 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from builders import tiny, tiny_with
+from builders import tiny, tiny_data, tiny_with
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from allocator.engine.caseload import DEV_SCALE
 from allocator.engine.pipeline import allocate
 from allocator.engine.result import Allocation
 from allocator.engine.verify import check
+from allocator.scenario.schema import Scenario
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +141,43 @@ def test_verifier_targets_match_the_model_targets_on_the_base_case() -> None:
     mine = exact_targets(r.scenario, customer)
     for cell, target in r.data.target.items():
         assert mine[cell] == target * r.data.granularity
+
+
+def _plain_targets(s: Scenario, customer: Fraction) -> dict[tuple[str, str], Fraction]:
+    """The targets by the formula written out term by term in fractions."""
+    values = s.exact_features()
+    out = {}
+    for ln in s.service_lines:
+        used = {f: Fraction(str(w)) for f, w in ln.demand.items()
+                if w > 0 and sum(values[f].values())}
+        for m in s.municipality_names:
+            share = sum((w * values[f][m] / sum(values[f].values()) for f, w in used.items()),
+                        Fraction(0))
+            out[(m, ln.name)] = Fraction(str(ln.share)) * customer * share / sum(used.values())
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 400),
+                          st.sampled_from([0.0, 0.05, 0.125, 0.3333, 0.5, 0.99])),
+                min_size=2, max_size=6),
+       st.sampled_from([0.0, 0.3, 1.0, 2.5]), st.sampled_from([0.0, 0.25, 1.0]))
+def test_verifier_targets_equal_the_formula(rows: list[tuple[int, int, float]],
+                                            w_young: float, w_inflow: float) -> None:
+    from allocator.engine.verify import exact_targets
+
+    if not sum(u for u, _, _ in rows):
+        rows = [(1, *rows[0][1:]), *rows[1:]]
+    data = tiny_data()
+    names = ["a1", *(f"m{i}" for i in range(1, len(rows)))]
+    data["municipalities"] = [{"name": n, "caseload": {"unemployed": float(u), "young": float(y),
+                                                         "rate": r}}
+                              for n, (u, y, r) in zip(names, rows, strict=True)]
+    data["areas"] = [{"name": "A", "municipalities": names}]
+    data["offices"] = [{"name": "A office", "municipality": "a1"}]
+    data["derived_features"] = {"inflow": {"product": ["unemployed", "rate"]}}
+    for ln in data["service_lines"]:
+        ln["demand"] = {"unemployed": 1.0, "young": w_young, "inflow": w_inflow}
+    s = Scenario.model_validate(data)
+    customer = Fraction(2766, 100)
+    assert exact_targets(s, customer) == _plain_targets(s, customer)

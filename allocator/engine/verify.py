@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import TypeVar
 
 from allocator.engine.rules import RULES
 from allocator.engine.rules.base import Tally
@@ -20,7 +21,13 @@ from allocator.scenario.schema import Scenario, to_fraction
 
 
 def exact_targets(s: Scenario, customer_htv: Fraction) -> dict[tuple[str, str], Fraction]:
-    """The caseload-proportional target of every (municipality, line) [HTV], recomputed."""
+    """The caseload-proportional target of every (municipality, line) [HTV], recomputed.
+
+    target(m, line) = line share × customer_htv × Σ_f w_f · v_f(m) / Σ_m' v_f(m') / Σ_f w_f.
+    With each feature's values written over one denominator, v_f(m) / Σ v_f = p_f(m) / P_f
+    in whole numbers, so a line's sum is a sum of integers over one denominator and every
+    target is a single exact fraction.
+    """
     values: dict[str, dict[str, Fraction]] = {}
     for m in s.municipalities:
         for f, v in m.caseload.items():
@@ -32,17 +39,23 @@ def exact_targets(s: Scenario, customer_htv: Fraction) -> dict[tuple[str, str], 
             for f in d.product:
                 prod *= values[f][m.name]
             values[name][m.name] = prod
+    whole: dict[str, dict[str, int]] = {}
+    for f, column in values.items():
+        q = math.lcm(*(v.denominator for v in column.values()))
+        whole[f] = {m: v.numerator * (q // v.denominator) for m, v in column.items()}
+    column_sum = {f: sum(column.values()) for f, column in whole.items()}
+    names = [m.name for m in s.municipalities]
     out: dict[tuple[str, str], Fraction] = {}
-    column_sum = {f: sum(v.values(), Fraction(0)) for f, v in values.items()}
     for ln in s.service_lines:
         used = {f: to_fraction(w) for f, w in ln.demand.items() if w > 0 and column_sum[f] > 0}
-        weight_sum = sum(used.values())
-        line_htv = to_fraction(ln.share) * customer_htv
-        for m in s.municipalities:
-            share = Fraction(0)
-            for f, w in used.items():
-                share += w * values[f][m.name] / column_sum[f]
-            out[(m.name, ln.name)] = line_htv * share / weight_sum
+        weight_sum = sum(used.values(), Fraction(0))
+        # w_f / P_f over the line's one denominator: k_f / denominator.
+        denominator = math.lcm(*(w.denominator * column_sum[f] for f, w in used.items()))
+        k = {f: w.numerator * (denominator // (w.denominator * column_sum[f]))
+             for f, w in used.items()}
+        scale = to_fraction(ln.share) * customer_htv / (weight_sum * denominator)
+        for name in names:
+            out[(name, ln.name)] = scale * sum(k[f] * whole[f][name] for f in used)
     return out
 
 
@@ -70,33 +83,43 @@ def central_sizes(s: Scenario) -> dict[str, Fraction]:
 
 
 def tally(s: Scenario, allocation: Allocation) -> Tally:
-    """``allocation`` added up per cell, office, line and central service, from ``s`` alone."""
+    """``allocation`` added up per cell, office, line and central service, from ``s`` alone.
+
+    Sums are taken in whole units and turned into HTV once each.
+    """
     area_of = s.area_of()
     offices = {o.name for o in s.offices}
     lines = [ln.name for ln in s.service_lines]
-    cells: dict[tuple[str, str], Fraction] = {}
-    at_office = dict.fromkeys(offices, Fraction(0))
-    hosted = dict.fromkeys(offices, Fraction(0))
-    by_line = dict.fromkeys(lines, Fraction(0))
+    cells: dict[tuple[str, str], int] = {}
+    at_office = dict.fromkeys(offices, 0)
+    hosted = dict.fromkeys(offices, 0)
+    by_line = dict.fromkeys(lines, 0)
     unknown = []
     for (m, o, ln), units in allocation.cells.items():
         if o not in offices or m not in area_of or ln not in by_line:
             unknown.append((m, o, ln))
             continue
-        htv = units * allocation.granularity
-        cells[(m, ln)] = cells.get((m, ln), Fraction(0)) + htv
-        at_office[o] += htv
-        by_line[ln] += htv
-    central_given: dict[str, Fraction] = {}
+        cells[(m, ln)] = cells.get((m, ln), 0) + units
+        at_office[o] += units
+        by_line[ln] += units
+    central_given: dict[str, int] = {}
     for (svc, o), units in allocation.central.items():
-        htv = units * allocation.granularity
-        central_given[svc] = central_given.get(svc, Fraction(0)) + htv
+        central_given[svc] = central_given.get(svc, 0) + units
         if o in offices:
-            hosted[o] += htv
+            hosted[o] += units
     sizes = central_sizes(s)
     customer = to_fraction(s.total_htv) - sum(sizes.values(), Fraction(0))
-    return Tally(allocation, to_fraction(s.granularity), cells, at_office, hosted, by_line,
-                 central_given, sizes, customer, tuple(unknown))
+    g = allocation.granularity
+
+    def htv(units: dict[_K, int]) -> dict[_K, Fraction]:
+        return {key: u * g for key, u in units.items()}
+
+    return Tally(allocation, to_fraction(s.granularity), htv(cells), htv(at_office),
+                 htv(hosted), htv(by_line), htv(central_given), sizes, customer,
+                 tuple(unknown))
+
+
+_K = TypeVar("_K")
 
 
 def check(s: Scenario, allocation: Allocation) -> Verification:
