@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from allocator.engine.caseload import ModelData
@@ -90,6 +91,16 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class _Inputs:
+    """What the candidate keys and the reference split are computed from."""
+
+    scenario: Scenario
+    data: ModelData
+    chosen: dict[str, Fraction]
+    total_cents: int
+
+
+@dataclass(frozen=True)
 class Costs:
     """The cost of an allocation per municipality, and the sharing keys side by side.
 
@@ -107,8 +118,26 @@ class Costs:
     rows: tuple[MunicipalityCost, ...]
     central_htv: Fraction
     central_pool_eur: Fraction
-    keys: Mapping[str, Mapping[str, Fraction]]
-    reference: Reference | None
+    inputs: _Inputs = field(repr=False, compare=False)
+
+    # The candidate keys and the reference are for the reports; an analysis that only
+    # needs what each municipality pays never computes them.
+    @cached_property
+    def keys(self) -> Mapping[str, Mapping[str, Fraction]]:
+        """Each candidate key's share per municipality [0-1], the chosen key first."""
+        i = self.inputs
+        return _keys(i.scenario, i.data, self.key, i.chosen)
+
+    @cached_property
+    def reference(self) -> Reference | None:
+        """The reference split, when the scenario gives one."""
+        i = self.inputs
+        c = i.scenario.costs
+        if c is None or c.reference is None:
+            return None
+        return _reference(i.scenario, c.reference.label or "reference",
+                          {f: to_fraction(w) for f, w in c.reference.weights.items()},
+                          i.total_cents, i.data.total_units * i.data.granularity)
 
     @property
     def municipalities(self) -> list[str]:
@@ -294,25 +323,25 @@ def compute_costs(scenario: Scenario, data: ModelData, allocation: Allocation) -
     rows = tuple(MunicipalityCost(m, data.area_of[m], customer_units[m] * g, chosen[m],
                                   exact[m], {p: next(cents) for p in PARTS}) for m in munis)
 
-    keys: dict[str, dict[str, Fraction]] = {c.central_key: chosen}
+    return Costs(rate, c.central_key, c.office_costs, rows, central_units * g, pool,
+                 _Inputs(scenario, data, chosen, total_cents))
+
+
+def _keys(scenario: Scenario, data: ModelData, key: str, chosen: dict[str, Fraction]
+          ) -> dict[str, dict[str, Fraction]]:
+    """Each candidate key's shares [0-1], the chosen ``key`` first."""
+    keys: dict[str, dict[str, Fraction]] = {key: chosen}
     features = scenario.exact_features()
-    for key in COMMON_KEYS:
-        if key in features and key not in keys and any(features[key].values()):
-            keys[key] = key_shares(scenario, key)
+    for common in COMMON_KEYS:
+        if common in features and common not in keys and any(features[common].values()):
+            keys[common] = key_shares(scenario, common)
     keys.setdefault(EQUAL_KEY, key_shares(scenario, EQUAL_KEY))
-    if c.shares is not None:
+    if scenario.costs is not None and scenario.costs.shares is not None:
         keys.setdefault(SHARES_KEY, key_shares(scenario, SHARES_KEY))
     use = _use_shares(scenario, data, chosen)
     if use is not None and use != chosen:
         keys[USE_KEY] = use
-
-    reference = None
-    if c.reference is not None:
-        reference = _reference(scenario, c.reference.label or "reference",
-                               {f: to_fraction(w) for f, w in c.reference.weights.items()},
-                               total_cents, data.total_units * g)
-    return Costs(rate, c.central_key, c.office_costs, rows, central_units * g, pool, keys,
-                 reference)
+    return keys
 
 
 def _reference(scenario: Scenario, label: str, weights: dict[str, Fraction], total_cents: int,
