@@ -11,7 +11,7 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -631,10 +631,13 @@ def _dupes(names: list[str]) -> list[str]:
     return [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
 
 
+@lru_cache(maxsize=1 << 16)
 def to_fraction(value: float) -> Fraction:
     """The decimal the user wrote, as an exact fraction (0.1 -> 1/10, not the binary float).
 
-    A whole number (most caseload counts) skips parsing the decimal, the slow part.
+    A whole number (most caseload counts) skips parsing the decimal, the slow part, and
+    recent values are remembered: an analysis converts the same figures for every point
+    (a fraction is immutable, so one object serves every caller).
     """
     if isinstance(value, float):
         return Fraction(int(value)) if value.is_integer() else Fraction(repr(value))
