@@ -9,6 +9,7 @@ budget, compared in exact fractions.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -249,3 +250,39 @@ def test_remainders_closer_than_the_certificates_scale_are_still_ordered_exactly
     assert r.verification is not None
     assert (r.verification.max_deviation, r.verification.total_deviation) == \
         lexicographic_reference(s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fractions(min_value=0, max_value=400, max_denominator=10**6), min_size=1,
+                max_size=8),
+       st.fractions(min_value=0, max_value=5, max_denominator=10**6),
+       st.lists(st.integers(0, 400), min_size=8, max_size=8))
+def test_whole_number_bounds_equal_the_fraction_formula(targets: list[Fraction], v: Fraction,
+                                                        y: list[int]) -> None:
+    """The window and the deviations computed over one denominator are exactly what the
+    fractions give."""
+    from types import SimpleNamespace
+
+    from allocator.engine.caseload import ModelData
+    from allocator.engine.exact import (
+        _strictly_within,
+        exact_max_deviation,
+        exact_total_deviation,
+        within,
+    )
+
+    cells = [(f"m{i}", "line") for i in range(len(targets))]
+    target = dict(zip(cells, targets, strict=True))
+    d = SimpleNamespace(cells=cells, target=target)
+    d.target_whole = ModelData.target_whole.func(d)  # type: ignore[attr-defined]
+
+    def bounds(lo_of: Any, hi_of: Any) -> dict[Any, tuple[int, int]] | None:
+        out = {c: (max(0, lo_of(t)), hi_of(t)) for c, t in target.items()}
+        return None if any(lo > hi for lo, hi in out.values()) else out
+
+    assert within(d, v) == bounds(lambda t: math.ceil(t - v), lambda t: math.floor(t + v))
+    assert _strictly_within(d, v) == bounds(lambda t: math.floor(t - v) + 1,
+                                            lambda t: math.ceil(t + v) - 1)
+    units = dict(zip(cells, y, strict=False))
+    assert exact_max_deviation(d, units) == max(abs(units[c] - t) for c, t in target.items())
+    assert exact_total_deviation(d, units) == sum(abs(units[c] - t) for c, t in target.items())

@@ -130,6 +130,13 @@ class ModelData:
         return {cell: round(q * DEV_SCALE) for cell, q in self.target.items()}
 
     @cached_property
+    def target_whole(self) -> tuple[int, dict[tuple[str, str], int]]:
+        """Every cell's target over one common denominator: (q, {cell: q × target}) [1/q
+        units], for exact comparisons in whole numbers."""
+        q = math.lcm(*(t.denominator for t in self.target.values()))
+        return q, {c: t.numerator * (q // t.denominator) for c, t in self.target.items()}
+
+    @cached_property
     def _office_index(self) -> dict[str, OfficeData]:
         return {o.name: o for o in self.offices}
 

@@ -38,23 +38,36 @@ Bounds = dict[Cell, tuple[int, int]]
 
 
 
+def _deviations(d: ModelData, y: dict[Cell, int]) -> tuple[int, list[int]]:
+    """q and each cell's |allocation − target| × q [1/q units], q the targets' common
+    denominator (see ModelData.target_whole)."""
+    q, whole = d.target_whole
+    return q, [abs(y.get(c, 0) * q - whole[c]) for c in d.cells]
+
+
 def exact_max_deviation(d: ModelData, y: dict[Cell, int]) -> Fraction:
     """The largest |allocation − target| over the cells [units], exactly."""
-    return max((abs(y.get(c, 0) - d.target[c]) for c in d.cells), default=Fraction(0))
+    q, devs = _deviations(d, y)
+    return Fraction(max(devs, default=0), q)
 
 
 def exact_total_deviation(d: ModelData, y: dict[Cell, int]) -> Fraction:
     """The sum of |allocation − target| over the cells [units], exactly."""
-    return sum((abs(y.get(c, 0) - d.target[c]) for c in d.cells), Fraction(0))
+    q, devs = _deviations(d, y)
+    return Fraction(sum(devs), q)
 
 
 def within(d: ModelData, v: Fraction) -> Bounds | None:
     """Each cell's units when no cell deviates more than ``v`` [units]; None if some cell
     has no whole number of units that close."""
+    # t ± v = (t·q·b ± a·q) / (q·b) for v = a / b, in whole numbers.
+    q, whole = d.target_whole
+    a, b = v.numerator, v.denominator
+    qb, aq = q * b, a * q
     out: Bounds = {}
     for c in d.cells:
-        t = d.target[c]
-        lo, hi = max(0, math.ceil(t - v)), math.floor(t + v)
+        tb = whole[c] * b
+        lo, hi = max(0, -((aq - tb) // qb)), (tb + aq) // qb
         if lo > hi:
             return None
         out[c] = (lo, hi)
@@ -63,10 +76,13 @@ def within(d: ModelData, v: Fraction) -> Bounds | None:
 
 def _strictly_within(d: ModelData, v: Fraction) -> Bounds | None:
     """Each cell's units when every cell deviates strictly less than ``v`` [units]."""
+    q, whole = d.target_whole
+    a, b = v.numerator, v.denominator
+    qb, aq = q * b, a * q
     out: Bounds = {}
     for c in d.cells:
-        t = d.target[c]
-        lo, hi = max(0, math.floor(t - v) + 1), math.ceil(t + v) - 1
+        tb = whole[c] * b
+        lo, hi = max(0, (tb - aq) // qb + 1), -(-(tb + aq) // qb) - 1
         if lo > hi:
             return None
         out[c] = (lo, hi)

@@ -14,7 +14,6 @@ offices' bounds itself (``Rule.office_band``); a rule the network does not repre
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from dataclasses import dataclass
 from fractions import Fraction
@@ -252,9 +251,10 @@ class _Network:
         tails, heads, caps, supply, _low, reps, level = arrays
         fixed = len(self.fixed_tails)
         scale = CERTIFICATE_SCALE
-        exact_t = [d.target[c] for c in cells]
-        fine = np.array([math.floor(scale * t + Fraction(1, 2)) for t in exact_t],
-                        dtype=np.int64)
+        # Targets over one denominator q (whole numbers): t = whole / q.
+        q, whole = d.target_whole
+        exact_t = [whole[c] for c in cells]
+        fine = np.array([(2 * scale * t + q) // (2 * q) for t in exact_t], dtype=np.int64)
         t = fine[reps]
         deviation = np.zeros(len(tails), dtype=np.int64)
         deviation[fixed:] = np.abs(scale * (level + 1) - t) - np.abs(scale * level - t)
@@ -262,8 +262,8 @@ class _Network:
         # exactly 2·level + 1 − 2t: at the scale, its scaled cost plus 2(fine − scale·t).
         crossing: dict[int, Fraction] = {}
         for j, (i, k) in enumerate(zip(reps.tolist(), level.tolist(), strict=True)):
-            if k < exact_t[i] < k + 1:
-                crossing[fixed + j] = 2 * (int(fine[i]) - scale * exact_t[i])
+            if k * q < exact_t[i] < (k + 1) * q:
+                crossing[fixed + j] = Fraction(2 * (int(fine[i]) * q - scale * exact_t[i]), q)
 
         def signs(idx: Any, reduced: Any, flows: Any) -> Any:
             extra = {k: crossing[a] for k, a in enumerate(idx.tolist()) if a in crossing}
