@@ -63,7 +63,6 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
         invalid(exc, "the scenario is not valid")
 
     from allocator.engine.pipeline import allocate, settings_for
-    from allocator.reports.files import write_outputs
     from allocator.reports.summary import build_summary
     from allocator.reports.writing import output_lock
 
@@ -81,10 +80,13 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
         summary = build_summary(result, scenario, elapsed, explanation)
         written: list[Path] = []
         if not no_files:
+            # The writers bring pandas, matplotlib and openpyxl: only when files are written.
+            from allocator.reports.files import write_outputs
+
             written = write_outputs(result, target, summary, explanation=explanation,
                                     lang=lang)
     if as_json:
-        from allocator.reports.files import summary_bytes
+        from allocator.reports.summary import summary_bytes
 
         sys.stdout.write(summary_bytes(summary).decode("utf-8"))
     else:

@@ -158,25 +158,27 @@ class Costs:
         """One part summed over the municipalities [EUR/year]."""
         return _eur(sum(r.cents[part] for r in self.rows))
 
-    def frame(self) -> pd.DataFrame:
+    def municipality_rows(self) -> list[dict[str, object]]:
         """Per municipality: area, customer_htv [HTV], central_share [0-1],
         customer_service_eur, offices_eur, central_eur, total_eur [EUR/year, to the cent]."""
-        import pandas as pd
-
-        return pd.DataFrame([{
+        return [{
             "municipality": r.municipality, "area": r.area,
             "customer_htv": float(r.customer_htv), "central_share": float(r.central_share),
             **{f"{p}_eur": float(r.eur(p)) for p in PARTS},
-            "total_eur": float(r.total_eur)} for r in self.rows],
-            columns=["municipality", "area", "customer_htv", "central_share",
-                     *(f"{p}_eur" for p in PARTS), "total_eur"])
+            "total_eur": float(r.total_eur)} for r in self.rows]
 
-    def keys_frame(self) -> pd.DataFrame:
-        """Which key? Per municipality, its share of the central services under each
-        candidate key [0-1] and what that share costs [EUR/year]: columns
-        ``share_<key>`` and ``central_eur_<key>``, the chosen key first."""
+    def frame(self) -> pd.DataFrame:
+        """:meth:`municipality_rows` as a DataFrame."""
         import pandas as pd
 
+        return pd.DataFrame(self.municipality_rows(),
+                            columns=["municipality", "area", "customer_htv", "central_share",
+                                     *(f"{p}_eur" for p in PARTS), "total_eur"])
+
+    def key_rows(self) -> list[dict[str, object]]:
+        """Which key? Per municipality, its share of the central services under each
+        candidate key [0-1] and what that share costs [EUR/year]: keys ``share_<key>`` and
+        ``central_eur_<key>``, the chosen key first."""
         pool_cents = sum(r.cents["central"] for r in self.rows)
         rows: list[dict[str, object]] = [{"municipality": m} for m in self.municipalities]
         for key, shares in self.keys.items():
@@ -187,7 +189,14 @@ class Costs:
             for row, m, c in zip(rows, self.municipalities, cents, strict=True):
                 row[f"share_{key}"] = float(shares[m])
                 row[f"central_eur_{key}"] = float(_eur(c))
-        return pd.DataFrame(rows)
+        return rows
+
+    def keys_frame(self) -> pd.DataFrame:
+        """:meth:`key_rows` as a DataFrame: municipality, then ``share_<key>`` and
+        ``central_eur_<key>`` per candidate key."""
+        import pandas as pd
+
+        return pd.DataFrame(self.key_rows())
 
     def caseload_htv(self) -> dict[str, Fraction]:
         """Per municipality: the person-years it pays for [HTV]: the customer service given
@@ -195,17 +204,15 @@ class Costs:
         return {r.municipality: r.customer_htv + r.central_share * self.central_htv
                 for r in self.rows}
 
-    def reference_frame(self) -> pd.DataFrame | None:
+    def reference_rows(self) -> list[dict[str, object]] | None:
         """The caseload-based split beside the reference split, per municipality: total_eur
         and reference_eur [EUR/year], difference_eur (caseload − reference), htv and
         reference_htv [HTV], reference_share [0-1]; None without a reference."""
-        import pandas as pd
-
         ref = self.reference
         if ref is None:
             return None
         htv = self.caseload_htv()
-        return pd.DataFrame([{
+        return [{
             "municipality": r.municipality,
             "total_eur": float(r.total_eur),
             "reference_eur": float(_eur(ref.cents[r.municipality])),
@@ -214,7 +221,14 @@ class Costs:
             "reference_htv": float(ref.htv[r.municipality]),
             "difference_htv": float(htv[r.municipality] - ref.htv[r.municipality]),
             "reference_share": float(ref.share[r.municipality]),
-        } for r in self.rows])
+        } for r in self.rows]
+
+    def reference_frame(self) -> pd.DataFrame | None:
+        """:meth:`reference_rows` as a DataFrame; None without a reference."""
+        import pandas as pd
+
+        rows = self.reference_rows()
+        return None if rows is None else pd.DataFrame(rows)
 
 
 def _eur(cents: int) -> Decimal:

@@ -6,8 +6,8 @@ status and the independent verifier's verdict — then HTV by responsibility are
 service line. Every piece of text from the scenario (title, names, labels) is escaped, so
 a title such as ``<b>`` is shown as written and never interpreted as markup.
 
-Nothing here imports rich: the terminal report (allocator.reports.terminal) and this view read the
-same DataFrame methods of :class:`~allocator.engine.result.Result`.
+Nothing here imports rich or pandas: the terminal report (allocator.reports.terminal) and this
+view read the same tables of :class:`~allocator.engine.result.Result`.
 """
 
 from __future__ import annotations
@@ -103,7 +103,6 @@ def _conflicts_html(r: Result) -> str:
 def _area_table_html(r: Result, digits: int) -> str:
     """HTV by area: per service line, customer service against its caseload target, central
     services, total, and unemployed jobseekers per customer-service HTV."""
-    frame = r.by_area()
     headers = ["Area", *(r.line_labels[ln] for ln in r.lines), "Customer service",
                "Caseload target", "Central services", "Total [HTV]", "Unemployed per HTV"]
     cell = "style='text-align:right;padding:2px 8px'"
@@ -111,7 +110,7 @@ def _area_table_html(r: Result, digits: int) -> str:
     out = ["<table style='border-collapse:collapse'><thead><tr>"]
     out += [f"<th {cell if i else left}>{escape(h)}</th>" for i, h in enumerate(headers)]
     out.append("</tr></thead><tbody>")
-    for row in frame.to_dict(orient="records"):
+    for row in r.by_area_rows():
         total_row = row["area"] == "Total"
         ratio = float(row["unemployed_per_htv"])
         values = [*(f"{float(row[ln]):.{digits}f}" for ln in r.lines),

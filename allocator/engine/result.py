@@ -1,8 +1,11 @@
 """Typed results: the allocation, solver facts and the tables every report reads.
 
 The CLI, the files, the charts, notebooks and tests all read a :class:`Result` through
-the same DataFrame methods, so a figure means the same thing wherever it is shown.
-All HTV columns are exact decimals of the granularity, as floats rounded to it.
+the same table methods, so a figure means the same thing wherever it is shown. A table
+that summary.json holds is defined once as plain rows (``*_rows``: a list of dicts), and
+its DataFrame method is built from those rows, so summary.json is written without
+importing pandas. All HTV columns are exact decimals of the granularity, as floats
+rounded to it.
 """
 
 from __future__ import annotations
@@ -10,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from allocator.engine.caseload import DEV_SCALE, CentralNeed, ModelData
 from allocator.engine.costs import Costs, compute_costs
@@ -26,6 +27,9 @@ from allocator.engine.types import (
     Verification,
 )
 from allocator.scenario.schema import Scenario, show_number
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Allocation", "Conflict", "Costs", "Moves", "Result", "SolverFacts", "Status", "decimal_places",
            "to_decimal"]
@@ -152,15 +156,12 @@ class Result:
         if c is None:
             return None
         units = self.allocation.office_units() if self.allocation is not None else {}
-        names = [o.name for o in self.data.offices]
-        now = [c.current.get(o, 0) for o in names]
-        got = [units.get(o, 0) for o in names]
-        frame = pd.DataFrame({"office": names,
-                              "today_htv": [float(self.htv(u)) for u in now],
-                              "htv": [float(self.htv(u)) for u in got],
-                              "change_htv": [float(self.htv(g - n)) for g, n in zip(got, now,
-                                                                                   strict=True)]})
-        return Moves(frame, c.illustrative,
+        rows = []
+        for o in self.data.offices:
+            now, got = c.current.get(o.name, 0), units.get(o.name, 0)
+            rows.append({"office": o.name, "today_htv": float(self.htv(now)),
+                         "htv": float(self.htv(got)), "change_htv": float(self.htv(got - now))})
+        return Moves(tuple(rows), c.illustrative,
                      None if c.max_change_units is None else self.htv(c.max_change_units),
                      c.move_weight, bool(c.current_lines),
                      None if self.verification is None else self.verification.moved)
@@ -183,31 +184,39 @@ class Result:
         return None if costs is None else costs.frame()
 
     # --- tables ----------------------------------------------------------------------------
-    def allocation_frame(self) -> pd.DataFrame:
+    def allocation_rows(self) -> list[dict[str, Any]]:
         """Long format, one row per municipality × office × service line.
 
-        Columns: area, municipality, office, service_line, units [units], htv [HTV].
-        Rows for every allowed combination, zeros included, in file order.
+        Keys: area, municipality, office, service_line, units [units], htv [HTV]. Rows for
+        every allowed combination, zeros included, ordered by area, then office, then
+        municipality in file order (service lines in file order within them).
         """
         d = self.data
         cells = self.allocation.cells if self.allocation else {}
-        rows = [
-            {"area": d.area_of[m], "municipality": m, "office": o, "service_line": ln,
-             "units": cells.get((m, o, ln), 0)}
-            for m, o in d.pairs for ln in d.lines
-        ]
-        frame = pd.DataFrame(rows, columns=["area", "municipality", "office", "service_line",
-                                            "units"])
-        frame["htv"] = self._htv_column(frame["units"])
-        order = {"area": {a: i for i, a in enumerate(d.areas)},
-                 "office": {o.name: i for i, o in enumerate(d.offices)},
-                 "municipality": {m: i for i, m in enumerate(d.municipalities)}}
-        frame = frame.sort_values(by=["area", "office", "municipality"],
-                                  key=lambda col: col.map(order[str(col.name)]), kind="stable")
-        return frame.reset_index(drop=True)
+        rows = []
+        for m, o in d.pairs:
+            for ln in d.lines:
+                units = cells.get((m, o, ln), 0)
+                rows.append({"area": d.area_of[m], "municipality": m, "office": o,
+                             "service_line": ln, "units": units, "htv": float(self.htv(units))})
+        area = {a: i for i, a in enumerate(d.areas)}
+        office = {o.name: i for i, o in enumerate(d.offices)}
+        municipality = {m: i for i, m in enumerate(d.municipalities)}
+        return sorted(rows, key=lambda r: (area[r["area"]], office[r["office"]],
+                                           municipality[r["municipality"]]))
 
-    def central_frame(self) -> pd.DataFrame:
-        """Central services: service, label, office, units, htv, and how the size was set."""
+    def allocation_frame(self) -> pd.DataFrame:
+        """:meth:`allocation_rows` as a DataFrame: columns area, municipality, office,
+        service_line, units [units], htv [HTV]."""
+        import pandas as pd
+
+        return pd.DataFrame(self.allocation_rows(),
+                            columns=["area", "municipality", "office", "service_line", "units",
+                                     "htv"])
+
+    def central_rows(self) -> list[dict[str, Any]]:
+        """Central services, one row per service × host office: service, label, office,
+        units [units], basis and assumption (how the size was set), htv [HTV]."""
         central = self.allocation.central if self.allocation else {}
         rows = []
         for c in self.data.central:
@@ -217,11 +226,18 @@ class Result:
                     rows.append({"service": c.name, "label": c.label, "office": host,
                                  "units": units,
                                  "basis": _central_basis(c),
-                                 "assumption": self._size_assumption(c.name)})
-        frame = pd.DataFrame(rows, columns=["service", "label", "office", "units", "basis",
-                                            "assumption"])
-        frame["htv"] = self._htv_column(frame["units"])
-        return frame
+                                 "assumption": self._size_assumption(c.name),
+                                 "htv": float(self.htv(units))})
+        return rows
+
+    def central_frame(self) -> pd.DataFrame:
+        """:meth:`central_rows` as a DataFrame: service, label, office, units, basis,
+        assumption, htv [HTV]."""
+        import pandas as pd
+
+        return pd.DataFrame(self.central_rows(),
+                            columns=["service", "label", "office", "units", "basis",
+                                     "assumption", "htv"])
 
     def _size_assumption(self, service: str) -> str:
         """Why a central service's size is assumed ("" when it is a figure of the source)."""
@@ -232,17 +248,22 @@ class Result:
                 return reason
         return ""
 
-    def assumptions_frame(self) -> pd.DataFrame:
+    def assumption_rows(self) -> list[dict[str, Any]]:
         """The scenario's values marked as assumptions: field (its dotted path), value (as
         used, in the field's own unit) and reason, in the scenario's order."""
-        rows = [{"field": path, "value": _value_text(value), "reason": reason}
+        return [{"field": path, "value": _value_text(value), "reason": reason}
                 for path, value, reason in self.scenario.assumptions()]
-        return pd.DataFrame(rows, columns=["field", "value", "reason"])
 
-    def targets_frame(self) -> pd.DataFrame:
+    def assumptions_frame(self) -> pd.DataFrame:
+        """:meth:`assumption_rows` as a DataFrame: field, value, reason."""
+        import pandas as pd
+
+        return pd.DataFrame(self.assumption_rows(), columns=["field", "value", "reason"])
+
+    def target_rows(self) -> list[dict[str, Any]]:
         """Per municipality × line: demand share, exact target, allocation, deviation.
 
-        Columns: area, municipality, service_line, demand_share [0-1], target_htv [HTV, exact
+        Keys: area, municipality, service_line, demand_share [0-1], target_htv [HTV, exact
         quota as float], htv [HTV], deviation_htv [HTV, allocated − target].
         """
         d = self.data
@@ -255,7 +276,14 @@ class Result:
                          "demand_share": float(d.demand_share[(m, ln)]),
                          "target_htv": float(target), "htv": float(htv),
                          "deviation_htv": float(htv - target)})
-        return pd.DataFrame(rows)
+        return rows
+
+    def targets_frame(self) -> pd.DataFrame:
+        """:meth:`target_rows` as a DataFrame: area, municipality, service_line, demand_share
+        [0-1], target_htv, htv, deviation_htv [HTV]."""
+        import pandas as pd
+
+        return pd.DataFrame(self.target_rows())
 
     def area_line_frame(self) -> pd.DataFrame:
         """Per area × line: target [HTV], allocated [HTV] and difference [HTV]."""
@@ -266,10 +294,10 @@ class Result:
         g["htv"] = g["htv"].round(self.digits)
         return g
 
-    def by_area(self) -> pd.DataFrame:
+    def by_area_rows(self) -> list[dict[str, Any]]:
         """Per area: customer-service HTV per line and in total, central HTV, unemployed per HTV.
 
-        Columns: area, one column per line [HTV], customer_htv, central_htv, total_htv,
+        Keys: area, one column per line [HTV], customer_htv, central_htv, total_htv,
         target_htv (caseload-proportional customer service), unemployed [persons],
         unemployed_per_htv [persons/HTV], with a final 'Total' row.
         """
@@ -311,12 +339,21 @@ class Result:
                 "unemployed_per_htv": (float(r["unemployed"] / (r["customer"] * d.granularity))
                                        if unemployed and r["customer"] else float("nan")),
             })
-        return pd.DataFrame(out)
+        return out
 
-    def by_line(self) -> pd.DataFrame:
+    def by_area(self) -> pd.DataFrame:
+        """:meth:`by_area_rows` as a DataFrame: area, one column per line, customer_htv,
+        central_htv, total_htv, target_htv [HTV], unemployed [persons], unemployed_per_htv
+        [persons/HTV], with a final 'Total' row."""
+        import pandas as pd
+
+        return pd.DataFrame(self.by_area_rows())
+
+    def by_line_rows(self) -> list[dict[str, Any]]:
         """Per service line: HTV, realised share, target share, tolerance and allowed range.
 
-        Shares are fractions of the customer-service HTV.
+        Keys: service_line, label, htv [HTV], share, target_share, tolerance [0-1, of the
+        customer-service HTV], min_htv, max_htv [HTV].
         """
         d = self.data
         got = self._cell_units()
@@ -332,10 +369,19 @@ class Result:
                 "tolerance": float(d.line_tolerance[ln]),
                 "min_htv": float(self.htv(lo)), "max_htv": float(self.htv(hi)),
             })
-        return pd.DataFrame(rows)
+        return rows
+
+    def by_line(self) -> pd.DataFrame:
+        """:meth:`by_line_rows` as a DataFrame: service_line, label, htv, share, target_share,
+        tolerance, min_htv, max_htv."""
+        import pandas as pd
+
+        return pd.DataFrame(self.by_line_rows())
 
     def office_frame(self) -> pd.DataFrame:
         """Per office: customer-service HTV per line, central HTV, total, min and max [HTV]."""
+        import pandas as pd
+
         d = self.data
         cells = self.allocation.cells if self.allocation else {}
         central = self.allocation.central if self.allocation else {}
@@ -357,6 +403,8 @@ class Result:
     def caseload_frame(self) -> pd.DataFrame:
         """The inputs per municipality: its area and every caseload feature, derived ones
         included [persons, or a share for rates]."""
+        import pandas as pd
+
         d = self.data
         return pd.DataFrame([{"municipality": m, "area": d.area_of[m],
                               **{f: float(d.features[f][m]) for f in d.features}}
@@ -365,6 +413,8 @@ class Result:
     def weights_frame(self) -> pd.DataFrame:
         """Per service line: the relative demand weight of every caseload feature (0 where the
         line does not weigh it); each line's weights are normalised to 1 in the targets."""
+        import pandas as pd
+
         d = self.data
         return pd.DataFrame([{"service_line": ln, **{f: float(d.weights[ln].get(f, 0))
                                                       for f in d.features}} for ln in d.lines])
@@ -373,6 +423,8 @@ class Result:
         """Per office: where it is, whom it serves and its limits. Columns: office,
         municipality, area, kind, serves (names joined by ', '), min_htv, max_htv [HTV, NaN
         when none], optional."""
+        import pandas as pd
+
         d = self.data
         return pd.DataFrame([{"office": o.name, "municipality": o.municipality, "area": o.area,
                               "kind": o.kind, "serves": ", ".join(o.serves),
@@ -397,6 +449,8 @@ class Result:
         >>> round(float(wide["customer_htv"].sum()), 2)
         27.52
         """
+        import pandas as pd
+
         keys = ["area", "office", "municipality"]
         long = self.allocation_frame()
         rows = list(dict.fromkeys(zip(long["area"], long["office"], long["municipality"],
@@ -431,18 +485,27 @@ class Result:
 class Moves:
     """Today's customer-service staffing against the allocation, and the continuity terms.
 
-    ``frame``: office, today_htv, htv, change_htv [HTV]; ``cap_htv`` the largest change
-    allowed per office [HTV] (None: no cap); ``move_weight`` the price of 1 HTV moved [HTV
-    of total deviation]; ``by_line`` whether today's split by line is known somewhere;
-    ``moved_htv`` the verifier's HTV moved [HTV] (None without an allocation).
+    ``rows``: per office in file order, office, today_htv, htv, change_htv [HTV] (as a
+    DataFrame: :attr:`frame`); ``cap_htv`` the largest change allowed per office [HTV]
+    (None: no cap); ``move_weight`` the price of 1 HTV moved [HTV of total deviation];
+    ``by_line`` whether today's split by line is known somewhere; ``moved_htv`` the
+    verifier's HTV moved [HTV] (None without an allocation).
     """
 
-    frame: pd.DataFrame
+    rows: tuple[dict[str, Any], ...]
     illustrative: bool
     cap_htv: Decimal | None
     move_weight: Fraction
     by_line: bool
     moved_htv: Fraction | None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """:attr:`rows` as a DataFrame: office, today_htv, htv, change_htv [HTV]."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self.rows),
+                            columns=["office", "today_htv", "htv", "change_htv"])
 
 
 def _scaled_htv(d: ModelData, value: int) -> float:

@@ -1,12 +1,15 @@
 """Result -> the summary.json contract (documented in README 'summary.json').
 
 Everything except the ``run`` object is a pure function of the inputs, so two runs on
-the same scenario give identical summaries apart from ``run``.
+the same scenario give identical summaries apart from ``run``. The summary is built from
+the result's plain rows, so ``allocate --json --no-files`` needs no pandas (only an
+explanation's tables use it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +25,21 @@ if TYPE_CHECKING:
 
 #: Bumped when a field changes meaning or disappears; new fields may appear without it.
 SCHEMA_VERSION = 1
+
+#: The keys of an ``allocations`` row, in the file's order.
+ALLOCATION_KEYS = ("municipality", "area", "office", "service_line", "htv", "units")
+#: The keys of a ``central_services`` row, in the file's order.
+CENTRAL_KEYS = ("service", "label", "office", "htv", "units", "basis", "assumption")
+
+
+def summary_bytes(summary: dict[str, Any]) -> bytes:
+    """summary.json's bytes: UTF-8, two-space indent, keys in contract order."""
+    return (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _pick(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Each row with only ``keys``, in that order."""
+    return [{k: row[k] for k in keys} for row in rows]
 
 
 def _clean(value: Any, digits: int = 6) -> Any:
@@ -86,7 +104,7 @@ def build_summary(result: Result, source: str | Path | None = None,
         "verification": None,
         "moves": _moves(moves),
         "costs": None,
-        "assumptions": result.assumptions_frame().to_dict("records"),
+        "assumptions": result.assumption_rows(),
         "tie_checked": result.tie_checked,
         "tie": None if result.tie is None else {
             "cells": [{"municipality": m, "service_line": ln} for m, ln in result.tie.cells],
@@ -119,14 +137,11 @@ def build_summary(result: Result, source: str | Path | None = None,
         "manifest": manifest(result),
     }
     if has:
-        alloc = result.allocation_frame()
-        summary["allocations"] = alloc[["municipality", "area", "office", "service_line",
-                                        "htv", "units"]].to_dict("records")
-        summary["central_services"] = result.central_frame()[
-            ["service", "label", "office", "htv", "units", "basis", "assumption"]].to_dict("records")
-        summary["by_area"] = _clean(result.by_area().to_dict("records"), digits + 4)
-        summary["by_line"] = _clean(result.by_line().to_dict("records"), digits + 4)
-        summary["targets"] = _clean(result.targets_frame().to_dict("records"))
+        summary["allocations"] = _pick(result.allocation_rows(), ALLOCATION_KEYS)
+        summary["central_services"] = _pick(result.central_rows(), CENTRAL_KEYS)
+        summary["by_area"] = _clean(result.by_area_rows(), digits + 4)
+        summary["by_line"] = _clean(result.by_line_rows(), digits + 4)
+        summary["targets"] = _clean(result.target_rows())
         summary["costs"] = costs_data(result.costs())
     if has and "max_deviation" in stages:
         total = stages.get("total_deviation")
@@ -170,7 +185,7 @@ def costs_data(costs: Costs | None) -> dict[str, Any] | None:
     """What the allocation costs, as summary.json's ``costs`` [EUR/year, to the cent]."""
     if costs is None:
         return None
-    ref, ref_frame = costs.reference, costs.reference_frame()
+    ref, ref_rows = costs.reference, costs.reference_rows()
     return {
         "htv_eur": float(costs.htv_eur),
         "office_costs": costs.office_costs,
@@ -186,11 +201,11 @@ def costs_data(costs: Costs | None) -> dict[str, Any] | None:
         "keys": [{"key": key, "used": key == costs.key,
                   "shares": {m: round(float(v), 9) for m, v in shares.items()}}
                  for key, shares in costs.keys.items()],
-        "key_costs": costs.keys_frame().to_dict("records"),
-        "reference": None if ref is None or ref_frame is None else {
+        "key_costs": costs.key_rows(),
+        "reference": None if ref is None or ref_rows is None else {
             "label": ref.label,
             "weights": {f: round(float(w), 9) for f, w in ref.weights.items()},
-            "by_municipality": ref_frame.to_dict("records"),
+            "by_municipality": ref_rows,
         },
     }
 
@@ -205,7 +220,7 @@ def _moves(moves: Moves | None) -> dict[str, Any] | None:
         "move_weight": float(moves.move_weight),
         "by_line": moves.by_line,
         "moved_htv": None if moves.moved_htv is None else float(moves.moved_htv),
-        "offices": moves.frame.to_dict("records"),
+        "offices": [dict(row) for row in moves.rows],
     }
 
 
