@@ -60,6 +60,17 @@ def exact_total_deviation(d: ModelData, y: dict[Cell, int]) -> Fraction:
 def within(d: ModelData, v: Fraction) -> Bounds | None:
     """Each cell's units when no cell deviates more than ``v`` [units]; None if some cell
     has no whole number of units that close."""
+    return _window(d, v, strict=False)
+
+
+def _strictly_within(d: ModelData, v: Fraction) -> Bounds | None:
+    """Each cell's units when every cell deviates strictly less than ``v`` [units]."""
+    return _window(d, v, strict=True)
+
+
+def _window(d: ModelData, v: Fraction, strict: bool) -> Bounds | None:
+    """Each cell's units within ``v`` of its target [units] (``strict``: strictly less
+    than ``v`` away); None when some cell has no whole number of units there."""
     # t ± v = (t·q·b ± a·q) / (q·b) for v = a / b, in whole numbers.
     q, whole = d.target_whole
     a, b = v.numerator, v.denominator
@@ -67,22 +78,11 @@ def within(d: ModelData, v: Fraction) -> Bounds | None:
     out: Bounds = {}
     for c in d.cells:
         tb = whole[c] * b
-        lo, hi = max(0, -((aq - tb) // qb)), (tb + aq) // qb
-        if lo > hi:
-            return None
-        out[c] = (lo, hi)
-    return out
-
-
-def _strictly_within(d: ModelData, v: Fraction) -> Bounds | None:
-    """Each cell's units when every cell deviates strictly less than ``v`` [units]."""
-    q, whole = d.target_whole
-    a, b = v.numerator, v.denominator
-    qb, aq = q * b, a * q
-    out: Bounds = {}
-    for c in d.cells:
-        tb = whole[c] * b
-        lo, hi = max(0, (tb - aq) // qb + 1), -(-(tb + aq) // qb) - 1
+        if strict:
+            lo, hi = (tb - aq) // qb + 1, -(-(tb + aq) // qb) - 1
+        else:
+            lo, hi = -((aq - tb) // qb), (tb + aq) // qb
+        lo = max(0, lo)
         if lo > hi:
             return None
         out[c] = (lo, hi)

@@ -10,7 +10,6 @@ The files are byte-identical for identical inputs, except summary.json's ``run``
 from __future__ import annotations
 
 import io
-import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ import pandas as pd
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.result import Result
 from allocator.reports.cells import safe_frame
+from allocator.reports.summary import summary_bytes
 from allocator.reports.writing import write_set
 
 if TYPE_CHECKING:
@@ -34,11 +34,6 @@ FILES = {"csv": "allocation.csv", "xlsx": "allocation.xlsx", "json": "summary.js
          "png": "allocation.png"}
 #: The costs chart, written with the PNG format when the scenario gives costs.
 COSTS_PNG = "costs.png"
-
-
-def summary_bytes(summary: dict[str, Any]) -> bytes:
-    """summary.json's bytes: UTF-8, two-space indent, keys in contract order."""
-    return (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 #: Hex digits of the scenario's SHA-256 that identify a run in allocation.csv's first line.
