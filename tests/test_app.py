@@ -138,7 +138,16 @@ class Page:
                      if r.url.split("/")[2:3] != [host] and not r.url.startswith("data:")
                      else None)
         self.page.goto(url)
-        self.wait_redraws(1)
+        self.wait_settled()
+
+    def wait_settled(self) -> None:
+        """Until the table answers the controls (the first drawing comes before they
+        exist, and their values then redraw the page once more) and no redraw is under
+        way, so that a change's redraw is not confused with the page's own."""
+        self.page.wait_for_function(
+            "document.querySelector('#allocation [data-answered=controls]') !== null && "
+            "document.body.dataset.settled === '1' && "
+            "!document.documentElement.classList.contains('shiny-busy')", timeout=WAIT_MS)
 
     def redraws(self) -> int:
         return int(self.page.evaluate("Number(document.body.dataset.redraws || 0)"))

@@ -47,13 +47,15 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 #: Times the page from a change of any control to the end of redrawing: Shiny marks the
 #: start with 'shiny:inputchanged' and the end with 'shiny:idle'. The figure is shown on
-#: the page and kept in body's data-redraw-ms (and data-redraws counts the redraws).
+#: the page and kept in body's data-redraw-ms (and data-redraws counts the redraws;
+#: data-settled is '1' from the end of a redraw until the next change).
 _TIMING_JS = """
 (function () {
   var started = null;
   $(document).on('shiny:inputchanged', function (e) {
-    if (e.name && e.name.indexOf('.clientdata') !== 0 && started === null) {
-      started = performance.now();
+    if (e.name && e.name.indexOf('.clientdata') !== 0) {
+      document.body.dataset.settled = '0';
+      if (started === null) { started = performance.now(); }
     }
   });
   $(document).on('shiny:idle', function () {
@@ -65,6 +67,7 @@ _TIMING_JS = """
       started = null;
       document.body.dataset.redrawMs = ms.toFixed(0);
       document.body.dataset.redraws = String(Number(document.body.dataset.redraws || 0) + 1);
+      document.body.dataset.settled = '1';
       var el = document.getElementById('redraw');
       var lang = $('input[name=lang]:checked').val() || 'en';
       el.textContent = el.dataset['label' + lang.charAt(0).toUpperCase() + lang.slice(1)]
@@ -488,8 +491,12 @@ def make_app(meeting: Meeting, lang: str = "en") -> App:
             if a.result is None or not a.result.verified:
                 return None
             frame = against_base(meeting.base_result, a.result)
+            # Whether the table answers the controls' values or is the first drawing, made
+            # before the controls exist (the same base allocation).
+            answered = "controls" if "total_htv" in input else "start"
             return ui.div(ui.h5(text("table_title", lang_), id="allocation-title"),
-                          table(meeting, frame, a.result.digits, lang_))
+                          table(meeting, frame, a.result.digits, lang_),
+                          **{"data-answered": answered})
 
         @render.ui
         def chart() -> ui.Tag | None:
