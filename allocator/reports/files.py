@@ -21,6 +21,7 @@ import pandas as pd
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.result import Result
 from allocator.reports.cells import safe_frame
+from allocator.reports.forked import made_ahead
 from allocator.reports.summary import summary_bytes
 from allocator.reports.writing import write_set
 
@@ -34,6 +35,8 @@ FILES = {"csv": "allocation.csv", "xlsx": "allocation.xlsx", "json": "summary.js
          "png": "allocation.png"}
 #: The costs chart, written with the PNG format when the scenario gives costs.
 COSTS_PNG = "costs.png"
+#: The files drawn by matplotlib, the slowest to make.
+CHARTS = frozenset({FILES["png"], COSTS_PNG})
 
 
 #: Hex digits of the scenario's SHA-256 that identify a run in allocation.csv's first line.
@@ -145,4 +148,7 @@ def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
     files[COSTS_PNG] = None
     if "png" in chosen and result.allocation is not None and result.scenario.costs is not None:
         files[COSTS_PNG] = lambda: costs_png_bytes(result, lang)
-    return write_set(out_dir, files)
+    # The charts are drawn in forked processes while the other files are made here.
+    making = {name: make for name, make in files.items() if make is not None}
+    with made_ahead(making, CHARTS) as made:
+        return write_set(out_dir, {name: made.get(name) for name in files})

@@ -1,0 +1,93 @@
+"""Making a file's bytes in a forked process while this one makes the others.
+
+The charts are the slowest files of a run: matplotlib's import and the drawing take about
+as long as everything else after the solve, on one core. A child forked once the result
+exists draws a chart on the second core and hands its bytes back through a pipe. The child
+runs the very function this process would run on the same data, so its bytes are the same;
+when it cannot be forked or does not end cleanly, this process runs the function itself,
+so a failing child changes the run's time, never its files or its errors.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+
+#: Whether files may be made in forked processes: POSIX only (fork keeps the loaded
+#: result and libraries without pickling them).
+CAN_FORK = hasattr(os, "fork")
+
+
+class _Child:
+    """One forked maker: its process, the read end of its pipe and the maker itself."""
+
+    def __init__(self, make: Callable[[], bytes]) -> None:
+        self.make = make
+        self.pid = 0
+        self.fd = -1
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: make the bytes, write them, end without cleanup
+            code = 1
+            try:
+                os.close(read)
+                data = make()
+                with os.fdopen(write, "wb") as fh:
+                    fh.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.fd = pid, read
+
+    def collect(self) -> bytes:
+        """The child's bytes once it ends cleanly; else the maker's own, made here."""
+        chunks = []
+        with os.fdopen(self.fd, "rb") as fh:
+            while chunk := fh.read(1 << 16):
+                chunks.append(chunk)
+        self.fd = -1
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if os.waitstatus_to_exitcode(status) == 0:
+            return b"".join(chunks)
+        return self.make()
+
+    def stop(self) -> None:
+        """End a child that was not collected (the run failed or was interrupted)."""
+        if self.fd >= 0:
+            with suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
+        if self.pid:
+            with suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
+@contextmanager
+def made_ahead(makers: Mapping[str, Callable[[], bytes]],
+               ahead: frozenset[str]) -> Iterator[dict[str, Callable[[], bytes]]]:
+    """``makers`` with those named in ``ahead`` started now, each in a forked process.
+
+    The mapping yielded has the same keys; a started maker's entry waits for its child.
+    Children not collected by the end of the block are killed and reaped.
+    """
+    children: list[_Child] = []
+    out: dict[str, Callable[[], bytes]] = {}
+    try:
+        for name, make in makers.items():
+            if name in ahead and CAN_FORK:
+                child = _Child(make)
+                children.append(child)
+                out[name] = child.collect
+            else:
+                out[name] = make
+        yield out
+    finally:
+        for child in children:
+            child.stop()

@@ -1,0 +1,87 @@
+"""Files made in forked processes (allocator.reports.forked): the same bytes as made here,
+and a child that fails or is left behind changes nothing but the time."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from allocator.engine.pipeline import allocate
+from allocator.reports import files
+from allocator.reports.forked import CAN_FORK, made_ahead
+
+ROOT = Path(__file__).parents[1]
+needs_fork = pytest.mark.skipif(not CAN_FORK, reason="os.fork is not available here")
+
+
+def pid_bytes() -> bytes:
+    return str(os.getpid()).encode()
+
+
+@needs_fork
+def test_a_maker_named_ahead_runs_in_another_process_and_the_others_here() -> None:
+    with made_ahead({"a": pid_bytes, "b": pid_bytes}, frozenset({"a"})) as made:
+        here, there = made["b"](), made["a"]()
+    assert here == pid_bytes()
+    assert there != here and int(there) > 0
+
+
+@needs_fork
+def test_a_child_that_dies_is_replaced_by_the_maker_run_here() -> None:
+    parent = os.getpid()
+
+    def dies_in_a_child() -> bytes:
+        if os.getpid() != parent:
+            os._exit(3)
+        return b"made here"
+
+    def raises_in_a_child() -> bytes:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return b"made here too"
+
+    with made_ahead({"a": dies_in_a_child, "b": raises_in_a_child},
+                    frozenset({"a", "b"})) as made:
+        assert made["a"]() == b"made here"
+        assert made["b"]() == b"made here too"
+
+
+@needs_fork
+def test_a_maker_that_fails_everywhere_raises_its_own_error() -> None:
+    def fails() -> bytes:
+        raise ValueError("no chart without costs")
+
+    with made_ahead({"a": fails}, frozenset({"a"})) as made, \
+            pytest.raises(ValueError, match="no chart without costs"):
+        made["a"]()
+
+
+@needs_fork
+def test_children_not_collected_are_ended_when_the_block_fails(tmp_path: Path) -> None:
+    marker, outlived = tmp_path / "child.pid", tmp_path / "outlived"
+
+    def waits() -> bytes:
+        marker.write_text(str(os.getpid()))
+        time.sleep(60)
+        outlived.write_text("the child was not killed")
+        return b""
+
+    with pytest.raises(KeyError), made_ahead({"a": waits}, frozenset({"a"})):
+        deadline = time.monotonic() + 60
+        while (not marker.exists() or not marker.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise KeyError("the run failed before the chart was collected")
+    child = int(marker.read_text())
+    with pytest.raises(ProcessLookupError):  # killed and reaped: no such process left
+        os.kill(child, 0)
+    assert not outlived.exists()
+
+
+def test_the_written_charts_are_the_bytes_drawn_here(tmp_path: Path) -> None:
+    result = allocate(ROOT / "scenarios" / "base.yaml")
+    files.write_outputs(result, tmp_path, {"status": "OPTIMAL"}, formats=["png"])
+    assert (tmp_path / "allocation.png").read_bytes() == files.png_bytes(result)
+    assert (tmp_path / "costs.png").read_bytes() == files.costs_png_bytes(result)
