@@ -85,3 +85,23 @@ def test_the_written_charts_are_the_bytes_drawn_here(tmp_path: Path) -> None:
     files.write_outputs(result, tmp_path, {"status": "OPTIMAL"}, formats=["png"])
     assert (tmp_path / "allocation.png").read_bytes() == files.png_bytes(result)
     assert (tmp_path / "costs.png").read_bytes() == files.costs_png_bytes(result)
+
+
+@needs_fork
+def test_the_board_pack_is_the_same_with_its_sections_made_in_children(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from allocator.reports import forked
+    from allocator.reports.board_pack.build import PackOptions, build_pack, render_html
+    from allocator.scenario.loading import load_scenario
+
+    files_ = [ROOT / "scenarios" / name for name in ("base.yaml", "htv-30.yaml")]
+    scenarios = [(str(f), load_scenario(f)) for f in files_]
+    options = PackOptions(runs=3, sweep="total_htv=30:32:1", executor="sequential")
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    forked_pack = build_pack(scenarios, options, "allocate report", moment)
+    monkeypatch.setattr(forked, "CAN_FORK", False)
+    here = build_pack(scenarios, options, "allocate report", moment)
+    assert forked_pack.sections == here.sections
+    assert render_html(forked_pack) == render_html(here)

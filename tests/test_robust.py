@@ -256,3 +256,28 @@ def test_a_fixed_central_size_still_has_to_match() -> None:
     other = load_scenario(BASE_FILE).with_changes({"central_services.communications_ict.htv": 2.0})
     with pytest.raises(ScenarioError, match=r"communications_ict\.size"):
         robust_allocate([load_scenario(BASE_FILE), other])
+
+
+def test_own_allocations_kept_across_calls_give_the_same_robust_result(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import allocator.analysis.robust as robust
+
+    scenarios, sources = [BASE, sastamala_up()], ["base.yaml", "sastamala_up"]
+    fresh = robust_allocate(scenarios, sources)
+    solved: robust.Solved = {}
+    first = robust_allocate(scenarios, sources, solved=solved)
+    assert len(solved) == 2
+    calls = []
+    real = robust.allocate
+    monkeypatch.setattr(robust, "allocate", lambda *a, **k: calls.append(a) or real(*a, **k))
+    again = robust_allocate(scenarios, sources, solved=solved)
+    assert calls == []  # both own allocations came from the first call
+    changed = robust_allocate([BASE, sastamala_up().with_changes(
+        {"municipalities.Parkano.caseload.unemployed": 400})], sources,
+                              solved=solved)
+    assert len(calls) == 1  # a changed scenario is allocated again
+    for r in (first, again):
+        assert r.status == fresh.status and r.allocation == fresh.allocation
+        assert [v.passed for v in r.verifications] == [v.passed for v in fresh.verifications]
+        assert [o.allocation for o in r.own] == [o.allocation for o in fresh.own]
+    assert changed.allocation != fresh.allocation

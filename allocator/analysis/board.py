@@ -24,7 +24,12 @@ from allocator.analysis.compare import (
 )
 from allocator.analysis.decision import Change, Figures, changes, figures
 from allocator.analysis.paradox import LEVELS, kind_of, summarise
-from allocator.analysis.robust import robust_allocate, structure_differences, structure_values
+from allocator.analysis.robust import (
+    Solved,
+    robust_allocate,
+    structure_differences,
+    structure_values,
+)
 from allocator.analysis.sensitivity import (
     RunOptions,
     input_at,
@@ -36,6 +41,7 @@ from allocator.analysis.sensitivity import (
 )
 from allocator.analysis.sweep import sweep_with_paradoxes
 from allocator.engine.explain import explain
+from allocator.engine.manifest import scenario_sha256
 from allocator.engine.pipeline import allocate, settings_for
 from allocator.errors import Problem, ScenarioError
 
@@ -192,6 +198,10 @@ def robust_choice(results: Sequence[Result], labels: Sequence[str]) -> RobustCho
     included = [0]
     skipped: list[Skipped] = []
     chosen: RobustResult | None = None
+    # Each trial allocates its scenarios on their own again; the given results are those
+    # allocations when a scenario keeps its central services' sizes in the set.
+    solved: Solved = {(scenario_sha256(r.scenario), r.source, None): r
+                      for r in results if r.source is not None}
     for k in range(1, len(results)):
         r, label = results[k], labels[k]
         problems = structure_differences([base.scenario, r.scenario], [source[0], source[k]])
@@ -205,7 +215,7 @@ def robust_choice(results: Sequence[Result], labels: Sequence[str]) -> RobustCho
             skipped.append(Skipped("no_allocation", label))
             continue
         trial = robust_allocate([results[i].scenario for i in [*included, k]],
-                                [source[i] for i in [*included, k]])
+                                [source[i] for i in [*included, k]], solved=solved)
         if trial.allocation is None:
             skipped.append(Skipped("rules", label, why=tuple(c.message for c in trial.conflicts),
                                    status=trial.status))
@@ -217,7 +227,7 @@ def robust_choice(results: Sequence[Result], labels: Sequence[str]) -> RobustCho
         included.append(k)
         chosen = trial
     if chosen is None:
-        chosen = robust_allocate([base.scenario], [source[0]])
+        chosen = robust_allocate([base.scenario], [source[0]], solved=solved)
     return RobustChoice(chosen, tuple(included), tuple(skipped))
 
 

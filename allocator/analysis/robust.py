@@ -364,13 +364,33 @@ def _area_htv(s: Scenario, allocation: Allocation | None) -> dict[str, Fraction]
     return allocation.area_htv(s.area_of(), (a.name for a in s.areas))
 
 
+#: A scenario's own allocation as robust_allocate makes it, by (scenario_sha256, source,
+#: time limit): the same validated scenario with the same settings gives the same result.
+Solved = dict[tuple[str, str | None, float | None], Result]
+
+
+def own_allocation(s: Scenario, source: str | Path | None, time_limit: float | None,
+                   solved: Solved | None = None) -> Result:
+    """``allocate`` of ``s`` with its own settings, taken from ``solved`` when it is there
+    (and kept there): a greedy choice over many sets allocates the same scenario again
+    and again."""
+    if solved is None:
+        return allocate(s, settings_for(s, time_limit), source=source)
+    key = (scenario_sha256(s), None if source is None else str(source), time_limit)
+    if key not in solved:
+        solved[key] = allocate(s, settings_for(s, time_limit), source=source)
+    return solved[key]
+
+
 def robust_allocate(scenarios: Sequence[Scenario], sources: Sequence[str | Path] | None = None,
-                    time_limit: float | None = None) -> RobustResult:
+                    time_limit: float | None = None,
+                    solved: Solved | None = None) -> RobustResult:
     """One allocation for all ``scenarios`` (see the module docstring), verified in each.
 
     Raises ScenarioError naming the first scenario's differing field in each other
     scenario. Conflicting rules do not raise: the status is INFEASIBLE and ``conflicts``
     say which (a scenario whose own rules conflict is named with its own conflicts).
+    ``solved`` holds the scenarios' own allocations across calls (see own_allocation).
     """
     if not scenarios:
         raise ValueError("robust allocation needs at least one scenario")
@@ -381,7 +401,7 @@ def robust_allocate(scenarios: Sequence[Scenario], sources: Sequence[str | Path]
     given = [central_sizes(s) for s in scenarios]
     scenarios, chosen = sized_for_all(scenarios)
     files: list[str | Path | None] = list(sources) if sources is not None else [None] * len(scenarios)
-    own = [allocate(s, settings_for(s, time_limit), source=src)
+    own = [own_allocation(s, src, time_limit, solved)
            for s, src in zip(scenarios, files, strict=True)]
     result = RobustResult(list(scenarios), names, Status.INFEASIBLE, None, own,
                           central_sizes=chosen,

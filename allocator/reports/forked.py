@@ -1,39 +1,44 @@
-"""Making a file's bytes in a forked process while this one makes the others.
+"""Making a part of the output in a forked process while this one makes the others.
 
-The charts are the slowest files of a run: matplotlib's import and the drawing take about
-as long as everything else after the solve, on one core. A child forked once the result
-exists draws a chart on the second core and hands its bytes back through a pipe. The child
-runs the very function this process would run on the same data, so its bytes are the same;
-when it cannot be forked or does not end cleanly, this process runs the function itself,
-so a failing child changes the run's time, never its files or its errors.
+The charts are the slowest part of a run's files and of the board pack: matplotlib's
+import and the drawing take about as long as everything else after the solve, on one
+core. A child forked once the results exist makes its part on another core and hands it
+back pickled through a pipe. The child runs the very function this process would run on
+the same data, so what it makes is the same; when it cannot be forked or does not end
+cleanly, this process runs the function itself, so a failing child changes the time,
+never the output or its errors.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from typing import Generic, TypeVar
 
-#: Whether files may be made in forked processes: POSIX only (fork keeps the loaded
-#: result and libraries without pickling them).
+#: Whether parts may be made in forked processes: POSIX only (fork keeps the loaded
+#: results and libraries without pickling them).
 CAN_FORK = hasattr(os, "fork")
 
+_T = TypeVar("_T")
 
-class _Child:
+
+class _Child(Generic[_T]):
     """One forked maker: its process, the read end of its pipe and the maker itself."""
 
-    def __init__(self, make: Callable[[], bytes]) -> None:
+    def __init__(self, make: Callable[[], _T]) -> None:
         self.make = make
         self.pid = 0
         self.fd = -1
         read, write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: make the bytes, write them, end without cleanup
+        if pid == 0:  # the child: make the part, write it, end without cleanup
             code = 1
             try:
                 os.close(read)
-                data = make()
+                data = pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as fh:
                     fh.write(data)
                 code = 0
@@ -42,8 +47,8 @@ class _Child:
         os.close(write)
         self.pid, self.fd = pid, read
 
-    def collect(self) -> bytes:
-        """The child's bytes once it ends cleanly; else the maker's own, made here."""
+    def collect(self) -> _T:
+        """The child's part once it ends cleanly; else the maker's own, made here."""
         chunks = []
         with os.fdopen(self.fd, "rb") as fh:
             while chunk := fh.read(1 << 16):
@@ -52,7 +57,8 @@ class _Child:
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
         if os.waitstatus_to_exitcode(status) == 0:
-            return b"".join(chunks)
+            made: _T = pickle.loads(b"".join(chunks))
+            return made
         return self.make()
 
     def stop(self) -> None:
@@ -70,15 +76,15 @@ class _Child:
 
 
 @contextmanager
-def made_ahead(makers: Mapping[str, Callable[[], bytes]],
-               ahead: frozenset[str]) -> Iterator[dict[str, Callable[[], bytes]]]:
+def made_ahead(makers: Mapping[str, Callable[[], _T]],
+               ahead: frozenset[str]) -> Iterator[dict[str, Callable[[], _T]]]:
     """``makers`` with those named in ``ahead`` started now, each in a forked process.
 
     The mapping yielded has the same keys; a started maker's entry waits for its child.
     Children not collected by the end of the block are killed and reaped.
     """
-    children: list[_Child] = []
-    out: dict[str, Callable[[], bytes]] = {}
+    children: list[_Child[_T]] = []
+    out: dict[str, Callable[[], _T]] = {}
     try:
         for name, make in makers.items():
             if name in ahead and CAN_FORK:

@@ -66,6 +66,7 @@ from allocator.reports.board_pack.format import (
 from allocator.reports.board_pack.render import render_html
 from allocator.reports.board_pack.summary import Summary
 from allocator.reports.board_pack.text import PACK_TEXT, STAGE_NAMES, key_name
+from allocator.reports.forked import made_ahead
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,6 +76,13 @@ if TYPE_CHECKING:
 
 #: The file ``allocate report`` writes into its output folder.
 PACK_FILE = "board_pack.html"
+#: The builder's methods that make the pack's sections, in the pack's order.
+SECTIONS = ("decision_summary", "allocation", "changes_section", "certainty", "glossary",
+            "decision", "sensitivity", "robust", "comparison", "reproducibility")
+#: The sections with charts, each made in a forked process while this one makes the
+#: others (allocator.reports.forked): drawing is most of the pack's time after the solves.
+DRAWN_SECTIONS = frozenset({"allocation", "changes_section", "sensitivity", "robust",
+                            "comparison"})
 
 
 class _Builder(Summary):
@@ -565,9 +573,10 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
     lang = analysis.options.lang
     shown = when(moment, lang)
     b = _Builder(analysis, command, shown)
-    sections = [b.decision_summary(), b.allocation(), b.changes_section(), b.certainty(),
-                b.glossary(), b.decision(), b.sensitivity(), b.robust(), b.comparison(),
-                b.reproducibility()]
+    makers: dict[str, Callable[[], Section]] = {
+        name: getattr(b, name) for name in SECTIONS}
+    with made_ahead(makers, DRAWN_SECTIONS) as made:
+        sections = [made[name]() for name in SECTIONS]
     timings = dict(analysis.timings)
     timings["tables and charts"] = time.perf_counter() - begin - sum(timings.values())
     t, results, base = b.t, analysis.results, analysis.base
