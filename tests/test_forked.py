@@ -1,4 +1,4 @@
-"""Files made in forked processes (allocator.reports.forked): the same bytes as made here,
+"""Files made in forked processes (allocator.forked): the same bytes as made here,
 and a child that fails or is left behind changes nothing but the time."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from allocator.engine.pipeline import allocate
+from allocator.forked import CAN_FORK, made_ahead
 from allocator.reports import files
-from allocator.reports.forked import CAN_FORK, made_ahead
 
 ROOT = Path(__file__).parents[1]
 needs_fork = pytest.mark.skipif(not CAN_FORK, reason="os.fork is not available here")
@@ -92,7 +92,7 @@ def test_the_board_pack_is_the_same_with_its_sections_made_in_children(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import UTC, datetime
 
-    from allocator.reports import forked
+    from allocator import forked
     from allocator.reports.board_pack.build import PackOptions, build_pack, render_html
     from allocator.scenario.loading import load_scenario
 

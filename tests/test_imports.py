@@ -24,8 +24,8 @@ import pytest
 
 from allocator.engine.pipeline import allocate
 from allocator.engine.result import Result
+from allocator.forked import CAN_FORK
 from allocator.reports import files
-from allocator.reports.forked import CAN_FORK
 from allocator.reports.summary import build_summary, summary_bytes
 
 ROOT = Path(__file__).parents[1]
@@ -101,7 +101,7 @@ def test_writing_files_still_loads_the_writers(tmp_path: Path) -> None:
     assert found["code"] == 0
     importers = {importer for importer, _ in found["asked"]}
     assert "allocator.reports.files" in importers
-    # The charts are drawn in forked processes (allocator.reports.forked), so matplotlib
+    # The charts are drawn in forked processes (allocator.forked), so matplotlib
     # is loaded there and not in the run's own process.
     charts_here = set() if CAN_FORK else {"matplotlib"}
     assert set(found["loaded"]) == {"pandas", "openpyxl"} | charts_here

@@ -44,6 +44,7 @@ from allocator.engine.explain import explain
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.pipeline import allocate, settings_for
 from allocator.errors import Problem, ScenarioError
+from allocator.forked import made_ahead
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -335,8 +336,10 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
     allocation do not raise. Raises ValueError without scenarios and ScenarioError when the
     options cannot work on the base (see :func:`check_options`). The timings hold
     "allocate", "explain" (when the base has an allocation), "robust", "tornado",
-    "monte_carlo" and "sweep" [s]; ``phase`` is called with each one's name as it starts,
-    for a progress line.
+    "monte_carlo" and "sweep" [s], each the part's own time: with the sequential
+    executor the last three run in a forked process beside "robust", so their times
+    overlap it. ``phase`` is called with each one's name as it starts, for a progress line
+    (with the three named at once when they run beside "robust").
     """
     if not scenarios:
         raise ValueError("the board pack needs at least one scenario (the first is the base)")
@@ -344,8 +347,8 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
     check_options(scenarios[0][1], o)
     timings: dict[str, float] = {}
 
-    def run(name: str, work: Callable[[], _T]) -> _T:
-        if phase is not None:
+    def run(name: str, work: Callable[[], _T], announce: bool = True) -> _T:
+        if phase is not None and announce:
             phase(name.replace("_", " "))
         start = time.perf_counter()
         try:
@@ -359,28 +362,43 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
     base = results[0]
     explanation = (run("explain", lambda: explain(base, settings_for(base.scenario)))
                    if base.allocation is not None else None)
-    choice = run("robust", lambda: robust_choice(results, labels))
 
-    frame = compare(results, labels)
-    caseload = caseload_per_htv(results, labels)
-    shares = footer = None
-    if any(r.allocation is not None for r in results):
-        footer = comparison_footer(results, labels)
-        shares = line_shares(results, labels)
-    comparison = Comparison(frame, caseload, shares, footer, costs_by_scenario(results, labels))
-
-    sensitivity = None
-    if base.allocation is not None:
+    def analyse_base() -> tuple[Sensitivity | None, dict[str, float]]:
+        """The base's sensitivity analyses and their timings [s]."""
+        if base.allocation is None:
+            return None, {}
         s = base.scenario
         solve = RunOptions(executor=o.executor, processes=o.processes)
-        spread = run("tornado", lambda: tornado(s, o.change, None, solve))
-        draws = run("monte_carlo", lambda: monte_carlo(s, o.runs, o.model, o.seed, solve))
+        say = not beside  # beside the robust choice, this process names the three at once
+        spread = run("tornado", lambda: tornado(s, o.change, None, solve), say)
+        draws = run("monte_carlo", lambda: monte_carlo(s, o.runs, o.model, o.seed, solve),
+                    say)
         summary = stability(draws, o.threshold)
         path, values = sweep_param(s, o)
         points, events = run("sweep", lambda: sweep_with_paradoxes(s, [(path, values)], True,
-                                                                   solve))
-        sensitivity = Sensitivity(spread, draws, summary, path, tuple(values), points,
-                                  sweep_paradoxes(path, events))
+                                                                   solve), say)
+        return (Sensitivity(spread, draws, summary, path, tuple(values), points,
+                            sweep_paradoxes(path, events)),
+                {k: timings[k] for k in ("tornado", "monte_carlo", "sweep")})
+
+    # Solved one by one, the sensitivity analyses run in a forked process beside the robust
+    # choice (allocator.forked): neither reads the other. A pool of processes has the
+    # cores already, and runs after the robust choice.
+    beside = frozenset({"sensitivity"} if o.executor == "sequential" else ())
+    with made_ahead({"sensitivity": analyse_base}, beside) as made:
+        choice = run("robust", lambda: robust_choice(results, labels))
+        frame = compare(results, labels)
+        caseload = caseload_per_htv(results, labels)
+        shares = footer = None
+        if any(r.allocation is not None for r in results):
+            footer = comparison_footer(results, labels)
+            shares = line_shares(results, labels)
+        comparison = Comparison(frame, caseload, shares, footer,
+                                costs_by_scenario(results, labels))
+        if beside and phase is not None and base.allocation is not None:
+            phase("tornado, monte carlo, sweep")
+        sensitivity, base_timings = made["sensitivity"]()
+    timings.update(base_timings)
     return PackAnalysis(o, results, labels, explanation, choice, comparison, sensitivity,
                         figures(base), changes(results, labels), timings)
 

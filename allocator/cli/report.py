@@ -118,8 +118,10 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
             bar.phase("writing")
             write_set(out_dir, {PACK_FILE: lambda: render_html(pack).encode("utf-8")})
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in pack.timings.items())
+    beside = ("; tornado, monte carlo and sweep ran beside robust"
+              if executor == "sequential" and "tornado" in pack.timings else "")
     click.echo(f"{len(pack.results)} scenarios in {time.perf_counter() - start:.1f} s "
-               f"({parts}). Wrote {path}")
+               f"({parts}{beside}). Wrote {path}")
     if pack.unverified:
         names = ", ".join(f"{r.scenario.name} ({r.status})" for r in pack.unverified)
         click.echo(f"error: no verified allocation for {names}; the pack says why", err=True)

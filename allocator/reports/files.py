@@ -20,8 +20,8 @@ import pandas as pd
 
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.result import Result
+from allocator.forked import made_ahead
 from allocator.reports.cells import safe_frame
-from allocator.reports.forked import made_ahead
 from allocator.reports.summary import summary_bytes
 from allocator.reports.writing import write_set
 
