@@ -11,6 +11,7 @@ never the output or its errors.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -37,6 +38,9 @@ class _Child(Generic[_T]):
         if pid == 0:  # the child: make the part, write it, end without cleanup
             code = 1
             try:
+                # The collector leaves the inherited objects alone: walking them would copy
+                # every memory page they sit on out of the shared copy.
+                gc.freeze()
                 os.close(read)
                 data = pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as fh:

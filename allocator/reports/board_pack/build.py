@@ -17,8 +17,9 @@ import platform
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from allocator._version import __version__
 from allocator.analysis.board import (
@@ -81,8 +82,10 @@ SECTIONS = ("decision_summary", "allocation", "changes_section", "certainty", "g
             "decision", "sensitivity", "robust", "comparison", "reproducibility")
 #: The sections with charts, each made in a forked process while this one makes the
 #: others (allocator.forked): drawing is most of the pack's time after the solves.
-DRAWN_SECTIONS = frozenset({"allocation", "changes_section", "sensitivity", "robust",
-                            "comparison"})
+DRAWN_SECTIONS = frozenset({"allocation", "changes_section", "robust", "comparison"})
+#: Section 4's analyses, in its order; the section is made from their blocks, each part in
+#: a forked process of its own, as a section with charts.
+SENSITIVITY_PARTS = ("tornado", "monte_carlo", "sweep")
 
 
 class _Builder(Summary):
@@ -323,50 +326,59 @@ class _Builder(Summary):
     # --- 4 sensitivity ---------------------------------------------------------------------
     def sensitivity(self) -> Section:
         """Section 4: the base's tornado, Monte Carlo and sweep, as tables and charts."""
-        t, lang, o, done = self.t, self.lang, self.options, self.analysis.sensitivity
-        heading = t("pack_s4")
-        if done is None:
+        return self.sensitivity_of([self.sensitivity_part(name) for name in SENSITIVITY_PARTS])
+
+    def sensitivity_of(self, parts: Sequence[tuple[Block, ...]]) -> Section:
+        """Section 4 from its parts' blocks, in SENSITIVITY_PARTS' order."""
+        t, heading = self.t, self.t("pack_s4")
+        if self.analysis.sensitivity is None:
             return Section("sensitivity", heading, (t("pack_s4_intro"),),
                            (Paragraph(t("pack_s4_none"), "bad"),), appendix=True)
-        blocks: list[Block] = []
+        blocks = tuple(block for part in parts for block in part)
+        return Section("sensitivity", heading, (t("pack_s4_intro"),), blocks, appendix=True)
 
-        # Tornado
-        frame = done.tornado
-        pct = self.plain(o.change * 100)
-        inputs = frame["input"].nunique()
-        blocks += [Heading(t("pack_tornado_title")),
-                   Paragraph(t("pack_tornado_intro", n=inputs, pct=pct)),
-                   self.tornado_table(frame, pct)]
-        shown = min(o.top, max(int((frame["swing_htv"] > 0).groupby(frame["area"]).sum().max()), 1))
-        for area in self.base.areas:
-            fig = new_figure(8.0, 1.4 + 0.3 * shown)
-            plot_tornado(frame, fig.add_subplot(), lang, area, o.top)
-            blocks.append(self.chart(fig, t("tornado_title", area=area, pct=pct)
-                                     .replace("\n", " "),
-                                     t("pack_cap_tornado", area=area, pct=pct)))
-
-        # Monte Carlo
-        draws = done.draws
-        blocks += [Heading(t("pack_mc_title")),
-                   Paragraph(t("pack_mc_intro", runs=o.runs, model=o.model, seed=o.seed,
-                               threshold=self.plain(o.threshold))),
-                   self.stability_table(done.stability),
-                   self.chart(plot_monte_carlo(draws, lang=lang, threshold=o.threshold),
-                              t("mc_title", runs=o.runs, model=o.model, seed=o.seed),
-                              t("pack_cap_mc", threshold=self.plain(o.threshold)))]
-
-        # Sweep
+    def sensitivity_part(self, name: str) -> tuple[Block, ...]:
+        """One analysis of section 4 (a name of SENSITIVITY_PARTS): its heading, intro,
+        table and charts; nothing when the base has no allocation."""
+        t, lang, o, done = self.t, self.lang, self.options, self.analysis.sensitivity
+        if done is None:
+            return ()
+        if name == "tornado":
+            frame = done.tornado
+            pct = self.plain(o.change * 100)
+            inputs = frame["input"].nunique()
+            blocks: list[Block] = [Heading(t("pack_tornado_title")),
+                                   Paragraph(t("pack_tornado_intro", n=inputs, pct=pct)),
+                                   self.tornado_table(frame, pct)]
+            shown = min(o.top, max(int((frame["swing_htv"] > 0).groupby(frame["area"]).sum()
+                                       .max()), 1))
+            for area in self.base.areas:
+                fig = new_figure(8.0, 1.4 + 0.3 * shown)
+                plot_tornado(frame, fig.add_subplot(), lang, area, o.top)
+                blocks.append(self.chart(fig, t("tornado_title", area=area, pct=pct)
+                                         .replace("\n", " "),
+                                         t("pack_cap_tornado", area=area, pct=pct)))
+            return tuple(blocks)
+        if name == "monte_carlo":
+            return (Heading(t("pack_mc_title")),
+                    Paragraph(t("pack_mc_intro", runs=o.runs, model=o.model, seed=o.seed,
+                                threshold=self.plain(o.threshold))),
+                    self.stability_table(done.stability),
+                    self.chart(plot_monte_carlo(done.draws, lang=lang, threshold=o.threshold),
+                               t("mc_title", runs=o.runs, model=o.model, seed=o.seed),
+                               t("pack_cap_mc", threshold=self.plain(o.threshold))))
+        if name != "sweep":
+            raise ValueError(f"no part {name!r} in section 4 (one of {SENSITIVITY_PARTS})")
         path, values, points = done.sweep_path, done.sweep_values, done.sweep
         step = values[1] - values[0] if len(values) > 1 else 0.0
-        blocks += [Heading(t("pack_sweep_title")),
-                   Paragraph(t("pack_sweep_intro", param=path, start=self.plain(values[0]),
-                               stop=self.plain(values[-1]), step=self.plain(round(step, 12)))),
-                   self.sweep_table(points, path),
-                   *self.sweep_paradoxes(done.paradoxes),
-                   self.chart(plot_sweep(points, lang=lang),
-                              t("sweep_title", param=path),
-                              t("pack_cap_sweep", param=path))]
-        return Section("sensitivity", heading, (t("pack_s4_intro"),), tuple(blocks), appendix=True)
+        return (Heading(t("pack_sweep_title")),
+                Paragraph(t("pack_sweep_intro", param=path, start=self.plain(values[0]),
+                            stop=self.plain(values[-1]), step=self.plain(round(step, 12)))),
+                self.sweep_table(points, path),
+                *self.sweep_paradoxes(done.paradoxes),
+                self.chart(plot_sweep(points, lang=lang),
+                           t("sweep_title", param=path),
+                           t("pack_cap_sweep", param=path)))
 
     def sweep_paradoxes(self, found: SweepParadoxes | None) -> tuple[Block, ...]:
         """The sentence on the sweep's Alabama or population paradoxes: how many steps
@@ -573,10 +585,15 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
     lang = analysis.options.lang
     shown = when(moment, lang)
     b = _Builder(analysis, command, shown)
-    makers: dict[str, Callable[[], Section]] = {
-        name: getattr(b, name) for name in SECTIONS}
-    with made_ahead(makers, DRAWN_SECTIONS) as made:
-        sections = [made[name]() for name in SECTIONS]
+    # Section 4 is made from its three analyses, each drawn in a process of its own.
+    makers: dict[str, Callable[[], Section | tuple[Block, ...]]] = {
+        name: getattr(b, name) for name in SECTIONS if name != "sensitivity"}
+    makers |= {part: partial(b.sensitivity_part, part) for part in SENSITIVITY_PARTS}
+    with made_ahead(makers, DRAWN_SECTIONS | frozenset(SENSITIVITY_PARTS)) as made:
+        sections = [b.sensitivity_of([cast(tuple[Block, ...], made[part]())
+                                      for part in SENSITIVITY_PARTS])
+                    if name == "sensitivity" else cast(Section, made[name]())
+                    for name in SECTIONS]
     timings = dict(analysis.timings)
     timings["tables and charts"] = time.perf_counter() - begin
     t, results, base = b.t, analysis.results, analysis.base
