@@ -15,6 +15,7 @@ import gc
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from typing import Generic, TypeVar
@@ -85,13 +86,18 @@ def made_ahead(makers: Mapping[str, Callable[[], _T]],
     """``makers`` with those named in ``ahead`` started now, each in a forked process.
 
     The mapping yielded has the same keys; a started maker's entry waits for its child.
-    Children not collected by the end of the block are killed and reaped.
+    Children not collected by the end of the block are killed and reaped. Nothing is
+    forked while this process runs other Python threads.
     """
     children: list[_Child[_T]] = []
     out: dict[str, Callable[[], _T]] = {}
+    # A child has only the thread that forked it: a lock another thread held at the fork
+    # (a notebook's, a web server's) would never be released in it. With other threads,
+    # everything is made here.
+    fork = CAN_FORK and threading.active_count() == 1
     try:
         for name, make in makers.items():
-            if name in ahead and CAN_FORK:
+            if name in ahead and fork:
                 child = _Child(make)
                 children.append(child)
                 out[name] = child.collect

@@ -4,6 +4,7 @@ and a child that fails or is left behind changes nothing but the time."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +28,18 @@ def test_a_maker_named_ahead_runs_in_another_process_and_the_others_here() -> No
         here, there = made["b"](), made["a"]()
     assert here == pid_bytes()
     assert there != here and int(there) > 0
+
+
+def test_nothing_is_forked_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with made_ahead({"a": pid_bytes}, frozenset({"a"})) as made:
+            assert made["a"]() == pid_bytes()
+    finally:
+        stop.set()
+        other.join()
 
 
 @needs_fork
