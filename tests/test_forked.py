@@ -3,6 +3,7 @@ and a child that fails or is left behind changes nothing but the time."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from allocator.engine.pipeline import allocate
-from allocator.forked import CAN_FORK, made_ahead
+from allocator.forked import CAN_FORK, made_ahead, started_early
 from allocator.reports import files
 
 ROOT = Path(__file__).parents[1]
@@ -118,3 +119,75 @@ def test_the_board_pack_is_the_same_with_its_sections_made_in_children(
     here = build_pack(scenarios, options, "allocate report", moment)
     assert forked_pack.sections == here.sections
     assert render_html(forked_pack) == render_html(here)
+
+
+# --- a child started before its input exists (allocator.forked.Early) -----------------------
+
+LOADED: list[str] = []
+
+
+def load_marker() -> None:
+    LOADED.append(str(os.getpid()))
+
+
+def loaded_and_digest(data: bytes) -> tuple[list[str], int, str, bytes]:
+    """What the worker saw: what was loaded in its process, its pid, and the input's size
+    and digest."""
+    return list(LOADED), os.getpid(), hashlib.sha256(data).hexdigest(), data[:4]
+
+
+@needs_fork
+def test_an_early_child_loads_first_then_works_on_a_large_input() -> None:
+    data = os.urandom(5 << 20)  # far more than a pipe holds
+    with started_early(load_marker, loaded_and_digest) as early:
+        early.send(data)
+        loaded, pid, digest, head = early.collect()
+    assert pid != os.getpid()
+    assert loaded == [str(pid)]  # prepared in the child, not here
+    assert LOADED == []
+    assert digest == hashlib.sha256(data).hexdigest() and head == data[:4]
+
+
+@needs_fork
+def test_an_early_child_that_dies_while_loading_is_replaced_here() -> None:
+    parent = os.getpid()
+
+    def dies() -> None:
+        if os.getpid() != parent:
+            os._exit(5)
+
+    with started_early(dies, loaded_and_digest) as early:
+        early.send(b"input")
+        _, pid, digest, _ = early.collect()
+    assert pid == parent
+    assert digest == hashlib.sha256(b"input").hexdigest()
+
+
+@needs_fork
+def test_an_early_child_never_sent_an_input_is_ended(tmp_path: Path) -> None:
+    marker = tmp_path / "child.pid"
+
+    def note_pid() -> None:
+        marker.write_text(str(os.getpid()))
+
+    with started_early(note_pid, loaded_and_digest) as early:
+        deadline = time.monotonic() + 60
+        while (not marker.exists() or not marker.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with pytest.raises(RuntimeError, match="collect before send"):
+            early.collect()
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(marker.read_text()), 0)
+
+
+def test_allocate_writes_the_charts_a_child_drew_as_drawn_here(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from allocator.cli import main
+
+    done = CliRunner().invoke(main, [str(ROOT / "scenarios" / "base.yaml"), "--out", str(tmp_path), "--lang",
+                                     "fi"])
+    assert done.exit_code == 0, done.output
+    result = allocate(ROOT / "scenarios" / "base.yaml")
+    assert (tmp_path / "allocation.png").read_bytes() == files.png_bytes(result, "fi")
+    assert (tmp_path / "costs.png").read_bytes() == files.costs_png_bytes(result, "fi")

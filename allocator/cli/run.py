@@ -10,10 +10,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from allocator.reports.files import ChartDrawer
 
 from allocator.cli.common import (
     EXIT_INFEASIBLE,
@@ -52,6 +56,23 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
         time_limit: float | None, workers: int | None, explain: bool, lang: str) -> None:
     """Allocate SCENARIO (a YAML file), verify it and write the results."""
     start = time.perf_counter()
+    with ExitStack() as stack:
+        drawer: ChartDrawer | None = None
+        if not no_files:
+            # The charts are drawn by a child forked now, which imports matplotlib while
+            # this process loads and solves; pandas, which the files need, it has already.
+            from allocator.forked import started_early
+            from allocator.reports.files import draw_charts, load_charts
+
+            drawer = stack.enter_context(started_early(load_charts, draw_charts))
+        _run(scenario, start, out_dir, as_json, no_files, time_limit, workers, explain, lang,
+             drawer)
+
+
+def _run(scenario: Path, start: float, out_dir: Path | None, as_json: bool, no_files: bool,
+         time_limit: float | None, workers: int | None, explain: bool, lang: str,
+         drawer: ChartDrawer | None) -> None:
+    """The run after its chart drawer (None without files) has started."""
     from allocator.errors import ScenarioError
     from allocator.reports.summary import invalid_summary
     try:
@@ -83,8 +104,10 @@ def run(scenario: Path, out_dir: Path | None, as_json: bool, no_files: bool,
             # The writers bring pandas, matplotlib and openpyxl: only when files are written.
             from allocator.reports.files import write_outputs
 
+            if not as_json:  # loaded here while the charts are drawn, not after
+                import allocator.reports.terminal  # noqa: F401
             written = write_outputs(result, target, summary, explanation=explanation,
-                                    lang=lang)
+                                    lang=lang, drawer=drawer)
     if as_json:
         from allocator.reports.summary import summary_bytes
 

@@ -9,6 +9,7 @@ The files are byte-identical for identical inputs, except summary.json's ``run``
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -20,7 +21,7 @@ import pandas as pd
 
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.result import Result
-from allocator.forked import made_ahead
+from allocator.forked import Early, made_ahead
 from allocator.reports.cells import safe_frame
 from allocator.reports.summary import summary_bytes
 from allocator.reports.writing import write_set
@@ -122,9 +123,32 @@ def xlsx_bytes(result: Result, explanation: Explanation | None = None,
     return stable_zip(buf.getvalue())
 
 
+def load_charts() -> None:
+    """Import what drawing the charts needs (matplotlib), as a child started early does
+    while its parent solves."""
+    import allocator.charts  # noqa: F401
+
+
+def draw_charts(job: tuple[Result, str]) -> dict[str, bytes]:
+    """The chart files of ``job`` (a result and the charts' language) as PNG bytes, by
+    file name: the allocation chart, and the costs chart when the scenario gives costs;
+    the costs chart is drawn in a forked process of its own meanwhile."""
+    result, lang = job
+    makers = {FILES["png"]: lambda: png_bytes(result, lang)}
+    if result.scenario.costs is not None:
+        makers[COSTS_PNG] = lambda: costs_png_bytes(result, lang)
+    with made_ahead(makers, frozenset({COSTS_PNG})) as made:
+        return {name: make() for name, make in made.items()}
+
+
+#: A child that draws a run's charts once it is sent the result (see draw_charts).
+ChartDrawer = Early[tuple[Result, str], dict[str, bytes]]
+
+
 def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
                   formats: Iterable[str] = FILES,
-                  explanation: Explanation | None = None, lang: str = "en") -> list[Path]:
+                  explanation: Explanation | None = None, lang: str = "en",
+                  drawer: ChartDrawer | None = None) -> list[Path]:
     """Write the chosen files for ``result`` into ``out_dir`` (created if missing).
 
     ``lang`` is the language of the workbook and the charts; allocation.csv and
@@ -132,7 +156,9 @@ def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
 
     The files are written as one set (:func:`write_set`): every file of an earlier run in
     the folder is replaced or removed, also those not chosen now. Without an allocation
-    only summary.json is written.
+    only summary.json is written. ``drawer``, a child started early with
+    :func:`load_charts` and :func:`draw_charts`, draws the charts; without it each chart is
+    drawn in a child forked now.
     """
     makers: dict[str, Callable[[], bytes]] = {
         "csv": lambda: csv_bytes(result),
@@ -148,7 +174,14 @@ def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
     files[COSTS_PNG] = None
     if "png" in chosen and result.allocation is not None and result.scenario.costs is not None:
         files[COSTS_PNG] = lambda: costs_png_bytes(result, lang)
-    # The charts are drawn in forked processes while the other files are made here.
+    # The charts are drawn in other processes while the other files are made here.
+    if drawer is not None and any(files[name] is not None for name in CHARTS):
+        drawer.send((result, lang))
+        charts = functools.cache(drawer.collect)
+        for name in CHARTS:
+            if files[name] is not None:
+                files[name] = functools.partial(lambda n: charts()[n], name)
+        return write_set(out_dir, files)
     making = {name: make for name, make in files.items() if make is not None}
     with made_ahead(making, CHARTS) as made:
         return write_set(out_dir, {name: made.get(name) for name in files})
