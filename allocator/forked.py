@@ -25,6 +25,15 @@ from typing import BinaryIO, Generic, TypeVar, cast
 #: results and libraries without pickling them).
 CAN_FORK = hasattr(os, "fork")
 
+
+
+def may_fork() -> bool:
+    """Whether to fork now: a child has only the thread that forked it, so a lock another
+    Python thread held at the fork (a notebook's, a web server's) would never be released
+    in it; with other threads, everything is made here."""
+    return CAN_FORK and threading.active_count() == 1
+
+
 _T = TypeVar("_T")
 _A = TypeVar("_A")
 
@@ -93,10 +102,7 @@ def made_ahead(makers: Mapping[str, Callable[[], _T]],
     """
     children: list[_Child[_T]] = []
     out: dict[str, Callable[[], _T]] = {}
-    # A child has only the thread that forked it: a lock another thread held at the fork
-    # (a notebook's, a web server's) would never be released in it. With other threads,
-    # everything is made here.
-    fork = CAN_FORK and threading.active_count() == 1
+    fork = may_fork()
     try:
         for name, make in makers.items():
             if name in ahead and fork:
@@ -128,7 +134,7 @@ class Early(Generic[_A, _T]):
         self.pid = 0
         self.signal = self.result = -1
         self.box: BinaryIO | None = None
-        if not (CAN_FORK and threading.active_count() == 1):
+        if not may_fork():
             return
         self.box = tempfile.TemporaryFile()  # noqa: SIM115 - open until stop()
         size_read, size_write = os.pipe()

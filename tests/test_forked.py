@@ -11,12 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from allocator import forked
 from allocator.engine.pipeline import allocate
 from allocator.forked import CAN_FORK, made_ahead, started_early
 from allocator.reports import files
 
 ROOT = Path(__file__).parents[1]
 needs_fork = pytest.mark.skipif(not CAN_FORK, reason="os.fork is not available here")
+
+
+@pytest.fixture(autouse=True)
+def forking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork in the tests of the fork path even when an earlier test in this process left a
+    thread running (a browser's, a cluster's): what may_fork refuses then is tested on its
+    own, with a thread of its own."""
+    if "threads" not in request.node.name:
+        monkeypatch.setattr(forked, "may_fork", lambda: forked.CAN_FORK)
 
 
 def pid_bytes() -> bytes:
@@ -31,7 +41,7 @@ def test_a_maker_named_ahead_runs_in_another_process_and_the_others_here() -> No
     assert there != here and int(there) > 0
 
 
-def test_nothing_is_forked_while_another_thread_runs() -> None:
+def test_nothing_is_forked_while_other_threads_run() -> None:
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -106,7 +116,6 @@ def test_the_board_pack_is_the_same_with_its_sections_made_in_children(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import UTC, datetime
 
-    from allocator import forked
     from allocator.reports.board_pack.build import PackOptions, build_pack, render_html
     from allocator.scenario.loading import load_scenario
 
@@ -115,7 +124,7 @@ def test_the_board_pack_is_the_same_with_its_sections_made_in_children(
     options = PackOptions(runs=3, sweep="total_htv=30:32:1", executor="sequential")
     moment = datetime(2026, 1, 1, tzinfo=UTC)
     forked_pack = build_pack(scenarios, options, "allocate report", moment)
-    monkeypatch.setattr(forked, "CAN_FORK", False)
+    monkeypatch.setattr(forked, "may_fork", lambda: False)
     here = build_pack(scenarios, options, "allocate report", moment)
     assert forked_pack.sections == here.sections
     assert render_html(forked_pack) == render_html(here)
