@@ -26,7 +26,6 @@ from typing import BinaryIO, Generic, TypeVar, cast
 CAN_FORK = hasattr(os, "fork")
 
 
-
 def may_fork() -> bool:
     """Whether to fork now: a child has only the thread that forked it, so a lock another
     Python thread held at the fork (a notebook's, a web server's) would never be released
@@ -38,59 +37,6 @@ _T = TypeVar("_T")
 _A = TypeVar("_A")
 
 
-class _Child(Generic[_T]):
-    """One forked maker: its process, the read end of its pipe and the maker itself."""
-
-    def __init__(self, make: Callable[[], _T]) -> None:
-        self.make = make
-        self.pid = 0
-        self.fd = -1
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: make the part, write it, end without cleanup
-            code = 1
-            try:
-                # The collector leaves the inherited objects alone: walking them would copy
-                # every memory page they sit on out of the shared copy.
-                gc.freeze()
-                os.close(read)
-                data = pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as fh:
-                    fh.write(data)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        self.pid, self.fd = pid, read
-
-    def collect(self) -> _T:
-        """The child's part once it ends cleanly; else the maker's own, made here."""
-        chunks = []
-        with os.fdopen(self.fd, "rb") as fh:
-            while chunk := fh.read(1 << 16):
-                chunks.append(chunk)
-        self.fd = -1
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        if os.waitstatus_to_exitcode(status) == 0:
-            made: _T = pickle.loads(b"".join(chunks))
-            return made
-        return self.make()
-
-    def stop(self) -> None:
-        """End a child that was not collected (the run failed or was interrupted)."""
-        if self.fd >= 0:
-            with suppress(OSError):
-                os.close(self.fd)
-            self.fd = -1
-        if self.pid:
-            with suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
-            with suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
-            self.pid = 0
-
-
 @contextmanager
 def made_ahead(makers: Mapping[str, Callable[[], _T]],
                ahead: frozenset[str]) -> Iterator[dict[str, Callable[[], _T]]]:
@@ -100,13 +46,13 @@ def made_ahead(makers: Mapping[str, Callable[[], _T]],
     Children not collected by the end of the block are killed and reaped. Nothing is
     forked while this process runs other Python threads.
     """
-    children: list[_Child[_T]] = []
+    children: list[Early[None, _T]] = []
     out: dict[str, Callable[[], _T]] = {}
-    fork = may_fork()
     try:
         for name, make in makers.items():
-            if name in ahead and fork:
-                child = _Child(make)
+            if name in ahead:
+                child = Early(_nothing, _ignoring_input(make))
+                child.send(None)
                 children.append(child)
                 out[name] = child.collect
             else:
@@ -115,6 +61,15 @@ def made_ahead(makers: Mapping[str, Callable[[], _T]],
     finally:
         for child in children:
             child.stop()
+
+
+def _nothing() -> None:
+    """Nothing to load first: a maker started with the input it needs."""
+
+
+def _ignoring_input(make: Callable[[], _T]) -> Callable[[None], _T]:
+    """``make`` as the work of an :class:`Early` child that is sent no input."""
+    return lambda _: make()
 
 
 class Early(Generic[_A, _T]):

@@ -29,6 +29,14 @@ def forking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setattr(forked, "may_fork", lambda: forked.CAN_FORK)
 
 
+def pid_in(marker: Path) -> int:
+    """The process id a child writes into ``marker``, once it is there (60 s at most)."""
+    deadline = time.monotonic() + 60
+    while (not marker.exists() or not marker.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return int(marker.read_text())
+
+
 def pid_bytes() -> bytes:
     return str(os.getpid()).encode()
 
@@ -94,11 +102,8 @@ def test_children_not_collected_are_ended_when_the_block_fails(tmp_path: Path) -
         return b""
 
     with pytest.raises(KeyError), made_ahead({"a": waits}, frozenset({"a"})):
-        deadline = time.monotonic() + 60
-        while (not marker.exists() or not marker.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        child = pid_in(marker)
         raise KeyError("the run failed before the chart was collected")
-    child = int(marker.read_text())
     with pytest.raises(ProcessLookupError):  # killed and reaped: no such process left
         os.kill(child, 0)
     assert not outlived.exists()
@@ -180,13 +185,11 @@ def test_an_early_child_never_sent_an_input_is_ended(tmp_path: Path) -> None:
         marker.write_text(str(os.getpid()))
 
     with started_early(note_pid, loaded_and_digest) as early:
-        deadline = time.monotonic() + 60
-        while (not marker.exists() or not marker.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        child = pid_in(marker)
         with pytest.raises(RuntimeError, match="collect before send"):
             early.collect()
     with pytest.raises(ProcessLookupError):
-        os.kill(int(marker.read_text()), 0)
+        os.kill(child, 0)
 
 
 def test_allocate_writes_the_charts_a_child_drew_as_drawn_here(tmp_path: Path) -> None:

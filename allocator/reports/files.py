@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ import pandas as pd
 
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.result import Result
-from allocator.forked import Early, made_ahead
+from allocator.forked import Early, made_ahead, started_early
 from allocator.reports.cells import safe_frame
 from allocator.reports.summary import summary_bytes
 from allocator.reports.writing import write_set
@@ -36,8 +37,6 @@ FILES = {"csv": "allocation.csv", "xlsx": "allocation.xlsx", "json": "summary.js
          "png": "allocation.png"}
 #: The costs chart, written with the PNG format when the scenario gives costs.
 COSTS_PNG = "costs.png"
-#: The files drawn by matplotlib, the slowest to make.
-CHARTS = frozenset({FILES["png"], COSTS_PNG})
 
 
 #: Hex digits of the scenario's SHA-256 that identify a run in allocation.csv's first line.
@@ -129,14 +128,19 @@ def load_charts() -> None:
     import allocator.charts  # noqa: F401
 
 
+def chart_files(result: Result) -> list[str]:
+    """The chart files of ``result``: the allocation chart, and the costs chart when the
+    scenario gives costs."""
+    return [FILES["png"], *([COSTS_PNG] if result.scenario.costs is not None else [])]
+
+
 def draw_charts(job: tuple[Result, str]) -> dict[str, bytes]:
     """The chart files of ``job`` (a result and the charts' language) as PNG bytes, by
-    file name: the allocation chart, and the costs chart when the scenario gives costs;
-    the costs chart is drawn in a forked process of its own meanwhile."""
+    file name (see chart_files); the costs chart is drawn in a forked process of its own
+    meanwhile."""
     result, lang = job
-    makers = {FILES["png"]: lambda: png_bytes(result, lang)}
-    if result.scenario.costs is not None:
-        makers[COSTS_PNG] = lambda: costs_png_bytes(result, lang)
+    draw = {FILES["png"]: png_bytes, COSTS_PNG: costs_png_bytes}
+    makers = {name: functools.partial(draw[name], result, lang) for name in chart_files(result)}
     with made_ahead(makers, frozenset({COSTS_PNG})) as made:
         return {name: make() for name, make in made.items()}
 
@@ -156,32 +160,27 @@ def write_outputs(result: Result, out_dir: Path, summary: dict[str, Any],
 
     The files are written as one set (:func:`write_set`): every file of an earlier run in
     the folder is replaced or removed, also those not chosen now. Without an allocation
-    only summary.json is written. ``drawer``, a child started early with
-    :func:`load_charts` and :func:`draw_charts`, draws the charts; without it each chart is
-    drawn in a child forked now.
+    only summary.json is written. The charts are drawn by ``drawer``, a child started
+    early with :func:`load_charts` and :func:`draw_charts`, or by one forked now.
     """
     makers: dict[str, Callable[[], bytes]] = {
         "csv": lambda: csv_bytes(result),
         "xlsx": lambda: xlsx_bytes(result, explanation, lang),
         "json": lambda: summary_bytes(summary),
-        "png": lambda: png_bytes(result, lang),
     }
     chosen = set(formats)
     files: dict[str, Callable[[], bytes] | None] = {
-        name: makers[fmt] if fmt in chosen and (result.allocation is not None or fmt == "json")
-        else None
+        name: makers[fmt] if fmt in chosen and fmt in makers and (
+            result.allocation is not None or fmt == "json") else None
         for fmt, name in FILES.items()}
     files[COSTS_PNG] = None
-    if "png" in chosen and result.allocation is not None and result.scenario.costs is not None:
-        files[COSTS_PNG] = lambda: costs_png_bytes(result, lang)
-    # The charts are drawn in other processes while the other files are made here.
-    if drawer is not None and any(files[name] is not None for name in CHARTS):
-        drawer.send((result, lang))
-        charts = functools.cache(drawer.collect)
-        for name in CHARTS:
-            if files[name] is not None:
-                files[name] = functools.partial(lambda n: charts()[n], name)
+    if "png" not in chosen or result.allocation is None:
         return write_set(out_dir, files)
-    making = {name: make for name, make in files.items() if make is not None}
-    with made_ahead(making, CHARTS) as made:
-        return write_set(out_dir, {name: made.get(name) for name in files})
+    # The charts are drawn in another process while the other files are made here.
+    with nullcontext(drawer) if drawer is not None else started_early(
+            load_charts, draw_charts) as child:
+        child.send((result, lang))
+        charts = functools.cache(child.collect)
+        for name in chart_files(result):
+            files[name] = functools.partial(lambda n: charts()[n], name)
+        return write_set(out_dir, files)

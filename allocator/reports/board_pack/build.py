@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from allocator._version import __version__
 from allocator.analysis.board import (
@@ -586,14 +586,13 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
     shown = when(moment, lang)
     b = _Builder(analysis, command, shown)
     # Section 4 is made from its three analyses, each drawn in a process of its own.
-    makers: dict[str, Callable[[], Section | tuple[Block, ...]]] = {
+    makers: dict[str, Callable[[], Section]] = {
         name: getattr(b, name) for name in SECTIONS if name != "sensitivity"}
-    makers |= {part: partial(b.sensitivity_part, part) for part in SENSITIVITY_PARTS}
-    with made_ahead(makers, DRAWN_SECTIONS | frozenset(SENSITIVITY_PARTS)) as made:
-        sections = [b.sensitivity_of([cast(tuple[Block, ...], made[part]())
-                                      for part in SENSITIVITY_PARTS])
-                    if name == "sensitivity" else cast(Section, made[name]())
-                    for name in SECTIONS]
+    parts = {part: partial(b.sensitivity_part, part) for part in SENSITIVITY_PARTS}
+    with made_ahead(makers, DRAWN_SECTIONS) as made, \
+            made_ahead(parts, frozenset(SENSITIVITY_PARTS)) as made_parts:
+        sections = [b.sensitivity_of([made_parts[part]() for part in SENSITIVITY_PARTS])
+                    if name == "sensitivity" else made[name]() for name in SECTIONS]
     timings = dict(analysis.timings)
     timings["tables and charts"] = time.perf_counter() - begin
     t, results, base = b.t, analysis.results, analysis.base
