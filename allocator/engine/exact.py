@@ -254,8 +254,9 @@ def certify_by_flow(d: ModelData) -> FlowStart | None:
     None where the flows do not settle it (then CP-SAT does).
 
     Stage 1: an allocation at the flow's smallest scaled largest deviation has largest
-    exact deviation v, and no allocation has every cell strictly within v (a flow with
-    those bounds is infeasible; network flows have integral optima, so this is exact).
+    exact deviation v; while a flow has every cell strictly within v, it is taken and v
+    falls, until no allocation has (a flow with those bounds is infeasible; network flows
+    have integral optima, so this is exact).
     Stage 2 within v: a min-cost flow whose optimality conditions hold in exact fractions
     (allocator.engine.flow.certified); stages 3 and 4 on the exactly best flows. Covers
     scenarios whose network is the whole model: no optional office, each central service
@@ -266,10 +267,13 @@ def certify_by_flow(d: ModelData) -> FlowStart | None:
     if y is None:
         return None
     assert net is not None
-    v = exact_max_deviation(d, y)
-    strictly = _strictly_within(d, v)
-    if strictly is not None and net.feasible_within(strictly):
-        return None
+    while True:
+        v = exact_max_deviation(d, y)
+        strictly = _strictly_within(d, v)
+        closer = None if strictly is None else net.cells_in(strictly)
+        if closer is None:
+            break
+        y = closer
     bounds = within(d, v)
     assert bounds is not None, "an allocation lies within its own largest deviation"
     return certified(net, bounds)

@@ -143,15 +143,24 @@ class _Network:
 
     def feasible_within(self, bounds: dict[tuple[str, str], tuple[int, int]]) -> bool:
         """Whether an allocation exists with each cell within its ``bounds`` [units]."""
+        return self.cells_in(bounds) is not None
+
+    def cells_in(self, bounds: dict[tuple[str, str], tuple[int, int]]
+                 ) -> dict[tuple[str, str], int] | None:
+        """Each cell's units [units] in some allocation with each cell within its
+        ``bounds``; None when there is none."""
         cells = self.data.cells
         low = np.array([bounds[c][0] for c in cells], dtype=np.int64)
         high = np.array([bounds[c][1] for c in cells], dtype=np.int64)
         arrays = self._arrays_within(low, high, unit_steps=False)
         if arrays is None:
-            return False
+            return None
         tails, heads, caps, supply = arrays[:4]
-        return _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64),
-                              supply) is not None
+        flows = _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64), supply)
+        if flows is None:
+            return None
+        fixed = len(self.fixed_tails)
+        return {c: int(u) for c, u in zip(cells, (low + flows[fixed:]).tolist(), strict=True)}
 
     def cells_within(self, z: int) -> dict[tuple[str, str], int] | None:
         """Each cell's units in some allocation with every cell within ``z`` [units]."""
