@@ -26,6 +26,7 @@ import pandas as pd
 
 from allocator.analysis.points import Cells, Point
 from allocator.engine.result import Result
+from allocator.scenario.arithmetic import exact_sum
 from allocator.scenario.schema import Scenario
 from allocator.scenario.variants import scenario_data
 
@@ -77,8 +78,8 @@ def _items(c: Cells, keep: bool = False) -> dict[tuple[str, str], _Item]:
         demand: dict[str, float] = {}
         for m, ln in cells:
             demand[ln] = demand.get(ln, 0.0) + c.demand[(m, ln)]
-        out[key] = _Item(sum((c.htv[x] for x in cells), Fraction(0)),
-                         sum((c.target[x] for x in cells), Fraction(0)), demand)
+        out[key] = _Item(exact_sum([c.htv[x] for x in cells]),
+                         exact_sum([c.target[x] for x in cells]), demand)
     order = {level: i for i, level in enumerate(LEVELS)}
     items = dict(sorted(out.items(), key=lambda kv: order[kv[0][0]]))
     if keep:

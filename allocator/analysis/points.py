@@ -28,6 +28,7 @@ from allocator.engine.result import Result
 from allocator.engine.solve import SolveSettings
 from allocator.engine.types import PROOF_FLOW, Allocation, Status
 from allocator.errors import InfeasibleError, Problem, ScenarioError
+from allocator.scenario.arithmetic import exact_dot, exact_sum
 from allocator.scenario.schema import Scenario
 
 #: Points solved one after another in one job; a job passes each point's allocation to
@@ -138,9 +139,10 @@ class Cells:
         assert r.allocation is not None
         d = r.data
         units = r.allocation.cell_units()
-        demand = {(m, ln): float(sum((w * d.features.get(f, {}).get(m, Fraction(0))
-                                      for f, w in d.weights[ln].items()),
-                                     Fraction(0)))
+        zero = Fraction(0)
+        demand = {(m, ln): float(exact_dot(d.weights[ln].values(),
+                                           [d.features.get(f, {}).get(m, zero)
+                                            for f in d.weights[ln]]))
                   for m, ln in d.cells}
         return cls({c: d.htv(units.get(c, 0)) for c in d.cells},
                    {c: d.htv(d.target[c]) for c in d.cells}, demand, dict(d.area_of),
@@ -257,7 +259,7 @@ def cost_columns(scenario: Scenario, point: Point) -> dict[str, float]:
         return {}
     costs = point.costs or {}
     out = {f"cost_eur:{m}": as_float(costs.get(m)) for m in scenario.municipality_names}
-    out["cost_eur:total"] = (as_float(sum(costs.values(), Fraction(0))) if costs
+    out["cost_eur:total"] = (as_float(exact_sum(costs.values())) if costs
                              else float("nan"))
     return out
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
+from allocator.scenario.arithmetic import exact_dot, exact_sum
 from allocator.scenario.schema import Scenario, to_fraction
 
 #: Deviations are measured in 1/DEV_SCALE of a unit inside the model, so that fractional
@@ -163,13 +164,13 @@ def demand_shares(s: Scenario, features: dict[str, dict[str, Fraction]]) -> dict
     everywhere drop out and the remaining weights are renormalised.
     """
     shares: dict[tuple[str, str], Fraction] = {}
-    totals = {f: sum(values.values(), Fraction(0)) for f, values in features.items()}
+    totals = {f: exact_sum(values.values()) for f, values in features.items()}
     for ln in s.service_lines:
         weights = {f: to_fraction(w) for f, w in ln.demand.items() if w > 0 and totals[f] > 0}
-        wsum = sum(weights.values(), Fraction(0))
+        wsum = exact_sum(weights.values())
         scale = {f: w / wsum / totals[f] for f, w in weights.items()}
         for m in s.municipality_names:
-            shares[(m, ln.name)] = sum((k * features[f][m] for f, k in scale.items()), Fraction(0))
+            shares[(m, ln.name)] = exact_dot(scale.values(), [features[f][m] for f in scale])
     return shares
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from allocator.engine.caseload import ModelData
 from allocator.engine.types import Allocation
+from allocator.scenario.arithmetic import exact_sum
 from allocator.scenario.schema import EQUAL_KEY, SHARES_KEY, Scenario, to_fraction
 
 if TYPE_CHECKING:
@@ -266,7 +267,7 @@ def key_shares(scenario: Scenario, key: str) -> dict[str, Fraction]:
             raise ValueError("the scenario gives no costs.shares")
         return {m: to_fraction(given[m]) for m in munis}
     values = scenario.exact_features()[key]
-    total = sum(values.values(), Fraction(0))
+    total = exact_sum(values.values())
     return {m: values[m] / total for m in munis}
 
 
@@ -332,7 +333,7 @@ def compute_costs(scenario: Scenario, data: ModelData, allocation: Allocation) -
                  "offices": offices_eur[m],
                  "central": pool * chosen[m]} for m in munis}
     flat = [exact[m][p] for m in munis for p in PARTS]
-    total_cents = _round_cents(sum(flat, Fraction(0)))
+    total_cents = _round_cents(exact_sum(flat))
     cents = iter(largest_remainder([a * 100 for a in flat], total_cents))
     rows = tuple(MunicipalityCost(m, data.area_of[m], customer_units[m] * g, chosen[m],
                                   exact[m], {p: next(cents) for p in PARTS}) for m in munis)

@@ -17,6 +17,7 @@ from allocator.engine.rules import RULES
 from allocator.engine.rules.base import Tally
 from allocator.engine.rules.continuity import moved_htv
 from allocator.engine.types import Allocation, Verification
+from allocator.scenario.arithmetic import exact_sum
 from allocator.scenario.schema import Scenario, to_fraction
 
 
@@ -108,7 +109,7 @@ def tally(s: Scenario, allocation: Allocation) -> Tally:
         if o in offices:
             hosted[o] += units
     sizes = central_sizes(s)
-    customer = to_fraction(s.total_htv) - sum(sizes.values(), Fraction(0))
+    customer = to_fraction(s.total_htv) - exact_sum(sizes.values())
     g = allocation.granularity
 
     def htv(units: dict[_K, int]) -> dict[_K, Fraction]:
@@ -131,6 +132,6 @@ def check(s: Scenario, allocation: Allocation) -> Verification:
     return Verification(
         violations=violations,
         max_deviation=max(deviations, default=Fraction(0)),
-        total_deviation=sum(deviations, Fraction(0)),
+        total_deviation=exact_sum(deviations),
         moved=moved_htv(s, t),
     )

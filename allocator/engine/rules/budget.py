@@ -16,6 +16,7 @@ from allocator.engine.rules.base import (
     label,
 )
 from allocator.engine.types import Conflict, Violation
+from allocator.scenario.arithmetic import exact_sum
 from allocator.scenario.schema import to_fraction
 
 if TYPE_CHECKING:
@@ -72,17 +73,18 @@ class Budget(Rule):
 
     def check(self, s: Scenario, t: Tally) -> list[Violation]:
         g = t.granularity
+        # units × (the allocation's unit / the granularity) must be whole, in integers.
+        ratio = t.allocation.granularity / g
         out = []
         for (m, o, ln), units in t.allocation.cells.items():
-            htv = units * t.allocation.granularity
             if units < 0:
                 out.append(Violation(label(NAME), f"negative allocation {m}/{o}/{ln}"))
-            if (htv / g).denominator != 1:
+            if units * ratio.numerator % ratio.denominator:
+                htv = units * t.allocation.granularity
                 out.append(Violation(label(NAME), f"{m}/{o}/{ln} = {exact_text(htv)} HTV is not "
                                      f"a multiple of the granularity {exact_text(g)}"))
         total = to_fraction(s.total_htv)
-        allocated = (sum(t.at_office.values(), Fraction(0))
-                     + sum(t.central_given.values(), Fraction(0)))
+        allocated = exact_sum([*t.at_office.values(), *t.central_given.values()])
         if allocated != total:
             out.append(Violation(label(NAME), f"allocated {exact_text(allocated)} HTV, "
                                  f"total_htv is {exact_text(total)}"))
