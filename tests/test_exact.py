@@ -320,3 +320,24 @@ def test_whole_number_bounds_equal_the_fraction_formula(targets: list[Fraction],
     units = dict(zip(cells, y, strict=False))
     assert exact_max_deviation(d, units) == max(abs(units[c] - t) for c, t in target.items())
     assert exact_total_deviation(d, units) == sum(abs(units[c] - t) for c, t in target.items())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 20_000), min_size=1, max_size=6), st.integers(-1, 4_000),
+       st.integers(1, 2_500))
+def test_the_flow_bisects_over_every_deviation_at_which_a_cell_bound_moves(
+        targets: list[int], lo: int, width: int) -> None:
+    # Stage 1 bisects over these breakpoints only: feasibility cannot change between them.
+    from allocator.engine.caseload import DEV_SCALE
+    from allocator.engine.flow import _breakpoints
+
+    hi = lo + width
+
+    def bounds(z: int) -> list[tuple[int, int]]:
+        return [(max(0, -((z - t) // DEV_SCALE)), (t + z) // DEV_SCALE) for t in targets]
+
+    points = _breakpoints(targets, lo, hi)
+    assert points is not None and points == sorted(set(points)) and points[-1] == hi
+    assert all(lo < z <= hi for z in points)
+    moved = {z for z in range(lo + 1, hi + 1) if bounds(z) != bounds(z - 1)}
+    assert moved <= set(points)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -269,14 +268,14 @@ class _Network:
         deviation[fixed:] = np.abs(scale * (level + 1) - t) - np.abs(scale * level - t)
         # The step from ``level`` to ``level + 1`` across a fractional target t costs
         # exactly 2·level + 1 − 2t: at the scale, its scaled cost plus 2(fine − scale·t).
-        crossing: dict[int, Fraction] = {}
+        crossing: dict[int, int] = {}  # the exact difference × q, a whole number
         for j, (i, k) in enumerate(zip(reps.tolist(), level.tolist(), strict=True)):
             if k * q < exact_t[i] < (k + 1) * q:
-                crossing[fixed + j] = Fraction(2 * (int(fine[i]) * q - scale * exact_t[i]), q)
+                crossing[fixed + j] = 2 * (int(fine[i]) * q - scale * exact_t[i])
 
         def signs(idx: Any, reduced: Any, flows: Any) -> Any:
             extra = {k: crossing[a] for k, a in enumerate(idx.tolist()) if a in crossing}
-            return _exact_signs(tails[idx], heads[idx], caps[idx], flows, reduced, extra,
+            return _exact_signs(tails[idx], heads[idx], caps[idx], flows, reduced, extra, q,
                                 len(supply))
 
         spread = np.zeros(len(tails), dtype=np.int64)
@@ -304,13 +303,13 @@ class _Network:
 
 
 def _exact_signs(tails: Any, heads: Any, caps: Any, flows: Any, reduced: Any,
-                 extra: dict[int, Fraction], nodes: int) -> Any:
+                 extra: dict[int, int], q: int, nodes: int) -> Any:
     """The signs of the arcs' exact reduced costs under exact optimal node potentials, or
     _NotCertified when the flow is not shown exactly optimal.
 
     ``reduced`` are the arcs' scaled reduced costs under the scaled flow's potentials; arc
-    k's exact cost at the scale exceeds its scaled cost by ``extra.get(k, 0)`` (|extra| <=
-    1). The potentials start from the scaled ones and are corrected in exact fractions
+    k's exact cost at the scale exceeds its scaled cost by ``extra.get(k, 0) / q`` (|that| <=
+    1). The potentials start from the scaled ones and are corrected exactly (in whole numbers)
     where an arc of the residual network has a negative exact reduced cost (shortest paths
     by label correction, from those arcs only); a correction that does not settle within a
     bounded number of steps means a negative cycle or a slow case, and the check fails.
@@ -320,16 +319,17 @@ def _exact_signs(tails: Any, heads: Any, caps: Any, flows: Any, reduced: Any,
         return sign
     tail, head, red = tails.tolist(), heads.tolist(), reduced.tolist()
     forward, backward = (flows < caps).tolist(), (flows > 0).tolist()
-    residual: dict[int, list[tuple[int, Fraction | int]]] = {}
+    # Every cost is taken × q, so that the exact arithmetic is in whole numbers.
+    residual: dict[int, list[tuple[int, int]]] = {}
     for k in range(len(tail)):
-        r = red[k] + extra.get(k, 0)  # exact reduced cost at the scale
+        r = red[k] * q + extra.get(k, 0)  # exact reduced cost at the scale, × q
         if forward[k]:
             residual.setdefault(tail[k], []).append((head[k], r))
         if backward[k]:
             residual.setdefault(head[k], []).append((tail[k], -r))
     # Label correction: shortest distances a from a virtual node joined to every node, so
     # that r + a[u] − a[v] >= 0 on every residual arc u -> v (a is 0 where nothing moves).
-    dist: dict[int, Fraction | int] = {}
+    dist: dict[int, int] = {}
     queue = deque(u for u, arcs in residual.items() if any(r < 0 for _, r in arcs))
     steps = 0
     limit = 20 * nodes
@@ -345,7 +345,7 @@ def _exact_signs(tails: Any, heads: Any, caps: Any, flows: Any, reduced: Any,
                 queue.append(v)
     for k in range(len(tail)):
         if k in extra or tail[k] in dist or head[k] in dist:
-            exact = red[k] + extra.get(k, 0) + dist.get(tail[k], 0) - dist.get(head[k], 0)
+            exact = red[k] * q + extra.get(k, 0) + dist.get(tail[k], 0) - dist.get(head[k], 0)
             sign[k] = (exact > 0) - (exact < 0)
     # Optimal exactly: no residual arc with a negative exact reduced cost.
     if ((sign < 0) & (flows < caps)).any() or ((sign > 0) & (flows > 0)).any():
@@ -507,13 +507,49 @@ def _smallest_z(d: ModelData, net: _Network) -> int | None:
             if hi == top:
                 return None
             lo, step = hi, step * 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if net.feasible(mid):
-            hi = mid
+    # Feasibility changes only where a cell's bound moves (see _breakpoints), so the
+    # answer is the first feasible breakpoint in (lo, hi]: far fewer checks than every z.
+    points = _breakpoints(net.targets.tolist(), lo, hi)
+    if points is None:
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if net.feasible(mid):
+                hi = mid
+            else:
+                lo = mid
+        return hi
+    first, last = 0, len(points) - 1  # points[last] == hi, which is feasible
+    while first < last:
+        mid = (first + last) // 2
+        if net.feasible(points[mid]):
+            last = mid
         else:
-            lo = mid
-    return hi
+            first = mid + 1
+    return points[last]
+
+
+#: Most breakpoints :func:`_smallest_z` bisects over; with more, it bisects over every z.
+MAX_BREAKPOINTS = 20_000
+
+
+def _breakpoints(targets: list[int], lo: int, hi: int) -> list[int] | None:
+    """The deviations z in (lo, hi] at which some cell's bounds change, sorted, hi last
+    [1/DEV_SCALE units]; None when there are more than :data:`MAX_BREAKPOINTS`.
+
+    Within z a cell with scaled target t may hold k units from ceil((t − z)/S) (at least
+    0) to floor((t + z)/S): the upper bound reaches k at z = S·k − t, the lower one at
+    z = t − S·k. Between two such z every cell's bounds, and so feasibility, stay the same.
+    """
+    scale = DEV_SCALE
+    found = {hi}
+    for t in targets:
+        up = range(-(-(lo + 1 + t) // scale), (hi + t) // scale + 1)  # S·k − t in (lo, hi]
+        down = range(max(0, -(-(t - hi) // scale)), (t - lo - 1) // scale + 1)  # t − S·k
+        if len(found) + len(up) + len(down) > MAX_BREAKPOINTS:
+            return None
+        found.update(scale * k - t for k in up)
+        found.update(t - scale * k for k in down)
+    return sorted(found)
 
 
 def flow_within(d: ModelData, bounds: dict[tuple[str, str], tuple[int, int]]) -> FlowStart | None:
