@@ -57,3 +57,37 @@ def test_merge_patches_named_lists_and_replaces_others() -> None:
     assert merge_data(base, over) == {"offices": [{"name": "a", "min_htv": 2}, {"name": "c"}],
                                       "serves": [3]}
     assert base["offices"][0]["min_htv"] == 1
+
+
+@pytest.mark.parametrize("changes", [
+    # many values under the same parents: each parent is looked up once
+    {"municipalities.A.caseload.u": 5, "municipalities.A.caseload.v": 6,
+     "municipalities[1].caseload.u": 7, "municipalities.B.caseload.w": 8},
+    # a path inside another: the later one goes into the new mapping
+    {"municipalities.A.caseload": {"u": 0}, "municipalities.A.caseload.v": 3},
+    {"municipalities.A.caseload.v": 3, "municipalities.A.caseload": {"u": 0},
+     "municipalities.A.caseload.w": 5},
+    # a rename: the old name no longer addresses the item
+    {"municipalities.A.caseload.u": 1, "municipalities.A.name": "C",
+     "municipalities.A.caseload.v": 2},
+    # a removal shifts the items after it
+    {"municipalities.A.remove": True, "municipalities[0].caseload.u": 9},
+    {"municipalities.Z.caseload.u": 1, "municipalities.B.caseload.u": 2},
+])
+def test_setting_many_paths_at_once_equals_setting_them_one_by_one(
+        changes: dict[str, object]) -> None:
+    from allocator.scenario.paths import set_paths
+
+    def data() -> dict[str, object]:
+        return {"municipalities": [{"name": "A", "caseload": {"u": 1, "v": 2}},
+                                   {"name": "B", "caseload": {"u": 3, "v": 4}}]}
+
+    one_by_one, problems = data(), {}
+    for path, value in changes.items():
+        try:
+            set_path(one_by_one, path, value)
+        except KeyError as exc:
+            problems[path] = str(exc.args[0])
+    together = data()
+    assert set_paths(together, changes) == problems
+    assert together == one_by_one

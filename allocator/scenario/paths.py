@@ -24,6 +24,8 @@ T = TypeVar("T")
 REMOVE = "remove"
 
 _INDEX = re.compile(r"^(?P<key>[^\[\]]*)\[(?P<index>-?\d+)\]$")
+#: Where a path's next step starts: each '.' or '['.
+_STEP_START = re.compile(r"[.\[]")
 
 
 def _named(items: Any) -> bool:
@@ -176,7 +178,8 @@ def _plain(container: Any, key: Any) -> Any:
     return node
 
 
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+def set_path(data: dict[str, Any], path: str, value: Any,
+             parents: dict[str, Any] | None = None) -> None:
     """Set ``value`` at a dotted ``path`` in plain scenario data, in place.
 
     List items are addressed by name (``service_lines.skills.share``) or index
@@ -188,10 +191,15 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     >>> set_path(data, "offices.A.remove", True)
     >>> data
     {'offices': [{'name': 'B'}]}
+
+    ``parents`` (see :func:`set_paths`) keeps the node each parent path leads to.
     """
     parts = path.split(".")
+    head = path.rpartition(".")[0]
     node: Any = data
     item: tuple[list[Any], int] | None = None
+    if parents is not None and head in parents:
+        node, parts = parents[head], parts[-1:]
     for i, part in enumerate(parts):
         if i == len(parts) - 1 and part == REMOVE and item is not None:
             if value is not True:
@@ -201,6 +209,8 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             return
         container, key = _step(node, part, path)
         if i == len(parts) - 1:
+            if parents is not None:
+                parents[head] = node
             # A number or text is immutable: only a list or mapping needs its own copy.
             container[key] = value if isinstance(value, (int, float, str, type(None))) \
                 else copy.deepcopy(value)
@@ -209,6 +219,36 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
         if isinstance(container, dict) and key not in container:
             raise KeyError(f"'{path}': no key '{key}'")
         node = _plain(container, key)
+
+
+def set_paths(data: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, str]:
+    """:func:`set_path` for each of ``changes`` in order; returns each path that does not
+    apply with why (the changes that apply are made).
+
+    An analysis changes many values under the same parent (a Monte Carlo draw sets every
+    caseload of every municipality), so each parent is looked up once, when no change
+    could move another's parent: none renames or removes an item, and no path lies
+    inside another.
+
+    >>> data = {"municipalities": [{"name": "A", "caseload": {"u": 1, "v": 2}}]}
+    >>> set_paths(data, {"municipalities.A.caseload.u": 5, "municipalities.A.caseload.w": 7})
+    {}
+    >>> data["municipalities"][0]["caseload"]
+    {'u': 5, 'v': 2, 'w': 7}
+    """
+    problems: dict[str, str] = {}
+    paths = set(changes)
+    # A path inside another has more steps; when all have as many, none is (the common case).
+    nested = len({p.count(".") + p.count("[") for p in paths}) > 1 and any(
+        path[:cut.start()] in paths for path in paths for cut in _STEP_START.finditer(path))
+    moving = any(p == "name" or p.endswith((".name", f".{REMOVE}")) for p in paths)
+    parents: dict[str, Any] | None = None if nested or moving else {}
+    for path, value in changes.items():
+        try:
+            set_path(data, path, value, parents)
+        except KeyError as exc:
+            problems[path] = str(exc.args[0])
+    return problems
 
 
 def get_path(data: Any, path: str) -> Any:

@@ -17,7 +17,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from allocator.errors import Problem, ScenarioError
-from allocator.scenario.paths import get_path, item_path, set_path
+from allocator.scenario.arithmetic import exact_sum
+from allocator.scenario.paths import get_path, item_path, set_paths
 from allocator.scenario.problems import problems_from_validation
 
 #: The key that makes a scenario file a patch on another file (see allocator.scenario.loading).
@@ -493,12 +494,8 @@ class Scenario(_Strict):
         # (allocator.scenario.paths turns them back into plain data); validation then
         # checks the changed parts and the whole scenario's references again.
         data = {k: _shallow(getattr(self, k)) for k in type(self).model_fields}
-        problems = []
-        for path, value in changes.items():
-            try:
-                set_path(data, path, value)
-            except KeyError as exc:
-                problems.append(Problem(path, str(exc.args[0]).split(": ", 1)[-1], CHANGES))
+        problems = [Problem(path, why.split(": ", 1)[-1], CHANGES)
+                    for path, why in set_paths(data, changes).items()]
         if problems:
             raise ScenarioError(problems)
         return Scenario.from_data(data, CHANGES)
@@ -791,7 +788,8 @@ def cross_check(s: Scenario) -> list[Problem]:
             bad(f"service_lines[{i}].demand", "weights must not all be zero")
         elif all(f in all_features for f in ln.demand) and not out:
             values = s.feature_values()
-            if all(sum(values[f].values()) == 0 for f, w in ln.demand.items() if w > 0):
+            # Caseloads are not negative: a sum is zero exactly when every value is.
+            if not any(any(values[f].values()) for f, w in ln.demand.items() if w > 0):
                 bad(f"service_lines[{i}].demand",
                     "every weighted feature is zero in every municipality: the line has no demand")
 
@@ -877,7 +875,7 @@ def cross_check(s: Scenario) -> list[Problem]:
               if c.driven_by is not None and c.driven_by.feature in all_features]
     exact = s.exact_features() if driven and not out else {}
     for i, d in driven if exact else ():
-        size = sum(exact[d.feature].values(), Fraction(0)) / to_fraction(d.persons_per_htv)
+        size = exact_sum(exact[d.feature].values()) / to_fraction(d.persons_per_htv)
         if size / g > MAX_UNITS:
             bad(f"central_services[{i}].driven_by",
                 f"{d.feature} / persons_per_htv = {float(size):.3g} HTV is more than the "
@@ -936,7 +934,7 @@ def _check_costs(c: Costs, s: Scenario, office_names: list[str],
             out.append(Problem("costs.central_key",
                                f"unknown key '{c.central_key}': use '{EQUAL_KEY}', "
                                f"'{SHARES_KEY}' or a caseload feature ({known_features})"))
-        elif s.features_complete() and sum(s.exact_features()[c.central_key].values()) == 0:
+        elif s.features_complete() and not any(s.exact_features()[c.central_key].values()):
             out.append(Problem("costs.central_key",
                                f"feature '{c.central_key}' is zero in every municipality, "
                                "so it shares nothing"))
@@ -964,7 +962,7 @@ def _check_costs(c: Costs, s: Scenario, office_names: list[str],
             out.append(Problem("costs.reference.weights", "weights must not all be zero"))
         elif all(f in features for f in c.reference.weights) and s.features_complete():
             values = s.exact_features()
-            if all(sum(values[f].values()) == 0 for f, w in c.reference.weights.items() if w):
+            if not any(any(values[f].values()) for f, w in c.reference.weights.items() if w):
                 out.append(Problem("costs.reference.weights",
                                    "every weighted feature is zero in every municipality"))
     return out
