@@ -20,6 +20,8 @@ def exact_sum(terms: Iterable[Fraction]) -> Fraction:
     Fraction(7, 2)
     """
     terms = list(terms)
+    if len(terms) == 1 and isinstance(terms[0], Fraction):
+        return terms[0]
     if not terms:
         return Fraction(0)
     q = math.lcm(*(t.denominator for t in terms))
