@@ -367,3 +367,55 @@ def test_json_schema() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     # Nested models forbid unknown keys too.
     assert schema["$defs"]["Office"]["additionalProperties"] is False
+
+
+#: YAML that each reader must read, or refuse, alike.
+_YAML_SAMPLES = [
+    "a: 1\nb: [1, 2.5, true, no, 0x1F, 0o17, .inf, ~]\n",
+    "a: 1\n  b: 2\n",                    # bad indentation
+    "a: [1, 2\n",                        # unclosed flow sequence
+    "a: &x 1\nb: *x\n",                  # anchor and alias
+    "a: !!python/object:os.system x\n",  # a tag
+    "a: 1\na: 2\n",                      # duplicate key
+    "a: 012\n",                          # leading zero
+    "\ufeffa: 'quoted: text'\n",
+    "- [1, {b: 2}]\n- c\n",
+    "a: \"unterminated\n",
+    "{[1]: 2}\n",                        # unhashable key
+    "a:\n" + "  - " * 1 + "[" * 70 + "]" * 70 + "\n",  # too deep
+]
+
+
+def test_libyaml_reads_every_scenario_and_refuses_bad_yaml_as_pyyaml_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The loader uses libyaml's parser where PyYAML has it; the pure-Python parser is the
+    # fallback. Both must give the same data, the same lines and the same problems; only a
+    # syntax error's wording is each parser's own.
+    import importlib.util
+    import sys
+
+    import yaml
+
+    from allocator.scenario import loading
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML has no libyaml: only the pure-Python reader exists")
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    spec = importlib.util.spec_from_file_location("pure_loading", loading.__file__)
+    assert spec is not None and spec.loader is not None
+    pure = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "pure_loading", pure)
+    spec.loader.exec_module(pure)
+    assert pure._Loader.__mro__[1] is yaml.SafeLoader
+    assert loading._Loader.__mro__[1] is not yaml.SafeLoader
+
+    def read(module: Any, text: str) -> Any:
+        try:
+            return module._compose(text, "x.yaml")
+        except ScenarioError as exc:
+            return [(p.path, "YAML syntax error" if p.message.startswith("YAML syntax error")
+                     else p.message, p.line) for p in exc.problems]
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(BASE.parent.glob("*.yaml"))]
+    for text in texts + _YAML_SAMPLES:
+        assert read(loading, text) == read(pure, text), text[:60]

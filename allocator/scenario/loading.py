@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -97,7 +97,28 @@ def _line_of(event: yaml.Event) -> int | None:
     return event.start_mark.line + 1 if event.start_mark is not None else None
 
 
-class _Loader(yaml.SafeLoader):
+if TYPE_CHECKING:
+    _Base = yaml.SafeLoader
+elif yaml.__with_libyaml__:
+    from yaml.composer import Composer
+    from yaml.constructor import SafeConstructor
+    from yaml.cyaml import CParser
+    from yaml.resolver import Resolver
+
+    class _Base(Composer, CParser, SafeConstructor, Resolver):
+        """libyaml's scanner and parser (C, several times faster than PyYAML's own) under
+        PyYAML's composer, so that every node still passes :meth:`_Loader.compose_node`."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+else:  # PyYAML built without libyaml: the same rules in pure Python
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):
     """The safe loader with YAML 1.2 numbers and booleans, no anchors or aliases, and
     bounded nesting and size.
 
