@@ -77,17 +77,20 @@ def draw_caseload(s: Scenario, model: str, seed: int, run: int,
     kind, width = parse_uncertainty(model)
     rng = np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(run,)))
     chosen = count_features(s) if features is None else list(features)
-    out: dict[str, float] = {}
+    paths: list[str] = []
+    values: list[float] = []
     for i, m in enumerate(s.municipalities):
         at = item_path("municipalities", i, m.name)
         for f in chosen:
-            value = m.caseload[f]
-            if kind == "poisson":
-                drawn = float(rng.poisson(value))
-            else:
-                drawn = float(round(value * rng.uniform(1 - width, 1 + width)))
-            out[f"{at}.caseload.{f}"] = drawn
-    return out
+            paths.append(f"{at}.caseload.{f}")
+            values.append(m.caseload[f])
+    # One call draws the values in order, as one call per value would, from the same stream.
+    if kind == "poisson":
+        drawn = [float(x) for x in rng.poisson(values).tolist()]
+    else:
+        factors = rng.uniform(1 - width, 1 + width, size=len(values)).tolist()
+        drawn = [float(round(v * u)) for v, u in zip(values, factors, strict=True)]
+    return dict(zip(paths, drawn, strict=True))
 
 
 @dataclass(frozen=True)
