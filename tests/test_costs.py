@@ -4,6 +4,7 @@ cost input, recomputed here from the allocation and the scenario's own figures."
 from __future__ import annotations
 
 import json
+import math
 from fractions import Fraction
 from pathlib import Path
 
@@ -217,6 +218,11 @@ def test_largest_remainder_sums_exactly_and_stays_within_one(amounts: list[Fract
     got = largest_remainder(amounts, total)
     assert sum(got) == total
     assert all(abs(g - a) < 1 for g, a in zip(got, amounts, strict=True))
+    # The units left after the floors go to the largest remainders, the earlier on a tie.
+    floors = [math.floor(a) for a in amounts]
+    order = sorted(range(len(amounts)), key=lambda i: (floors[i] - amounts[i], i))
+    up = set(order[:total - sum(floors)])
+    assert got == [f + (i in up) for i, f in enumerate(floors)]
 
 
 def test_summary_json_carries_the_costs(tmp_path: Path) -> None:

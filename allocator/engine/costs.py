@@ -245,11 +245,15 @@ def largest_remainder(amounts: Sequence[Fraction], total: int) -> list[int]:
     >>> largest_remainder([Fraction(5, 2), Fraction(3, 2)], 4)
     [3, 1]
     """
-    floors = [math.floor(a) for a in amounts]
+    exact = [Fraction(a) for a in amounts]
+    floors = [a.numerator // a.denominator for a in exact]
     left = total - sum(floors)
     if not 0 <= left <= len(amounts):
         raise ValueError(f"{total} is not the rounded sum of the amounts")
-    order = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] - floors[i]), i))
+    # The remainders over one common denominator, as whole numbers, compare as they do.
+    q = math.lcm(*(a.denominator for a in exact))
+    rest = [(a.numerator % a.denominator) * (q // a.denominator) for a in exact]
+    order = sorted(range(len(amounts)), key=lambda i: (-rest[i], i))
     for i in order[:left]:
         floors[i] += 1
     return floors
