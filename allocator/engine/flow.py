@@ -102,6 +102,12 @@ class _Network:
         self.fixed_heads = np.array(heads, dtype=np.int64)
         self.fixed_lows = np.array(lows, dtype=np.int64)
         self.fixed_highs = np.array(highs, dtype=np.int64)
+        # The supplies with the fixed arcs' lower bounds pre-routed, the same for every z.
+        self.fixed_supply = np.zeros(self.n_nodes, dtype=np.int64)
+        self.fixed_supply[self.source] += self.big
+        self.fixed_supply[self.sink] -= self.big
+        np.subtract.at(self.fixed_supply, self.fixed_tails, self.fixed_lows)
+        np.add.at(self.fixed_supply, self.fixed_heads, self.fixed_lows)
 
     def _arrays(self, z: int, unit_steps: bool) -> tuple[Any, ...] | None:
         """Arcs and supplies with every cell within ``z``; lower bounds pre-routed.
@@ -131,13 +137,9 @@ class _Network:
         tails = np.concatenate([self.fixed_tails, self.cell_line[reps]])
         heads = np.concatenate([self.fixed_heads, self.cell_node[reps]])
         caps = np.concatenate([self.fixed_highs - self.fixed_lows, cell_caps])
-        supply = np.zeros(self.n_nodes, dtype=np.int64)
-        supply[self.source] += self.big
-        supply[self.sink] -= self.big
-        np.subtract.at(supply, self.fixed_tails, self.fixed_lows)
-        np.add.at(supply, self.fixed_heads, self.fixed_lows)
+        supply = self.fixed_supply.copy()
         np.subtract.at(supply, self.cell_line, low)
-        np.add.at(supply, self.cell_node, low)
+        supply[self.cell_node] += low  # one node per cell
         return tails, heads, caps, supply, low, reps, level
 
     def feasible_within(self, bounds: dict[tuple[str, str], tuple[int, int]]) -> bool:
