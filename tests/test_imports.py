@@ -132,6 +132,29 @@ sys.stderr.write(repr([m for m in ("pandas", "numpy", "ortools") if m in sys.mod
     assert done.stdout == summary_bytes(here).decode("utf-8")
 
 
+def test_the_runs_charts_load_and_draw_without_the_solver(solved: Result,
+                                                         tmp_path: Path) -> None:
+    """What the run's chart child loads (files.load_charts) and what drawing the two
+    charts needs: matplotlib, not CP-SAT nor the analyses' charts, which import it."""
+    pickled = tmp_path / "result.pickle"
+    pickled.write_bytes(pickle.dumps(solved))
+    code = f"""
+import pickle, sys
+from pathlib import Path
+from allocator.reports import files
+files.load_charts()
+loaded = "matplotlib" in sys.modules
+result = pickle.loads(Path({str(pickled)!r}).read_bytes())
+drawn = files.draw_charts((result, "en"))
+sys.stdout.write(repr((loaded, sorted(drawn), [m for m in ("ortools.sat.python.cp_model",
+    "allocator.engine.pipeline", "allocator.charts.sensitivity", "allocator.charts.compare")
+    if m in sys.modules])))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout == repr((True, ["allocation.png", "costs.png"], []))
+
+
 def test_summary_bytes_are_the_files_summary_bytes(solved: Result) -> None:
     summary = build_summary(solved, solved.source)
     assert summary_bytes(summary) == files.summary_bytes(summary)

@@ -125,7 +125,8 @@ def xlsx_bytes(result: Result, explanation: Explanation | None = None,
 def load_charts() -> None:
     """Import what drawing the charts needs (matplotlib), as a child started early does
     while its parent solves."""
-    import allocator.charts  # noqa: F401
+    import allocator.charts.allocation
+    import allocator.charts.costs  # noqa: F401
 
 
 def chart_files(result: Result) -> list[str]:
