@@ -7,6 +7,7 @@ import hashlib
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,15 @@ def test_the_board_pack_is_the_same_with_its_sections_made_in_children(
     here = build_pack(scenarios, options, "allocate report", moment)
     assert forked_pack.sections == here.sections
     assert render_html(forked_pack) == render_html(here)
+    # Solved one by one, section 4's Monte Carlo and sweep charts are drawn beside the
+    # robust choice; on a pool (here of one process) every part draws its own: the same.
+    assert set(forked_pack.timings) > {"sensitivity charts"}
+    pooled = build_pack(scenarios, replace(options, executor="local", processes=1),
+                        "allocate report", moment)
+    assert "sensitivity charts" not in pooled.timings
+    # (the reproducibility section names the executor)
+    assert [x for x in pooled.sections if x.id != "reproducibility"] == \
+        [x for x in here.sections if x.id != "reproducibility"]
 
 
 # --- a child started before its input exists (allocator.forked.Early) -----------------------

@@ -61,6 +61,9 @@ DEFAULT_RUNS = 50
 LANGUAGES = ("en", "fi")
 
 _T = TypeVar("_T")
+_M = TypeVar("_M")
+#: The base's sensitivity analyses, timed under these names.
+ANALYSES = ("tornado", "monte_carlo", "sweep")
 
 
 @dataclass(frozen=True)
@@ -330,6 +333,19 @@ class PackAnalysis:
 def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
                  options: PackOptions | None = None,
                  phase: Callable[[str], None] | None = None) -> PackAnalysis:
+    """Allocate every scenario (the first is the base) and run the pack's analyses on them
+    (see :func:`analyse_pack_and`)."""
+    return analyse_pack_and(scenarios, options, phase, _nothing)[0]
+
+
+def _nothing(base: Result, sensitivity: Sensitivity) -> None:
+    """Nothing more to make from the sensitivity analyses."""
+
+
+def analyse_pack_and(scenarios: Sequence[tuple[str, Scenario]],
+                     options: PackOptions | None,
+                     phase: Callable[[str], None] | None,
+                     then: Callable[[Result, Sensitivity], _M]) -> tuple[PackAnalysis, _M | None]:
     """Allocate every scenario (the first is the base) and run the pack's analyses on them.
 
     ``scenarios`` are (source file, Scenario) pairs, as loaded. Scenarios without an
@@ -337,9 +353,14 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
     options cannot work on the base (see :func:`check_options`). The timings hold
     "allocate", "explain" (when the base has an allocation), "robust", "tornado",
     "monte_carlo" and "sweep" [s], each the part's own time: with the sequential
-    executor the last three run in a forked process beside "robust", so their times
-    overlap it. ``phase`` is called with each one's name as it starts, for a progress line
-    (with the three named at once when they run beside "robust").
+    executor the last three run in a forked process once the base is allocated, beside the
+    other allocations, "explain" and "robust", so their times overlap those. ``phase`` is
+    called with each one's name as it starts, for a progress line (with the three named at
+    once when they run beside "robust").
+
+    Where the sensitivity analyses run beside the robust choice, ``then`` is called there
+    on the base and their results, and what it makes is returned with the analysis (its
+    time is timed as "sensitivity charts"); elsewhere, and without them, None is.
     """
     if not scenarios:
         raise ValueError("the board pack needs at least one scenario (the first is the base)")
@@ -356,17 +377,15 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
         finally:
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
-    results = run("allocate", lambda: [allocate(s, settings_for(s), source=f)
-                                       for f, s in scenarios])
-    labels = scenario_labels(results)
-    base = results[0]
-    explanation = (run("explain", lambda: explain(base, settings_for(base.scenario)))
-                   if base.allocation is not None else None)
+    base_file, base_scenario = scenarios[0]
+    base = run("allocate", lambda: allocate(base_scenario, settings_for(base_scenario),
+                                            source=base_file))
 
-    def analyse_base() -> tuple[Sensitivity | None, dict[str, float]]:
-        """The base's sensitivity analyses and their timings [s]."""
+    def analyse_base() -> tuple[Sensitivity | None, dict[str, float], _M | None]:
+        """The base's sensitivity analyses, their timings [s] and, beside the robust
+        choice, what ``then`` makes of them."""
         if base.allocation is None:
-            return None, {}
+            return None, {}, None
         s = base.scenario
         solve = RunOptions(executor=o.executor, processes=o.processes)
         say = not beside  # beside the robust choice, this process names the three at once
@@ -377,15 +396,23 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
         path, values = sweep_param(s, o)
         points, events = run("sweep", lambda: sweep_with_paradoxes(s, [(path, values)], True,
                                                                    solve), say)
-        return (Sensitivity(spread, draws, summary, path, tuple(values), points,
-                            sweep_paradoxes(path, events)),
-                {k: timings[k] for k in ("tornado", "monte_carlo", "sweep")})
+        done = Sensitivity(spread, draws, summary, path, tuple(values), points,
+                           sweep_paradoxes(path, events))
+        made = run("sensitivity charts", lambda: then(base, done), False) if beside else None
+        return done, {k: timings[k] for k in (*ANALYSES, *(["sensitivity charts"] if beside
+                                                          else []))}, made
 
-    # Solved one by one, the sensitivity analyses run in a forked process beside the robust
-    # choice (allocator.forked): neither reads the other. A pool of processes has the
-    # cores already, and runs after the robust choice.
+    # Solved one by one, the sensitivity analyses run in a forked process beside the other
+    # scenarios' allocations, the explanation and the robust choice (allocator.forked):
+    # they need only the base, and nothing reads them until the end. A pool of processes
+    # has the cores already, and runs after the robust choice.
     beside = frozenset({"sensitivity"} if o.executor == "sequential" else ())
     with made_ahead({"sensitivity": analyse_base}, beside) as made:
+        results = [base, *run("allocate", lambda: [allocate(s, settings_for(s), source=f)
+                                                   for f, s in scenarios[1:]], False)]
+        labels = scenario_labels(results)
+        explanation = (run("explain", lambda: explain(base, settings_for(base.scenario)))
+                       if base.allocation is not None else None)
         choice = run("robust", lambda: robust_choice(results, labels))
         frame = compare(results, labels)
         caseload = caseload_per_htv(results, labels)
@@ -397,13 +424,13 @@ def analyse_pack(scenarios: Sequence[tuple[str, Scenario]],
                                 costs_by_scenario(results, labels))
         if beside and phase is not None and base.allocation is not None:
             phase("tornado, monte carlo, sweep")
-        sensitivity, base_timings = made["sensitivity"]()
+        sensitivity, base_timings, drawn = made["sensitivity"]()
     timings.update(base_timings)
     return PackAnalysis(o, results, labels, explanation, choice, comparison, sensitivity,
-                        figures(base), changes(results, labels), timings)
+                        figures(base), changes(results, labels), timings), drawn
 
 
 __all__ = ["DEFAULT_RUNS", "LANGUAGES", "Comparison", "PackAnalysis", "PackOptions",
            "RobustChoice", "Sensitivity", "SkipKind", "Skipped", "StructureDifference",
-           "SweepParadoxes", "analyse_pack", "check_options", "default_sweep", "robust_choice",
-           "sweep_paradoxes", "sweep_param"]
+           "SweepParadoxes", "analyse_pack", "analyse_pack_and", "check_options",
+           "default_sweep", "robust_choice", "sweep_paradoxes", "sweep_param"]

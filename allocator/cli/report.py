@@ -119,7 +119,7 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
             bar.phase("writing")
             write_set(out_dir, {PACK_FILE: lambda: render_html(pack).encode("utf-8")})
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in pack.timings.items())
-    beside = ("; tornado, monte carlo and sweep ran beside robust"
+    beside = ("; tornado, monte carlo and sweep (and the last two's charts) ran beside robust"
               if executor == "sequential" and "tornado" in pack.timings else "")
     click.echo(f"{len(pack.results)} scenarios in {time.perf_counter() - start:.1f} s "
                f"({parts}{beside}). Wrote {path}")

@@ -27,9 +27,10 @@ from allocator.analysis.board import (
     LANGUAGES,
     PackAnalysis,
     PackOptions,
+    Sensitivity,
     Skipped,
     SweepParadoxes,
-    analyse_pack,
+    analyse_pack_and,
     check_options,
     default_sweep,
     sweep_param,
@@ -63,11 +64,12 @@ from allocator.reports.board_pack.format import (
     embed,
     head,
     on_page,
+    plain,
     when,
 )
 from allocator.reports.board_pack.render import render_html
 from allocator.reports.board_pack.summary import Summary
-from allocator.reports.board_pack.text import PACK_TEXT, STAGE_NAMES, key_name
+from allocator.reports.board_pack.text import PACK_TEXT, STAGE_NAMES, key_name, text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,13 +90,55 @@ DRAWN_SECTIONS = frozenset({"allocation", "changes_section", "robust", "comparis
 SENSITIVITY_PARTS = ("tornado", "monte_carlo", "sweep")
 
 
-class _Builder(Summary):
-    """Builds the sections of one pack from the analyses' results, in the pack's language."""
+def sensitivity_charts(base: Result, done: Sensitivity, o: PackOptions,
+                       parts: Sequence[str] = SENSITIVITY_PARTS) -> dict[str, tuple[Chart, ...]]:
+    """Section 4's charts of ``parts`` (names of SENSITIVITY_PARTS), by part: a tornado per
+    area of ``base``, the Monte Carlo's spread and the sweep, in the pack's language.
 
-    def __init__(self, analysis: PackAnalysis, command: str, generated_at: str) -> None:
+    They need only the base and its analyses, so a pack solved one by one draws them beside
+    the robust choice (allocator.analysis.board.analyse_pack_and).
+    """
+    lang = o.lang
+
+    def t(key: str, **values: object) -> str:
+        return text(key, lang, **values)
+
+    out: dict[str, tuple[Chart, ...]] = {}
+    if "tornado" in parts:
+        frame = done.tornado
+        pct = plain(o.change * 100, lang)
+        shown = min(o.top, max(int((frame["swing_htv"] > 0).groupby(frame["area"]).sum()
+                                   .max()), 1))
+        charts = []
+        for area in base.areas:
+            fig = new_figure(8.0, 1.4 + 0.3 * shown)
+            plot_tornado(frame, fig.add_subplot(), lang, area, o.top)
+            charts.append(embed(fig, t("tornado_title", area=area, pct=pct).replace("\n", " "),
+                                t("pack_cap_tornado", area=area, pct=pct), o.dpi, lang))
+        out["tornado"] = tuple(charts)
+    if "monte_carlo" in parts:
+        out["monte_carlo"] = (embed(
+            plot_monte_carlo(done.draws, lang=lang, threshold=o.threshold),
+            t("mc_title", runs=o.runs, model=o.model, seed=o.seed),
+            t("pack_cap_mc", threshold=plain(o.threshold, lang)), o.dpi, lang),)
+    if "sweep" in parts:
+        path = done.sweep_path
+        out["sweep"] = (embed(plot_sweep(done.sweep, lang=lang), t("sweep_title", param=path),
+                              t("pack_cap_sweep", param=path), o.dpi, lang),)
+    return out
+
+
+class _Builder(Summary):
+    """Builds the sections of one pack from the analyses' results, in the pack's language;
+    ``drawn`` holds the charts of section 4's parts made beside the robust choice (see
+    :func:`sensitivity_charts`), the other parts draw theirs."""
+
+    def __init__(self, analysis: PackAnalysis, command: str, generated_at: str,
+                 drawn: dict[str, tuple[Chart, ...]] | None = None) -> None:
         super().__init__(analysis)
         self.command = command
         self.generated_at = generated_at
+        self.drawn = drawn
 
     def chart(self, fig: Figure, alt: str, caption: str) -> Chart:
         """``fig`` embedded at the pack's resolution."""
@@ -340,45 +384,32 @@ class _Builder(Summary):
     def sensitivity_part(self, name: str) -> tuple[Block, ...]:
         """One analysis of section 4 (a name of SENSITIVITY_PARTS): its heading, intro,
         table and charts; nothing when the base has no allocation."""
-        t, lang, o, done = self.t, self.lang, self.options, self.analysis.sensitivity
+        t, o, done = self.t, self.options, self.analysis.sensitivity
         if done is None:
             return ()
+        if name not in SENSITIVITY_PARTS:
+            raise ValueError(f"no part {name!r} in section 4 (one of {SENSITIVITY_PARTS})")
+        charts = (self.drawn or {}).get(name) or sensitivity_charts(self.base, done, o,
+                                                                   (name,))[name]
         if name == "tornado":
             frame = done.tornado
             pct = self.plain(o.change * 100)
             inputs = frame["input"].nunique()
-            blocks: list[Block] = [Heading(t("pack_tornado_title")),
-                                   Paragraph(t("pack_tornado_intro", n=inputs, pct=pct)),
-                                   self.tornado_table(frame, pct)]
-            shown = min(o.top, max(int((frame["swing_htv"] > 0).groupby(frame["area"]).sum()
-                                       .max()), 1))
-            for area in self.base.areas:
-                fig = new_figure(8.0, 1.4 + 0.3 * shown)
-                plot_tornado(frame, fig.add_subplot(), lang, area, o.top)
-                blocks.append(self.chart(fig, t("tornado_title", area=area, pct=pct)
-                                         .replace("\n", " "),
-                                         t("pack_cap_tornado", area=area, pct=pct)))
-            return tuple(blocks)
+            return (Heading(t("pack_tornado_title")),
+                    Paragraph(t("pack_tornado_intro", n=inputs, pct=pct)),
+                    self.tornado_table(frame, pct), *charts)
         if name == "monte_carlo":
             return (Heading(t("pack_mc_title")),
                     Paragraph(t("pack_mc_intro", runs=o.runs, model=o.model, seed=o.seed,
                                 threshold=self.plain(o.threshold))),
-                    self.stability_table(done.stability),
-                    self.chart(plot_monte_carlo(done.draws, lang=lang, threshold=o.threshold),
-                               t("mc_title", runs=o.runs, model=o.model, seed=o.seed),
-                               t("pack_cap_mc", threshold=self.plain(o.threshold))))
-        if name != "sweep":
-            raise ValueError(f"no part {name!r} in section 4 (one of {SENSITIVITY_PARTS})")
+                    self.stability_table(done.stability), *charts)
         path, values, points = done.sweep_path, done.sweep_values, done.sweep
         step = values[1] - values[0] if len(values) > 1 else 0.0
         return (Heading(t("pack_sweep_title")),
                 Paragraph(t("pack_sweep_intro", param=path, start=self.plain(values[0]),
                             stop=self.plain(values[-1]), step=self.plain(round(step, 12)))),
                 self.sweep_table(points, path),
-                *self.sweep_paradoxes(done.paradoxes),
-                self.chart(plot_sweep(points, lang=lang),
-                           t("sweep_title", param=path),
-                           t("pack_cap_sweep", param=path)))
+                *self.sweep_paradoxes(done.paradoxes), *charts)
 
     def sweep_paradoxes(self, found: SweepParadoxes | None) -> tuple[Block, ...]:
         """The sentence on the sweep's Alabama or population paradoxes: how many steps
@@ -565,6 +596,16 @@ class _Builder(Summary):
         return out
 
 
+#: Section 4's parts whose charts a pack solved one by one draws beside the robust choice,
+#: after the analyses: as long as the robust choice takes, no longer; the tornado's
+#: charts, one per area, are drawn with the other sections.
+BESIDE_PARTS = ("monte_carlo", "sweep")
+
+
+def _charts_of(o: PackOptions, base: Result, done: Sensitivity) -> dict[str, tuple[Chart, ...]]:
+    return sensitivity_charts(base, done, o, BESIDE_PARTS)
+
+
 def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions | None = None,
                command: str = "", generated_at: datetime | None = None,
                phase: Callable[[str], None] | None = None) -> BoardPack:
@@ -578,19 +619,21 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
     ``phase`` is told each step's name as it starts (see allocator.analysis.board.analyse_pack).
     """
     moment = (generated_at or datetime.now(HELSINKI)).astimezone(HELSINKI)
-    analysis = analyse_pack(scenarios, options, phase)
+    o = options or PackOptions()
+    analysis, drawn = analyse_pack_and(scenarios, o, phase, partial(_charts_of, o))
     if phase is not None:
         phase("tables and charts")
     begin = time.perf_counter()
     lang = analysis.options.lang
     shown = when(moment, lang)
-    b = _Builder(analysis, command, shown)
-    # Section 4 is made from its three analyses, each drawn in a process of its own.
+    b = _Builder(analysis, command, shown, drawn)
+    # Section 4 is made from its three analyses; where their charts are not drawn yet,
+    # each part is drawn in a process of its own.
     makers: dict[str, Callable[[], Section]] = {
         name: getattr(b, name) for name in SECTIONS if name != "sensitivity"}
     parts = {part: partial(b.sensitivity_part, part) for part in SENSITIVITY_PARTS}
     with made_ahead(makers, DRAWN_SECTIONS) as made, \
-            made_ahead(parts, frozenset(SENSITIVITY_PARTS)) as made_parts:
+            made_ahead(parts, frozenset(SENSITIVITY_PARTS) - set(drawn or ())) as made_parts:
         sections = [b.sensitivity_of([made_parts[part]() for part in SENSITIVITY_PARTS])
                     if name == "sensitivity" else made[name]() for name in SECTIONS]
     timings = dict(analysis.timings)
