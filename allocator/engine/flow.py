@@ -176,15 +176,6 @@ class _Network:
         return {c: int(u) for c, u in zip(self.data.cells, (low + flows[fixed:]).tolist(),
                                           strict=True)}
 
-    def feasible(self, z: int) -> bool:
-        """Whether an allocation exists with every cell within ``z`` of its target."""
-        arrays = self._arrays(z, unit_steps=False)
-        if arrays is None:
-            return False
-        tails, heads, caps, supply = arrays[:4]
-        return _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64),
-                              supply) is not None
-
     def lexicographic(self, z: int, exact: bool,
                       bounds: dict[tuple[str, str], tuple[int, int]] | None = None,
                       ) -> tuple[dict[tuple[str, str, str], int], list[int]] | None:
@@ -469,11 +460,11 @@ def flow_start(d: ModelData) -> FlowStart | None:
     if d.customer_units < 0:
         return None
     net = _network(d)
-    z = None if net is None else _smallest_z(d, net)
-    if z is None:
+    found = None if net is None else _smallest_z(d, net)
+    if found is None:
         return None
     assert net is not None
-    return _later_stages(d, net, z, None)
+    return _later_stages(d, net, found[0], None)
 
 
 def whole_network(d: ModelData) -> _Network | None:
@@ -487,24 +478,35 @@ def whole_network(d: ModelData) -> _Network | None:
 def stage_one(net: _Network) -> dict[tuple[str, str], int] | None:
     """Each cell's units [units] in some allocation whose largest scaled deviation is the
     network's smallest; None if there is no allocation."""
-    z = _smallest_z(net.data, net)
-    return None if z is None else net.cells_within(z)
+    found = _smallest_z(net.data, net)
+    return None if found is None else found[1]
 
 
-def _smallest_z(d: ModelData, net: _Network) -> int | None:
-    """The smallest largest deviation any allocation reaches [1/DEV_SCALE units], by
-    galloping and bisection over feasibility checks; None if none is feasible."""
+def _smallest_z(d: ModelData, net: _Network
+                ) -> tuple[int, dict[tuple[str, str], int]] | None:
+    """The smallest largest deviation any allocation reaches [1/DEV_SCALE units] and each
+    cell's units in one such allocation, by galloping and bisection over feasibility
+    checks; None if none is feasible."""
     top = DEV_SCALE * d.customer_units + max((d.target_scaled(c) for c in d.cells), default=0)
     # No cell can be closer than its target's distance to a whole unit.
     floor_z = max((min(t % DEV_SCALE, DEV_SCALE - t % DEV_SCALE) for t in d.targets_scaled.values()),
                   default=0)
-    if net.feasible(floor_z):
+    # The answer is always one of the feasible z checked, the smallest: keep its cells.
+    best: list[tuple[int, dict[tuple[str, str], int]]] = []
+
+    def feasible(z: int) -> bool:
+        cells = net.cells_within(z)
+        if cells is not None and (not best or z < best[0][0]):
+            best[:] = [(z, cells)]
+        return cells is not None
+
+    if feasible(floor_z):
         lo, hi = floor_z - 1, floor_z
     else:
         lo, step = floor_z, DEV_SCALE
         while True:  # gallop upwards, then bisect
             hi = min(top, lo + step)
-            if net.feasible(hi):
+            if feasible(hi):
                 break
             if hi == top:
                 return None
@@ -515,19 +517,21 @@ def _smallest_z(d: ModelData, net: _Network) -> int | None:
     if points is None:
         while hi - lo > 1:
             mid = (lo + hi) // 2
-            if net.feasible(mid):
+            if feasible(mid):
                 hi = mid
             else:
                 lo = mid
-        return hi
-    first, last = 0, len(points) - 1  # points[last] == hi, which is feasible
-    while first < last:
-        mid = (first + last) // 2
-        if net.feasible(points[mid]):
-            last = mid
-        else:
-            first = mid + 1
-    return points[last]
+    else:
+        first, last = 0, len(points) - 1  # points[last] == hi, which is feasible
+        while first < last:
+            mid = (first + last) // 2
+            if feasible(points[mid]):
+                last = mid
+            else:
+                first = mid + 1
+        hi = points[last]
+    assert best[0][0] == hi
+    return best[0]
 
 
 #: Most breakpoints :func:`_smallest_z` bisects over; with more, it bisects over every z.
