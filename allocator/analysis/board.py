@@ -399,8 +399,8 @@ def analyse_pack_and(scenarios: Sequence[tuple[str, Scenario]],
         done = Sensitivity(spread, draws, summary, path, tuple(values), points,
                            sweep_paradoxes(path, events))
         made = run("sensitivity charts", lambda: then(base, done), False) if beside else None
-        return done, {k: timings[k] for k in (*ANALYSES, *(["sensitivity charts"] if beside
-                                                          else []))}, made
+        timed = (*ANALYSES, "sensitivity charts") if beside else ANALYSES
+        return done, {k: timings[k] for k in timed}, made
 
     # Solved one by one, the sensitivity analyses run in a forked process beside the other
     # scenarios' allocations, the explanation and the robust choice (allocator.forked):

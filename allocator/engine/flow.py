@@ -15,6 +15,7 @@ offices' bounds itself (``Rule.office_band``); a rule the network does not repre
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,19 +110,25 @@ class _Network:
         np.subtract.at(self.fixed_supply, self.fixed_tails, self.fixed_lows)
         np.add.at(self.fixed_supply, self.fixed_heads, self.fixed_lows)
 
-    def _arrays(self, z: int, unit_steps: bool) -> tuple[Any, ...] | None:
-        """Arcs and supplies with every cell within ``z``; lower bounds pre-routed.
+    def _within_z(self, z: int) -> tuple[Any, Any]:
+        """Each cell's lowest and highest units with its scaled deviation at most ``z``."""
+        low = np.maximum(0, -((z - self.targets) // DEV_SCALE))  # ceil((t - z) / S)
+        return low, (self.targets + z) // DEV_SCALE
+
+    def _within_bounds(self, bounds: dict[tuple[str, str], tuple[int, int]]
+                       ) -> tuple[Any, Any]:
+        """``bounds`` [units] as arrays of each cell's lowest and highest units."""
+        cells = self.data.cells
+        return (np.array([bounds[c][0] for c in cells], dtype=np.int64),
+                np.array([bounds[c][1] for c in cells], dtype=np.int64))
+
+    def _arrays_within(self, low: Any, high: Any, unit_steps: bool) -> tuple[Any, ...] | None:
+        """Arcs and supplies with each cell between ``low`` and ``high`` [units]; lower
+        bounds pre-routed.
 
         With ``unit_steps`` each cell's range above its lower bound is one arc per unit, so
         that convex costs per unit can be put on them. Returns None if some cell has no room.
         """
-        scale = DEV_SCALE
-        low = np.maximum(0, -((z - self.targets) // scale))  # ceil((t - z) / S)
-        high = (self.targets + z) // scale
-        return self._arrays_within(low, high, unit_steps)
-
-    def _arrays_within(self, low: Any, high: Any, unit_steps: bool) -> tuple[Any, ...] | None:
-        """Arcs and supplies with each cell between ``low`` and ``high`` [units]."""
         if (high < low).any():
             return None
         if unit_steps:
@@ -150,25 +157,19 @@ class _Network:
                  ) -> dict[tuple[str, str], int] | None:
         """Each cell's units [units] in some allocation with each cell within its
         ``bounds``; None when there is none."""
-        cells = self.data.cells
-        low = np.array([bounds[c][0] for c in cells], dtype=np.int64)
-        high = np.array([bounds[c][1] for c in cells], dtype=np.int64)
+        return self._cells(*self._within_bounds(bounds))
+
+    def cells_within(self, z: int) -> dict[tuple[str, str], int] | None:
+        """Each cell's units in some allocation with every cell within ``z`` [units]."""
+        return self._cells(*self._within_z(z))
+
+    def _cells(self, low: Any, high: Any) -> dict[tuple[str, str], int] | None:
+        """Each cell's units in some allocation with each cell between ``low`` and
+        ``high`` [units]; None when there is none."""
         arrays = self._arrays_within(low, high, unit_steps=False)
         if arrays is None:
             return None
         tails, heads, caps, supply = arrays[:4]
-        flows = _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64), supply)
-        if flows is None:
-            return None
-        fixed = len(self.fixed_tails)
-        return {c: int(u) for c, u in zip(cells, (low + flows[fixed:]).tolist(), strict=True)}
-
-    def cells_within(self, z: int) -> dict[tuple[str, str], int] | None:
-        """Each cell's units in some allocation with every cell within ``z`` [units]."""
-        arrays = self._arrays(z, unit_steps=False)
-        if arrays is None:
-            return None
-        tails, heads, caps, supply, low = arrays[:5]
         flows = _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64), supply)
         if flows is None:
             return None
@@ -186,13 +187,8 @@ class _Network:
         Returns the allocation and each stage's objective value, stage 2 in 1/DEV_SCALE
         units including each cell's deviation at its lower bound.
         """
-        if bounds is None:
-            arrays = self._arrays(z, unit_steps=True)
-        else:
-            cells = self.data.cells
-            arrays = self._arrays_within(
-                np.array([bounds[c][0] for c in cells], dtype=np.int64),
-                np.array([bounds[c][1] for c in cells], dtype=np.int64), unit_steps=True)
+        arrays = self._arrays_within(*(self._within_z(z) if bounds is None
+                                       else self._within_bounds(bounds)), unit_steps=True)
         if arrays is None:
             return None
         tails, heads, caps, supply, low, reps, level = arrays
@@ -244,9 +240,7 @@ class _Network:
         """
         d = self.data
         cells = d.cells
-        arrays = self._arrays_within(np.array([bounds[c][0] for c in cells], dtype=np.int64),
-                                     np.array([bounds[c][1] for c in cells], dtype=np.int64),
-                                     unit_steps=True)
+        arrays = self._arrays_within(*self._within_bounds(bounds), unit_steps=True)
         if arrays is None:
             return None
         tails, heads, caps, supply, _low, reps, level = arrays
@@ -491,13 +485,13 @@ def _smallest_z(d: ModelData, net: _Network
     # No cell can be closer than its target's distance to a whole unit.
     floor_z = max((min(t % DEV_SCALE, DEV_SCALE - t % DEV_SCALE) for t in d.targets_scaled.values()),
                   default=0)
-    # The answer is always one of the feasible z checked, the smallest: keep its cells.
-    best: list[tuple[int, dict[tuple[str, str], int]]] = []
+    # The answer is one of the feasible z checked: keep the cells each gave.
+    found: dict[int, dict[tuple[str, str], int]] = {}
 
     def feasible(z: int) -> bool:
         cells = net.cells_within(z)
-        if cells is not None and (not best or z < best[0][0]):
-            best[:] = [(z, cells)]
+        if cells is not None:
+            found[z] = cells
         return cells is not None
 
     if feasible(floor_z):
@@ -513,25 +507,15 @@ def _smallest_z(d: ModelData, net: _Network
             lo, step = hi, step * 2
     # Feasibility changes only where a cell's bound moves (see _breakpoints), so the
     # answer is the first feasible breakpoint in (lo, hi]: far fewer checks than every z.
-    points = _breakpoints(net.targets.tolist(), lo, hi)
-    if points is None:
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if feasible(mid):
-                hi = mid
-            else:
-                lo = mid
-    else:
-        first, last = 0, len(points) - 1  # points[last] == hi, which is feasible
-        while first < last:
-            mid = (first + last) // 2
-            if feasible(points[mid]):
-                last = mid
-            else:
-                first = mid + 1
-        hi = points[last]
-    assert best[0][0] == hi
-    return best[0]
+    points: Sequence[int] = _breakpoints(net.targets.tolist(), lo, hi) or range(lo + 1, hi + 1)
+    first, last = 0, len(points) - 1  # points[last] == hi, which is feasible
+    while first < last:
+        mid = (first + last) // 2
+        if feasible(points[mid]):
+            last = mid
+        else:
+            first = mid + 1
+    return points[last], found[points[last]]
 
 
 #: Most breakpoints :func:`_smallest_z` bisects over; with more, it bisects over every z.

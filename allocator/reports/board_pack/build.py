@@ -602,10 +602,6 @@ class _Builder(Summary):
 BESIDE_PARTS = ("monte_carlo", "sweep")
 
 
-def _charts_of(o: PackOptions, base: Result, done: Sensitivity) -> dict[str, tuple[Chart, ...]]:
-    return sensitivity_charts(base, done, o, BESIDE_PARTS)
-
-
 def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions | None = None,
                command: str = "", generated_at: datetime | None = None,
                phase: Callable[[str], None] | None = None) -> BoardPack:
@@ -620,7 +616,8 @@ def build_pack(scenarios: Sequence[tuple[str, Scenario]], options: PackOptions |
     """
     moment = (generated_at or datetime.now(HELSINKI)).astimezone(HELSINKI)
     o = options or PackOptions()
-    analysis, drawn = analyse_pack_and(scenarios, o, phase, partial(_charts_of, o))
+    analysis, drawn = analyse_pack_and(scenarios, o, phase,
+                                       partial(sensitivity_charts, o=o, parts=BESIDE_PARTS))
     if phase is not None:
         phase("tables and charts")
     begin = time.perf_counter()
