@@ -341,3 +341,95 @@ def test_the_flow_bisects_over_every_deviation_at_which_a_cell_bound_moves(
     assert all(lo < z <= hi for z in points)
     moved = {z for z in range(lo + 1, hi + 1) if bounds(z) != bounds(z - 1)}
     assert moved <= set(points)
+
+
+# --- stage 2 in a CP-SAT solve: the flow certificate or CP-SAT's window, the same optimum --
+
+NO_TIES = SolveSettings(detect_ties=False)
+
+
+def counting_windows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the solve's calls of CP-SAT's window listing for the exact total deviation."""
+    import allocator.engine.solve as solve_module
+
+    calls: list[int] = []
+    real = solve_module.certify_total_deviation
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "certify_total_deviation", counted)
+    return calls
+
+
+def exact_values(r: Result) -> tuple[Fraction, Fraction]:
+    assert r.status == Status.OPTIMAL and r.verified and r.verification is not None
+    assert r.solver.proof == PROOF_CPSAT and r.solver.unproven is None
+    return r.verification.max_deviation, r.verification.total_deviation
+
+
+def test_without_a_tie_check_the_flow_settles_the_exact_total_as_the_window_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # With a tie check, the window lists the exactly best cell values for it to search;
+    # without one, the flow certificate settles stage 2 where the network is the whole
+    # model. The two are independent exact methods and must give the same allocation.
+    from allocator.engine.caseload import prepare
+    from allocator.engine.flow import whole_network
+
+    calls = counting_windows(monkeypatch)
+    settled = []
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        s = load_scenario(path)
+        window = allocate(s)
+        listed = len(calls)  # none with priced moves: the stage is proven at scale only
+        calls.clear()
+        flow = allocate(s, NO_TIES)
+        if whole_network(prepare(s)) is not None:
+            assert not calls, path.name
+            settled += [path.name] if listed else []
+        else:
+            assert len(calls) == listed, path.name
+        calls.clear()
+        assert flow.allocation == window.allocation, path.name
+        assert exact_values(flow) == exact_values(window), path.name
+    assert "base.yaml" in settled
+
+
+@settings(max_examples=20, deadline=None)
+@given(near_equal_below_forced())
+def test_the_flow_settled_total_is_exact_under_a_forced_cell(
+        case: tuple[list[int], int, int]) -> None:
+    populations, total, forced = case
+    if forced < 1 or min(populations) < 0:
+        return
+    s = with_forced_cell(populations, total, forced)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        calls = counting_windows(monkeypatch)
+        r = allocate(s, NO_TIES)
+    assert not calls
+    assert exact_values(r) == lexicographic_reference(s)
+
+
+def test_when_the_window_cannot_be_listed_the_flow_settles_the_total(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import allocator.engine.exact as exact_module
+
+    base = load_scenario(SCENARIOS / "base.yaml")
+    listed = allocate(base)
+    assert listed.tie_checked
+    monkeypatch.setattr(exact_module, "MAX_WINDOW", 0)
+    r = allocate(base)
+    assert exact_values(r) == exact_values(listed)
+    assert r.allocation == listed.allocation
+    # The model then holds stage 2 only at its scale, so no tie is looked for on it.
+    assert r.tie is None and not r.tie_checked
+    # Where the network is not the whole model (an optional office), nothing settles it:
+    # every stage is proven at the model's scale, and the result says what is missing.
+    from allocator.engine.solve import UNPROVEN_TOTAL
+
+    data = base.model_dump(mode="json", exclude_unset=True)
+    data["offices"][-1]["optional"] = True
+    unsettled = allocate(Scenario.model_validate(data))
+    assert unsettled.status == Status.FEASIBLE and unsettled.verified
+    assert unsettled.solver.unproven == UNPROVEN_TOTAL

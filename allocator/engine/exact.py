@@ -15,6 +15,9 @@ sum ``E`` of those roundings of its exact total times DEV_SCALE. An allocation e
 least as good as the scaled optimum therefore lies within ``2E`` of it at scale. The
 check lists every distinct set of cell values in that window (a CP-SAT search with each
 found set forbidden in turn), compares them in exact fractions, and keeps the exactly best.
+Where the network-flow form is the whole model, the min-cost flow's optimality conditions
+checked in exact fractions settle stage 2 instead (:func:`total_by_flow`): always when no
+later CP-SAT search needs the exactly best sets, and when the window cannot be listed.
 """
 
 from __future__ import annotations
@@ -247,6 +250,14 @@ def certify_total_deviation(model: cp_model.CpModel, built: Any, bounds: Bounds,
     allowed = sorted(key for key, f in exact.items() if f == least)
     chosen = allocation if own in allowed else found[allowed[0]]
     return TotalCertificate(chosen, True, cells, allowed, spent)
+
+
+def total_by_flow(d: ModelData, bounds: Bounds) -> FlowStart | None:
+    """Stages 2 to 4 exactly, with each cell within stage 1's exact ``bounds`` [units],
+    from the network-flow certificate alone (allocator.engine.flow.certified); None when
+    the network is not the whole model or the certificate does not hold."""
+    net = whole_network(d)
+    return None if net is None else certified(net, bounds)
 
 
 def certify_by_flow(d: ModelData) -> FlowStart | None:

@@ -25,6 +25,7 @@ from allocator.engine.exact import (
     certify_total_deviation,
     exact_max_deviation,
     scaled_total,
+    total_by_flow,
     within,
 )
 from allocator.engine.flow import FlowStart, flow_start, flow_within
@@ -217,6 +218,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     exact = not custom and order == STAGES
     bounds: Bounds | None = None
     flow_kept = True  # the flow start's allocation survived every exact check so far
+    tie_check = True  # the model holds every stage so far exactly, for the tie check
     for stage in order:
         stage_workers = 1 if stage == "tie_break" else workers
         remaining = settings.time_limit - used
@@ -250,9 +252,11 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                         if again is not None:
                             start = replace(again, max_deviation=claim)
                 elif exact and settings.exact_total and stage in EXACT_STAGES and term is None:
-                    used, same = _hold_total_exactly(model, built, objective, outcome, claim,
-                                                     bounds, settings, used)
+                    used, same, total = _hold_total_exactly(model, built, objective, outcome,
+                                                            claim, bounds, settings, used)
                     flow_kept = flow_kept and same
+                    if total.flow is not None:
+                        start, flow_kept, tie_check = total.flow, True, total.holds_exactly
                 else:
                     model.add(objective <= claim)
                 outcome.values = _values(built, outcome.allocation, None)
@@ -261,7 +265,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                 if (stage == "total_deviation" and flow_kept and start.spread is not None
                         and start.tie_break is not None and not built.explain
                         and order == STAGES):
-                    _finish_from_flow(model, built, start, outcome, settings, bounds)
+                    _finish_from_flow(model, built, start, outcome, settings, bounds, tie_check)
                     break
                 continue
         solver = _solver(settings, stage_workers, remaining)
@@ -298,8 +302,16 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
             bounds, used, _ = _hold_exactly(model, built, outcome, settings, used)
         elif (exact and settings.exact_total and stage in EXACT_STAGES and term is None
               and code == cp_model.OPTIMAL):
-            used, _ = _hold_total_exactly(model, built, objective, outcome, value, bounds,
-                                          settings, used)
+            used, _, total = _hold_total_exactly(model, built, objective, outcome, value,
+                                                 bounds, settings, used)
+            if total.flow is not None:
+                # The flow certificate settled stage 2 and, over its exactly best flows,
+                # stages 3 and 4.
+                outcome.values = _values(built, outcome.allocation, solver)
+                if stage != last_stage:
+                    _finish_from_flow(model, built, total.flow, outcome, settings, bounds,
+                                      total.holds_exactly)
+                break
         else:
             model.add(objective <= value)
         outcome.values = _values(built, outcome.allocation, solver)
@@ -340,39 +352,85 @@ def _hold_exactly(model: cp_model.CpModel, built: BuiltModel, outcome: SolveOutc
     return bounds, used + cert.deterministic_time, kept
 
 
+@dataclass(frozen=True)
+class _TotalHeld:
+    """How stage 2 was made exact: ``flow``, the certified flow optimum of stages 2 to 4
+    when the network-flow certificate settled it (None: CP-SAT's window did, or nothing
+    did); ``holds_exactly``, whether the model now holds exactly the exactly best cell
+    values, as a tie check on it needs."""
+
+    flow: FlowStart | None
+    holds_exactly: bool
+
+
 def _hold_total_exactly(model: cp_model.CpModel, built: BuiltModel, objective: Any,
                         outcome: SolveOutcome, value: int, bounds: Bounds | None,
-                        settings: SolveSettings, used: float) -> tuple[float, bool]:
+                        settings: SolveSettings, used: float) -> tuple[float, bool, _TotalHeld]:
     """Make the total-deviation stage exact and hold it for the later stages.
 
-    The later stages choose only among the exactly best cell values (the scaled value is
-    held when the scaled targets are exact). A check that does not finish holds the
-    scaled value and leaves the result FEASIBLE. Returns the deterministic time used so
-    far [s] and whether the allocation was kept with nothing exactly as good left out of
-    the scaled optimum, so that the flow's later stages still hold.
+    Where the network is the whole model, the flow certificate settles it
+    (allocator.engine.exact.total_by_flow) when no tie check will search the model, and
+    when CP-SAT's window cannot be listed; the flow's stages 3 and 4 are then the ones to
+    take. Otherwise the later stages choose only among the exactly best cell values (the
+    scaled value is held when the scaled targets are exact); a check that does not finish
+    holds the scaled value and leaves the result FEASIBLE. Returns the deterministic time
+    used so far [s], whether the allocation was kept with nothing exactly as good left out
+    of the scaled optimum (so that the flow's later stages still hold), and how.
     """
     assert outcome.allocation is not None
     d = built.data
-    cert = certify_total_deviation(model, built, bounds or ranges(d, outcome.values.get(
-        "max_deviation", 0)), outcome.allocation, settings, settings.time_limit - used)
+    cells = bounds or ranges(d, outcome.values.get("max_deviation", 0))
+    # The flow's optimum is the model's over stage 1's exact bounds, with every rule on.
+    exact_bounds = None if built.explain else bounds
+    ties = _check_ties(built, settings)
+    if exact_bounds is not None and not ties:
+        found = total_by_flow(d, exact_bounds)
+        if found is not None:
+            return used, _take_flow(model, built, objective, outcome, value, found), \
+                _TotalHeld(found, False)
+    cert = certify_total_deviation(model, built, cells, outcome.allocation, settings,
+                                   settings.time_limit - used)
     used += cert.deterministic_time
+    if not cert.proven and exact_bounds is not None and ties:
+        found = total_by_flow(d, exact_bounds)
+        if found is not None:
+            return used, _take_flow(model, built, objective, outcome, value, found), \
+                _TotalHeld(found, False)
     if cert.allowed is None:
         model.add(objective <= value)
         if not cert.proven:
             outcome.status = Status.FEASIBLE
             outcome.unproven = UNPROVEN_TOTAL
         # The allocation and the scaled hold are as they were: the flow's stages still hold.
-        return used, True
+        return used, True, _TotalHeld(None, cert.proven)
     model.add_allowed_assignments([built.y[c] for c in cert.cells], cert.allowed)
     kept = cert.allocation == outcome.allocation
     if not kept:
-        outcome.allocation = cert.allocation
-        fresh = scaled_total(d, cert.allocation.cell_units())
-        last = outcome.stages[-1]
-        outcome.stages[-1] = replace(last, objective=fresh, bound=fresh)
+        _replace_allocation(built, outcome, cert.allocation)
     within = all(scaled_total(d, dict(zip(cert.cells, key, strict=True))) <= value
                  for key in cert.allowed)
-    return used, kept and within
+    return used, kept and within, _TotalHeld(None, True)
+
+
+def _take_flow(model: cp_model.CpModel, built: BuiltModel, objective: Any,
+               outcome: SolveOutcome, value: int, found: FlowStart) -> bool:
+    """Take the flow certificate's exact stage-2 optimum; whether it is the allocation
+    already held. The model holds the scaled value, or the optimum's own when above it."""
+    allocation = Allocation(built.data.granularity, dict(found.cells), dict(found.central))
+    kept = allocation == outcome.allocation
+    if not kept:
+        _replace_allocation(built, outcome, allocation)
+    model.add(objective <= max(value, found.total_deviation))
+    return kept
+
+
+def _replace_allocation(built: BuiltModel, outcome: SolveOutcome,
+                        allocation: Allocation) -> None:
+    """An exact check chose another allocation: the stage's facts give its scaled total."""
+    outcome.allocation = allocation
+    fresh = scaled_total(built.data, allocation.cell_units())
+    last = outcome.stages[-1]
+    outcome.stages[-1] = replace(last, objective=fresh, bound=fresh)
 
 
 def _check_ties(built: BuiltModel, settings: SolveSettings) -> bool:
@@ -401,11 +459,13 @@ def _start_value(start: FlowStart | None, stage: str, held: dict[str, int]) -> i
 
 def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowStart,
                       outcome: SolveOutcome, settings: SolveSettings,
-                      bounds: Bounds | None) -> None:
+                      bounds: Bounds | None, tie_check: bool = True) -> None:
     """Take stages 3 and 4 from the flow start, whose network is the whole model.
 
     The lexicographic min-cost flows optimise spread and tie-break exactly over the
-    proven optima of stages 1 and 2; only the tie check still runs on the CP-SAT model.
+    proven optima of stages 1 and 2; only the tie check still runs on the CP-SAT model,
+    and only when that holds stage 2 exactly (``tie_check``; else it is reported as not
+    checked).
     """
     assert start.spread is not None and start.tie_break is not None
     begin = time.perf_counter()
@@ -414,7 +474,7 @@ def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowSta
     allocation = Allocation(built.data.granularity, dict(start.cells), dict(start.central))
     outcome.allocation = allocation
     outcome.values = _values(built, allocation, None)
-    if _check_ties(built, settings):
+    if tie_check and _check_ties(built, settings):
         assert bounds is not None
         spread = add_spread_term(model, built, bounds)
         model.add(spread <= start.spread)
