@@ -433,3 +433,33 @@ def test_when_the_window_cannot_be_listed_the_flow_settles_the_total(
     unsettled = allocate(Scenario.model_validate(data))
     assert unsettled.status == Status.FEASIBLE and unsettled.verified
     assert unsettled.solver.unproven == UNPROVEN_TOTAL
+
+
+def test_a_solve_that_stops_after_stage_two_needs_no_window(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # No tie check follows the last stage, so the flow settles the exact total there.
+    from allocator.engine.caseload import prepare
+    from allocator.engine.exact import exact_max_deviation, exact_total_deviation
+    from allocator.engine.flow import whole_network
+    from allocator.engine.model import build_model
+    from allocator.engine.solve import solve
+
+    calls = counting_windows(monkeypatch)
+    checked = []
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        s = load_scenario(path)
+        full = allocate(s)
+        listed = len(calls)
+        calls.clear()
+        if not listed:
+            continue  # priced moves: the stage minimises deviation and moves, at scale
+        d = prepare(s)
+        stopped = solve(build_model(d), last_stage="total_deviation")
+        assert stopped.status == Status.OPTIMAL and stopped.allocation is not None, path.name
+        assert bool(calls) == (whole_network(d) is None), path.name
+        calls.clear()
+        y = stopped.allocation.cell_units()
+        assert (d.htv(exact_max_deviation(d, y)), d.htv(exact_total_deviation(d, y))) == \
+            exact_values(full), path.name
+        checked.append(path.name)
+    assert "base.yaml" in checked

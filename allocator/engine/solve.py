@@ -253,7 +253,8 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                             start = replace(again, max_deviation=claim)
                 elif exact and settings.exact_total and stage in EXACT_STAGES and term is None:
                     used, same, total = _hold_total_exactly(model, built, objective, outcome,
-                                                            claim, bounds, settings, used)
+                                                            claim, bounds, settings, used,
+                                                            stage == last_stage)
                     flow_kept = flow_kept and same
                     if total.flow is not None:
                         start, flow_kept, tie_check = total.flow, True, total.holds_exactly
@@ -303,7 +304,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
         elif (exact and settings.exact_total and stage in EXACT_STAGES and term is None
               and code == cp_model.OPTIMAL):
             used, _, total = _hold_total_exactly(model, built, objective, outcome, value,
-                                                 bounds, settings, used)
+                                                 bounds, settings, used, stage == last_stage)
             if total.flow is not None:
                 # The flow certificate settled stage 2 and, over its exactly best flows,
                 # stages 3 and 4.
@@ -365,8 +366,10 @@ class _TotalHeld:
 
 def _hold_total_exactly(model: cp_model.CpModel, built: BuiltModel, objective: Any,
                         outcome: SolveOutcome, value: int, bounds: Bounds | None,
-                        settings: SolveSettings, used: float) -> tuple[float, bool, _TotalHeld]:
-    """Make the total-deviation stage exact and hold it for the later stages.
+                        settings: SolveSettings, used: float,
+                        last: bool = False) -> tuple[float, bool, _TotalHeld]:
+    """Make the total-deviation stage exact and hold it for the later stages (``last``:
+    the solve stops after it).
 
     Where the network is the whole model, the flow certificate settles it
     (allocator.engine.exact.total_by_flow) when no tie check will search the model, and
@@ -382,7 +385,7 @@ def _hold_total_exactly(model: cp_model.CpModel, built: BuiltModel, objective: A
     cells = bounds or ranges(d, outcome.values.get("max_deviation", 0))
     # The flow's optimum is the model's over stage 1's exact bounds, with every rule on.
     exact_bounds = None if built.explain else bounds
-    ties = _check_ties(built, settings)
+    ties = _check_ties(built, settings) and not last
     if exact_bounds is not None and not ties:
         found = total_by_flow(d, exact_bounds)
         if found is not None:
