@@ -48,8 +48,9 @@ class StageFacts:
     with priced moves minimises ``deviation_and_moves``); None: the stage's own."""
 
 
-#: What a result says shows it optimal: CP-SAT's proofs of each stage, or (in analyses
-#: only, where the flow covers the scenario) the network-flow certificate of
+#: What a result says shows it optimal: CP-SAT's proofs of each stage at the model's
+#: scale, made exact by allocator.engine.exact's checks (a flow or CP-SAT answers them), or
+#: (in analyses only, where the flow covers the scenario) the network-flow certificate of
 #: allocator.engine.exact.certify_by_flow, which needs no CP-SAT solve.
 PROOF_CPSAT = "proven by CP-SAT"
 PROOF_FLOW = "optimal (network-flow certificate)"
