@@ -10,6 +10,7 @@ budget, compared in exact fractions.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -363,6 +364,17 @@ def counting_windows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+def default_runs(calls: list[int]) -> Iterator[tuple[str, Scenario, Result, int]]:
+    """Each scenario file, allocated with the default settings, and the times its solve
+    listed CP-SAT's window (none with priced moves: that stage is proven at scale only)."""
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        s = load_scenario(path)
+        r = allocate(s)
+        listed = len(calls)
+        calls.clear()
+        yield path.name, s, r, listed
+
+
 def exact_values(r: Result) -> tuple[Fraction, Fraction]:
     assert r.status == Status.OPTIMAL and r.verified and r.verification is not None
     assert r.solver.proof == PROOF_CPSAT and r.solver.unproven is None
@@ -379,20 +391,16 @@ def test_without_a_tie_check_the_flow_settles_the_exact_total_as_the_window_does
 
     calls = counting_windows(monkeypatch)
     settled = []
-    for path in sorted(SCENARIOS.glob("*.yaml")):
-        s = load_scenario(path)
-        window = allocate(s)
-        listed = len(calls)  # none with priced moves: the stage is proven at scale only
-        calls.clear()
+    for name, s, window, listed in default_runs(calls):
         flow = allocate(s, NO_TIES)
         if whole_network(prepare(s)) is not None:
-            assert not calls, path.name
-            settled += [path.name] if listed else []
+            assert not calls, name
+            settled += [name] if listed else []
         else:
-            assert len(calls) == listed, path.name
+            assert len(calls) == listed, name
         calls.clear()
-        assert flow.allocation == window.allocation, path.name
-        assert exact_values(flow) == exact_values(window), path.name
+        assert flow.allocation == window.allocation, name
+        assert exact_values(flow) == exact_values(window), name
     assert "base.yaml" in settled
 
 
@@ -446,20 +454,16 @@ def test_a_solve_that_stops_after_stage_two_needs_no_window(
 
     calls = counting_windows(monkeypatch)
     checked = []
-    for path in sorted(SCENARIOS.glob("*.yaml")):
-        s = load_scenario(path)
-        full = allocate(s)
-        listed = len(calls)
-        calls.clear()
+    for name, s, full, listed in default_runs(calls):
         if not listed:
             continue  # priced moves: the stage minimises deviation and moves, at scale
         d = prepare(s)
         stopped = solve(build_model(d), last_stage="total_deviation")
-        assert stopped.status == Status.OPTIMAL and stopped.allocation is not None, path.name
-        assert bool(calls) == (whole_network(d) is None), path.name
+        assert stopped.status == Status.OPTIMAL and stopped.allocation is not None, name
+        assert bool(calls) == (whole_network(d) is None), name
         calls.clear()
         y = stopped.allocation.cell_units()
         assert (d.htv(exact_max_deviation(d, y)), d.htv(exact_total_deviation(d, y))) == \
-            exact_values(full), path.name
-        checked.append(path.name)
+            exact_values(full), name
+        checked.append(name)
     assert "base.yaml" in checked

@@ -385,20 +385,22 @@ def _hold_total_exactly(model: cp_model.CpModel, built: BuiltModel, objective: A
     cells = bounds or ranges(d, outcome.values.get("max_deviation", 0))
     # The flow's optimum is the model's over stage 1's exact bounds, with every rule on.
     exact_bounds = None if built.explain else bounds
+
+    def by_flow() -> tuple[float, bool, _TotalHeld] | None:
+        found = None if exact_bounds is None else total_by_flow(d, exact_bounds)
+        if found is None:
+            return None
+        return used, _take_flow(model, built, objective, outcome, value, found), \
+            _TotalHeld(found, False)
+
     ties = _check_ties(built, settings) and not last
-    if exact_bounds is not None and not ties:
-        found = total_by_flow(d, exact_bounds)
-        if found is not None:
-            return used, _take_flow(model, built, objective, outcome, value, found), \
-                _TotalHeld(found, False)
+    if not ties and (settled := by_flow()) is not None:
+        return settled
     cert = certify_total_deviation(model, built, cells, outcome.allocation, settings,
                                    settings.time_limit - used)
     used += cert.deterministic_time
-    if not cert.proven and exact_bounds is not None and ties:
-        found = total_by_flow(d, exact_bounds)
-        if found is not None:
-            return used, _take_flow(model, built, objective, outcome, value, found), \
-                _TotalHeld(found, False)
+    if not cert.proven and ties and (settled := by_flow()) is not None:
+        return settled
     if cert.allowed is None:
         model.add(objective <= value)
         if not cert.proven:
