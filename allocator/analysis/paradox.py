@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
+from typing import Any
 
 import pandas as pd
 
 from allocator.analysis.points import Cells, Point
 from allocator.engine.result import Result
-from allocator.scenario.arithmetic import exact_sum
 from allocator.scenario.schema import Scenario
 from allocator.scenario.variants import scenario_data
 
@@ -53,9 +53,24 @@ def kind_of(path: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Item:
-    htv: Fraction
-    target: Fraction
+    """An item's HTV and target, ``htv / den`` and ``target / den`` [HTV] over its point's
+    one denominator (whole numbers, so comparing two is integer work), and its weighted
+    caseload per line [weighted persons]."""
+
+    htv: int
+    target: int
+    den: int
     demand: dict[str, float]
+
+    @property
+    def htv_float(self) -> float:
+        """The HTV [HTV], rounded once to a float."""
+        return self.htv / self.den
+
+    @property
+    def target_float(self) -> float:
+        """The target [HTV], rounded once to a float."""
+        return self.target / self.den
 
 
 #: The last point's items, kept by identity: a Monte Carlo or sweep compares many points
@@ -64,24 +79,30 @@ _last: list[tuple[Cells, dict[tuple[str, str], _Item]]] = []
 
 
 def _items(c: Cells, keep: bool = False) -> dict[tuple[str, str], _Item]:
-    """(level, name) -> HTV, target [HTV] and weighted caseload per line [weighted persons];
-    ``keep`` keeps them for the next call with the same ``c``."""
+    """(level, name) -> HTV, target [HTV] and weighted caseload per line [weighted persons],
+    cells first, then municipalities, then areas; ``keep`` keeps them for the next call
+    with the same ``c``."""
     if _last and _last[0][0] is c:
         return _last[0][1]
-    out: dict[tuple[str, str], _Item] = {}
-    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for m, ln in c.htv:
-        groups.setdefault(("cell", f"{m} / {ln}"), []).append((m, ln))
-        groups.setdefault(("municipality", m), []).append((m, ln))
-        groups.setdefault(("area", c.area_of[m]), []).append((m, ln))
-    for key, cells in groups.items():
-        demand: dict[str, float] = {}
-        for m, ln in cells:
-            demand[ln] = demand.get(ln, 0.0) + c.demand[(m, ln)]
-        out[key] = _Item(exact_sum([c.htv[x] for x in cells]),
-                         exact_sum([c.target[x] for x in cells]), demand)
-    order = {level: i for i, level in enumerate(LEVELS)}
-    items = dict(sorted(out.items(), key=lambda kv: order[kv[0][0]]))
+    # HTV = units × g = units × g.num × q / den and target = whole / q × g = whole × g.num
+    # / den, with den = q × g.den.
+    g = c.granularity
+    per_unit, per_whole, den = g.numerator * c.q, g.numerator, c.q * g.denominator
+    sums: dict[tuple[str, str], list[Any]] = {}
+    munis: dict[tuple[str, str], list[Any]] = {}
+    areas: dict[tuple[str, str], list[Any]] = {}
+    for (m, ln), units in c.units.items():
+        target, demand = c.target[(m, ln)], c.demand[(m, ln)]
+        sums[("cell", f"{m} / {ln}")] = [units, target, {ln: demand}]
+        for key, into in ((("municipality", m), munis), (("area", c.area_of[m]), areas)):
+            group = into.setdefault(key, [0, 0, {}])
+            group[0] += units
+            group[1] += target
+            group[2][ln] = group[2].get(ln, 0.0) + demand
+    sums.update(munis)
+    sums.update(areas)
+    items = {key: _Item(u * per_unit, t * per_whole, den, demand)
+             for key, (u, t, demand) in sums.items()}
     if keep:
         _last[:] = [(c, items)]
     return items
@@ -97,13 +118,15 @@ def _rose(before: dict[str, float], after: dict[str, float]) -> bool:
 def _row(parameter: str, from_value: float, to_value: float, kind: str, key: tuple[str, str],
          lo: _Item, hi: _Item) -> dict[str, object]:
     return {"parameter": parameter, "from_value": from_value, "to_value": to_value,
-            "kind": kind, "level": key[0], "name": key[1], "htv_before": float(lo.htv),
-            "htv_after": float(hi.htv), "target_before": float(lo.target),
-            "target_after": float(hi.target)}
+            "kind": kind, "level": key[0], "name": key[1], "htv_before": lo.htv_float,
+            "htv_after": hi.htv_float, "target_before": lo.target_float,
+            "target_after": hi.target_float}
 
 
 def _paradox(lo: _Item, hi: _Item) -> bool:
-    return hi.htv < lo.htv and hi.target >= lo.target
+    """The HTV falls from ``lo`` to ``hi`` although the target does not (exactly)."""
+    return (hi.htv * lo.den < lo.htv * hi.den
+            and hi.target * lo.den >= lo.target * hi.den)
 
 
 def pair_events(before: Point, after: Point, kind: str, parameter: str,

@@ -12,6 +12,7 @@ process that runs it, so a pool returns exactly what a sequential run returns.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from allocator.engine.result import Result
 from allocator.engine.solve import SolveSettings
 from allocator.engine.types import PROOF_FLOW, Allocation, Status
 from allocator.errors import InfeasibleError, Problem, ScenarioError
-from allocator.scenario.arithmetic import exact_dot, exact_sum
+from allocator.scenario.arithmetic import exact_sum, over_one_denominator
 from allocator.scenario.schema import Scenario
 
 #: Points solved one after another in one job; a job passes each point's allocation to
@@ -119,34 +120,54 @@ class Point:
 
 @dataclass(frozen=True)
 class Cells:
-    """Per (municipality, line) cell of one allocated variant: HTV, target and demand.
+    """Per (municipality, line) cell of one allocated variant: units, target and demand.
 
-    ``htv`` and ``target`` [HTV, exact] are customer service only (central services are set
-    by the scenario); ``demand`` is the line's weighted caseload of the municipality
-    [weighted persons]; ``area_of`` names each municipality's area; ``total_htv`` [HTV] is
-    the variant's budget. Small enough to travel between processes with each point.
+    ``units`` [units] and ``target`` [1/q units: q × the exact target, whole] are customer
+    service only (central services are set by the scenario), so an item's HTV is its
+    units × ``granularity`` and its target its whole sum / ``q`` × ``granularity`` [HTV],
+    summed and compared in whole numbers; ``demand`` is the line's weighted caseload of
+    the municipality [weighted persons]; ``area_of`` names each municipality's area;
+    ``total_htv`` [HTV] is the variant's budget. Small enough to travel between processes
+    with each point.
     """
 
-    htv: dict[tuple[str, str], Fraction]
-    target: dict[tuple[str, str], Fraction]
+    units: dict[tuple[str, str], int]
+    target: dict[tuple[str, str], int]
+    q: int
+    granularity: Fraction
     demand: dict[tuple[str, str], float]
     area_of: dict[str, str]
     total_htv: Fraction
 
     @classmethod
     def of(cls, r: Result) -> Cells:
-        """The cells of an allocated result (zero HTV for a cell the allocation omits)."""
+        """The cells of an allocated result (zero units for a cell the allocation omits)."""
         assert r.allocation is not None
         d = r.data
-        units = r.allocation.cell_units()
-        zero = Fraction(0)
-        demand = {(m, ln): float(exact_dot(d.weights[ln].values(),
-                                           [d.features.get(f, {}).get(m, zero)
-                                            for f in d.weights[ln]]))
-                  for m, ln in d.cells}
-        return cls({c: d.htv(units.get(c, 0)) for c in d.cells},
-                   {c: d.htv(d.target[c]) for c in d.cells}, demand, dict(d.area_of),
+        given = r.allocation.cell_units()
+        q, whole = d.target_whole
+        return cls({c: given.get(c, 0) for c in d.cells}, whole, q, d.granularity,
+                   _demand(d.features, d.weights, d.municipalities), dict(d.area_of),
                    d.total_units * d.granularity)
+
+
+def _demand(features: Mapping[str, Mapping[str, Fraction]],
+            weights: Mapping[str, Mapping[str, Fraction]], munis: Sequence[str]
+            ) -> dict[tuple[str, str], float]:
+    """Each (municipality, line)'s weighted caseload, sum of weight × feature [weighted
+    persons], exact until its one rounding to a float (a missing feature counts 0)."""
+    zero = Fraction(0)
+    columns = {f: over_one_denominator({m: features.get(f, {}).get(m, zero) for m in munis})
+               for line in weights.values() for f in line}
+    out: dict[tuple[str, str], float] = {}
+    for ln, line in weights.items():
+        # w_f × v_f(m) = w_f × whole_f(m) / q_f = k_f × whole_f(m) / common, k_f whole.
+        over = {f: w.denominator * columns[f][0] for f, w in line.items()}
+        common = math.lcm(*over.values())
+        k = {f: w.numerator * (common // over[f]) for f, w in line.items()}
+        for m in munis:
+            out[(m, ln)] = sum(k[f] * columns[f][1][m] for f in k) / common
+    return out
 
 
 def evaluate(scenario: Scenario, changes: Mapping[str, Any] | None = None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
-from allocator.scenario.arithmetic import exact_dot, exact_sum
+from allocator.scenario.arithmetic import exact_sum, over_one_denominator
 from allocator.scenario.schema import Scenario, to_fraction
 
 #: Deviations are measured in 1/DEV_SCALE of a unit inside the model, so that fractional
@@ -134,8 +134,7 @@ class ModelData:
     def target_whole(self) -> tuple[int, dict[tuple[str, str], int]]:
         """Every cell's target over one common denominator: (q, {cell: q × target}) [1/q
         units], for exact comparisons in whole numbers."""
-        q = math.lcm(*(t.denominator for t in self.target.values()))
-        return q, {c: t.numerator * (q // t.denominator) for c, t in self.target.items()}
+        return over_one_denominator(self.target)
 
     @cached_property
     def _office_index(self) -> dict[str, OfficeData]:
@@ -163,14 +162,23 @@ def demand_shares(s: Scenario, features: dict[str, dict[str, Fraction]]) -> dict
     share(m, line) = sum_f w_f * feature_f(m) / sum_m' feature_f(m'). Features that are zero
     everywhere drop out and the remaining weights are renormalised.
     """
+    # Each used feature over one denominator: v_f(m) / sum v_f = whole_f(m) / total_f, in
+    # whole numbers, so that each share is one integer sum over the line's one denominator.
+    used = {f for ln in s.service_lines for f, w in ln.demand.items() if w > 0}
+    whole = {f: over_one_denominator(features[f])[1] for f in used}
+    totals = {f: sum(column.values()) for f, column in whole.items()}
     shares: dict[tuple[str, str], Fraction] = {}
-    totals = {f: exact_sum(values.values()) for f, values in features.items()}
+    munis = s.municipality_names
     for ln in s.service_lines:
         weights = {f: to_fraction(w) for f, w in ln.demand.items() if w > 0 and totals[f] > 0}
         wsum = exact_sum(weights.values())
-        scale = {f: w / wsum / totals[f] for f, w in weights.items()}
-        for m in s.municipality_names:
-            shares[(m, ln.name)] = exact_dot(scale.values(), [features[f][m] for f in scale])
+        # (w_f / wsum) / total_f = k_f / denominator, with k_f whole.
+        over = {f: w.denominator * totals[f] for f, w in weights.items()}
+        common = math.lcm(*over.values())
+        k = {f: w.numerator * (common // over[f]) * wsum.denominator for f, w in weights.items()}
+        denominator = common * wsum.numerator or 1  # no weighted demand: every share 0
+        for m in munis:
+            shares[(m, ln.name)] = Fraction(sum(k[f] * whole[f][m] for f in k), denominator)
     return shares
 
 

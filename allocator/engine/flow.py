@@ -159,23 +159,29 @@ class _Network:
         ``bounds``; None when there is none."""
         return self._cells(*self._within_bounds(bounds))
 
-    def cells_within(self, z: int) -> dict[tuple[str, str], int] | None:
-        """Each cell's units in some allocation with every cell within ``z`` [units]."""
-        return self._cells(*self._within_z(z))
+    def units_within(self, z: int) -> Any | None:
+        """Each cell's units in some allocation with every cell within ``z`` [1/DEV_SCALE
+        units], as an array in the order of ``data.cells`` [units]; None when there is none."""
+        return self._units(*self._within_z(z))
 
     def _cells(self, low: Any, high: Any) -> dict[tuple[str, str], int] | None:
         """Each cell's units in some allocation with each cell between ``low`` and
         ``high`` [units]; None when there is none."""
+        units = self._units(low, high)
+        return None if units is None else self.as_cells(units)
+
+    def _units(self, low: Any, high: Any) -> Any | None:
+        """:meth:`_cells` as an array in the order of ``data.cells`` [units]."""
         arrays = self._arrays_within(low, high, unit_steps=False)
         if arrays is None:
             return None
         tails, heads, caps, supply = arrays[:4]
         flows = _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64), supply)
-        if flows is None:
-            return None
-        fixed = len(self.fixed_tails)
-        return {c: int(u) for c, u in zip(self.data.cells, (low + flows[fixed:]).tolist(),
-                                          strict=True)}
+        return None if flows is None else low + flows[len(self.fixed_tails):]
+
+    def as_cells(self, units: Any) -> dict[tuple[str, str], int]:
+        """An array of units in the order of ``data.cells`` as cell -> units [units]."""
+        return dict(zip(self.data.cells, units.tolist(), strict=True))
 
     def lexicographic(self, z: int, exact: bool,
                       bounds: dict[tuple[str, str], tuple[int, int]] | None = None,
@@ -486,13 +492,13 @@ def _smallest_z(d: ModelData, net: _Network
     floor_z = max((min(t % DEV_SCALE, DEV_SCALE - t % DEV_SCALE) for t in d.targets_scaled.values()),
                   default=0)
     # The answer is one of the feasible z checked: keep the cells each gave.
-    found: dict[int, dict[tuple[str, str], int]] = {}
+    found: dict[int, Any] = {}
 
     def feasible(z: int) -> bool:
-        cells = net.cells_within(z)
-        if cells is not None:
-            found[z] = cells
-        return cells is not None
+        units = net.units_within(z)
+        if units is not None:
+            found[z] = units
+        return units is not None
 
     if feasible(floor_z):
         lo, hi = floor_z - 1, floor_z
@@ -515,7 +521,7 @@ def _smallest_z(d: ModelData, net: _Network
             last = mid
         else:
             first = mid + 1
-    return points[last], found[points[last]]
+    return points[last], net.as_cells(found[points[last]])
 
 
 #: Most breakpoints :func:`_smallest_z` bisects over; with more, it bisects over every z.

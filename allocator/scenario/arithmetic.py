@@ -9,8 +9,11 @@ and the result is the same fraction.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from typing import TypeVar
+
+K = TypeVar("K")
 
 
 def exact_sum(terms: Iterable[Fraction]) -> Fraction:
@@ -42,3 +45,14 @@ def exact_dot(weights: Iterable[Fraction], values: Iterable[Fraction]) -> Fracti
         return Fraction(0)
     q = math.lcm(*dens)
     return Fraction(sum(n * (q // d) for n, d in zip(nums, dens, strict=True)), q)
+
+
+def over_one_denominator(values: Mapping[K, Fraction]) -> tuple[int, dict[K, int]]:
+    """``values`` as whole numbers over their least common denominator q: (q, {key: q ×
+    value}), so that sums and comparisons of them are integer operations.
+
+    >>> over_one_denominator({"a": Fraction(1, 2), "b": Fraction(2, 3)})
+    (6, {'a': 3, 'b': 4})
+    """
+    q = math.lcm(*(v.denominator for v in values.values()))
+    return q, {k: v.numerator * (q // v.denominator) for k, v in values.items()}

@@ -244,6 +244,13 @@ def set_paths(data: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, str
     moving = any(p == "name" or p.endswith((".name", f".{REMOVE}")) for p in paths)
     parents: dict[str, Any] | None = None if nested or moving else {}
     for path, value in changes.items():
+        if parents is not None and isinstance(value, (int, float, str, type(None))):
+            # A number under a mapping already reached: what set_path would do, directly.
+            head, _, last = path.rpartition(".")
+            node = parents.get(head)
+            if isinstance(node, dict) and "[" not in last and last != REMOVE:
+                node[last] = value
+                continue
         try:
             set_path(data, path, value, parents)
         except KeyError as exc:
