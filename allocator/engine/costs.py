@@ -15,7 +15,6 @@ asked for.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from allocator.engine.caseload import ModelData
 from allocator.engine.types import Allocation
-from allocator.scenario.arithmetic import exact_sum
+from allocator.scenario.arithmetic import exact_sum, over_one_denominator
 from allocator.scenario.schema import EQUAL_KEY, SHARES_KEY, Scenario, to_fraction
 
 if TYPE_CHECKING:
@@ -245,15 +244,19 @@ def largest_remainder(amounts: Sequence[Fraction], total: int) -> list[int]:
     >>> largest_remainder([Fraction(5, 2), Fraction(3, 2)], 4)
     [3, 1]
     """
-    exact = [Fraction(a) for a in amounts]
-    floors = [a.numerator // a.denominator for a in exact]
+    q, whole = over_one_denominator(dict(enumerate(Fraction(a) for a in amounts)))
+    return _largest_remainder_over(list(whole.values()), q, total)
+
+
+def _largest_remainder_over(whole: Sequence[int], q: int, total: int) -> list[int]:
+    """:func:`largest_remainder` of the amounts ``whole[i] / q``: floors and remainders are
+    then integer divisions, and the remainders compare as whole numbers."""
+    floors = [w // q for w in whole]
     left = total - sum(floors)
-    if not 0 <= left <= len(amounts):
+    if not 0 <= left <= len(whole):
         raise ValueError(f"{total} is not the rounded sum of the amounts")
-    # The remainders over one common denominator, as whole numbers, compare as they do.
-    q = math.lcm(*(a.denominator for a in exact))
-    rest = [(a.numerator % a.denominator) * (q // a.denominator) for a in exact]
-    order = sorted(range(len(amounts)), key=lambda i: (-rest[i], i))
+    rest = [w % q for w in whole]
+    order = sorted(range(len(whole)), key=lambda i: (-rest[i], i))
     for i in order[:left]:
         floors[i] += 1
     return floors
@@ -293,11 +296,6 @@ def _use_shares(scenario: Scenario, data: ModelData, chosen: dict[str, Fraction]
     return out
 
 
-def _round_cents(value: Fraction) -> int:
-    """Euros to cents, half up."""
-    return math.floor(value * 100 + Fraction(1, 2))
-
-
 def compute_costs(scenario: Scenario, data: ModelData, allocation: Allocation) -> Costs | None:
     """The costs of ``allocation`` under the scenario's ``costs`` section; None without one."""
     c = scenario.costs
@@ -333,12 +331,15 @@ def compute_costs(scenario: Scenario, data: ModelData, allocation: Allocation) -
             pool += cost
 
     chosen = key_shares(scenario, c.central_key)
-    exact = {m: {"customer_service": rate * customer_units[m] * g,
+    per_unit = rate * g
+    exact = {m: {"customer_service": per_unit * customer_units[m],
                  "offices": offices_eur[m],
                  "central": pool * chosen[m]} for m in munis}
-    flat = [exact[m][p] for m in munis for p in PARTS]
-    total_cents = _round_cents(exact_sum(flat))
-    cents = iter(largest_remainder([a * 100 for a in flat], total_cents))
+    # Every part over one denominator q [EUR × q]: the total's cents and each part's are
+    # then whole-number work.
+    q, whole = over_one_denominator({(m, p): exact[m][p] for m in munis for p in PARTS})
+    total_cents = (200 * sum(whole.values()) + q) // (2 * q)  # to the cent, half up
+    cents = iter(_largest_remainder_over([100 * w for w in whole.values()], q, total_cents))
     rows = tuple(MunicipalityCost(m, data.area_of[m], customer_units[m] * g, chosen[m],
                                   exact[m], {p: next(cents) for p in PARTS}) for m in munis)
 

@@ -17,7 +17,7 @@ from allocator.engine.rules import RULES
 from allocator.engine.rules.base import Tally
 from allocator.engine.rules.continuity import moved_htv
 from allocator.engine.types import Allocation, Verification
-from allocator.scenario.arithmetic import exact_sum
+from allocator.scenario.arithmetic import exact_sum, over_one_denominator
 from allocator.scenario.schema import Scenario, to_fraction
 
 
@@ -29,11 +29,16 @@ def exact_targets(s: Scenario, customer_htv: Fraction) -> dict[tuple[str, str], 
     in whole numbers, so a line's sum is a sum of integers over one denominator and every
     target is a single exact fraction.
     """
-    values: dict[str, dict[str, Fraction]] = {}
+    # Only the features some line weighs, and the factors of those derived from others.
+    weighed = {f for ln in s.service_lines for f, w in ln.demand.items() if w > 0}
+    derived = {name: d for name, d in s.derived_features.items() if name in weighed}
+    needed = (weighed - set(derived)) | {f for d in derived.values() for f in d.product}
+    values: dict[str, dict[str, Fraction]] = {f: {} for f in s.municipalities[0].caseload
+                                              if f in needed}
     for m in s.municipalities:
-        for f, v in m.caseload.items():
-            values.setdefault(f, {})[m.name] = to_fraction(v)
-    for name, d in s.derived_features.items():
+        for f, column in values.items():
+            column[m.name] = to_fraction(m.caseload[f])
+    for name, d in derived.items():
         values[name] = {}
         for m in s.municipalities:
             prod = Fraction(1)
@@ -55,8 +60,10 @@ def exact_targets(s: Scenario, customer_htv: Fraction) -> dict[tuple[str, str], 
         k = {f: w.numerator * (denominator // (w.denominator * column_sum[f]))
              for f, w in used.items()}
         scale = to_fraction(ln.share) * customer_htv / (weight_sum * denominator)
+        top, bottom = scale.numerator, scale.denominator
         for name in names:
-            out[(name, ln.name)] = scale * sum(k[f] * whole[f][name] for f in used)
+            out[(name, ln.name)] = Fraction(top * sum(k[f] * whole[f][name] for f in used),
+                                            bottom)
     return out
 
 
@@ -111,9 +118,10 @@ def tally(s: Scenario, allocation: Allocation) -> Tally:
     sizes = central_sizes(s)
     customer = to_fraction(s.total_htv) - exact_sum(sizes.values())
     g = allocation.granularity
+    top, bottom = g.numerator, g.denominator
 
     def htv(units: dict[_K, int]) -> dict[_K, Fraction]:
-        return {key: u * g for key, u in units.items()}
+        return {key: Fraction(u * top, bottom) for key, u in units.items()}
 
     return Tally(allocation, to_fraction(s.granularity), htv(cells), htv(at_office),
                  htv(hosted), htv(by_line), htv(central_given), sizes, customer,
@@ -128,10 +136,14 @@ def check(s: Scenario, allocation: Allocation) -> Verification:
     t = tally(s, allocation)
     violations = [v for rule in RULES for v in rule.check(s, t)]
     targets = exact_targets(s, t.customer)
-    deviations = [abs(t.cells.get(cell, Fraction(0)) - target) for cell, target in targets.items()]
+    # Each cell's HTV and target over one denominator q: the deviations are whole numbers.
+    zero = Fraction(0)
+    q, whole = over_one_denominator({**{("htv", c): t.cells.get(c, zero) for c in targets},
+                                     **{("target", c): v for c, v in targets.items()}})
+    deviations = [abs(whole[("htv", c)] - whole[("target", c)]) for c in targets]
     return Verification(
         violations=violations,
-        max_deviation=max(deviations, default=Fraction(0)),
-        total_deviation=exact_sum(deviations),
+        max_deviation=Fraction(max(deviations, default=0), q),
+        total_deviation=Fraction(sum(deviations), q),
         moved=moved_htv(s, t),
     )
