@@ -157,8 +157,9 @@ def _demand(features: Mapping[str, Mapping[str, Fraction]],
     """Each (municipality, line)'s weighted caseload, sum of weight × feature [weighted
     persons], exact until its one rounding to a float (a missing feature counts 0)."""
     zero = Fraction(0)
+    weighed = dict.fromkeys(f for line in weights.values() for f in line)
     columns = {f: over_one_denominator({m: features.get(f, {}).get(m, zero) for m in munis})
-               for line in weights.values() for f in line}
+               for f in weighed}
     out: dict[tuple[str, str], float] = {}
     for ln, line in weights.items():
         # w_f × v_f(m) = w_f × whole_f(m) / q_f = k_f × whole_f(m) / common, k_f whole.

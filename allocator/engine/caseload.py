@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
-from allocator.scenario.arithmetic import exact_sum, over_one_denominator
+from allocator.scenario.arithmetic import exact_sum, over_one_denominator, round_over
 from allocator.scenario.schema import Scenario, to_fraction
 
 #: Deviations are measured in 1/DEV_SCALE of a unit inside the model, so that fractional
@@ -102,15 +102,17 @@ class ModelData:
     weights: dict[str, dict[str, Fraction]] = field(repr=False)
     continuity: ContinuityData | None = None
 
-    @property
-    def cells(self) -> list[tuple[str, str]]:
-        """(municipality, line) pairs in canonical order."""
-        return [(m, ln) for m in self.municipalities for ln in self.lines]
+    @cached_property
+    def cells(self) -> tuple[tuple[str, str], ...]:
+        """(municipality, line) pairs in canonical order (listed once per scenario: every
+        stage, check and report walks them)."""
+        return tuple((m, ln) for m in self.municipalities for ln in self.lines)
 
-    @property
-    def pairs(self) -> list[tuple[str, str]]:
+    @cached_property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
         """(municipality, office) pairs the model may use, in canonical order."""
-        return [(m, o.name) for m in self.municipalities for o in self.offices if m in o.serves]
+        return tuple((m, o.name) for m in self.municipalities for o in self.offices
+                     if m in o.serves)
 
     @property
     def central_units(self) -> int:
@@ -128,7 +130,8 @@ class ModelData:
     @cached_property
     def targets_scaled(self) -> dict[tuple[str, str], int]:
         """Every cell's target in 1/DEV_SCALE units, rounded half to even."""
-        return {cell: round(q * DEV_SCALE) for cell, q in self.target.items()}
+        q, whole = self.target_whole
+        return {cell: round_over(w * DEV_SCALE, q) for cell, w in whole.items()}
 
     @cached_property
     def target_whole(self) -> tuple[int, dict[tuple[str, str], int]]:

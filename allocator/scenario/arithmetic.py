@@ -56,3 +56,14 @@ def over_one_denominator(values: Mapping[K, Fraction]) -> tuple[int, dict[K, int
     """
     q = math.lcm(*(v.denominator for v in values.values()))
     return q, {k: v.numerator * (q // v.denominator) for k, v in values.items()}
+
+
+def round_over(numerator: int, denominator: int) -> int:
+    """``round(Fraction(numerator, denominator))`` (halves to even) in whole numbers;
+    ``denominator`` > 0.
+
+    >>> [round_over(n, 2) for n in (1, 3, 5, -1)]
+    [0, 2, 2, 0]
+    """
+    k, rest = divmod(numerator, denominator)
+    return k + (2 * rest > denominator or (2 * rest == denominator and k % 2 == 1))

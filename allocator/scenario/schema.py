@@ -787,7 +787,7 @@ def cross_check(s: Scenario) -> list[Problem]:
         if sum(ln.demand.values()) <= 0:
             bad(f"service_lines[{i}].demand", "weights must not all be zero")
         elif all(f in all_features for f in ln.demand) and not out:
-            values = s.feature_values()
+            values = s.exact_features()
             # Caseloads are not negative: a sum is zero exactly when every value is.
             if not any(any(values[f].values()) for f, w in ln.demand.items() if w > 0):
                 bad(f"service_lines[{i}].demand",
