@@ -515,14 +515,18 @@ class Scenario(_Strict):
         return [m.name for m in self.municipalities]
 
     def area_of(self) -> dict[str, str]:
-        """Municipality name -> area name."""
+        """Municipality name -> area name (a new mapping the caller may change)."""
+        return dict(self._area_of)
+
+    @cached_property
+    def _area_of(self) -> dict[str, str]:
         return {m: a.name for a in self.areas for m in a.municipalities}
 
     def office_serves(self, office: Office) -> list[str]:
         """The municipalities ``office`` serves (its own area's, unless given)."""
         if office.serves is not None:
             return list(office.serves)
-        area = self.area_of()[office.municipality]
+        area = self._area_of[office.municipality]
         return [m for a in self.areas if a.name == area for m in a.municipalities]
 
     def travel_minutes(self) -> dict[tuple[str, str], float] | None:
