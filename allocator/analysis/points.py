@@ -146,7 +146,7 @@ class Cells:
         d = r.data
         given = r.allocation.cell_units()
         q, whole = d.target_whole
-        return cls({c: given.get(c, 0) for c in d.cells}, whole, q, d.granularity,
+        return cls({c: given.get(c, 0) for c in d.cells}, dict(whole), q, d.granularity,
                    _demand(d.features, d.weights, d.municipalities), dict(d.area_of),
                    d.total_units * d.granularity)
 

@@ -3,7 +3,8 @@
 Adding fractions one by one reduces every partial sum by a gcd; an analysis adds the same
 kinds of figures (caseloads, units × granularity, weights × caseloads) thousands of times
 per second. Over the terms' common denominator a sum is one integer sum and one reduction,
-and the result is the same fraction.
+and the result is the same fraction; figures kept as whole numbers over one denominator
+are summed and compared as integers.
 """
 
 from __future__ import annotations
@@ -29,22 +30,6 @@ def exact_sum(terms: Iterable[Fraction]) -> Fraction:
         return Fraction(0)
     q = math.lcm(*(t.denominator for t in terms))
     return Fraction(sum(t.numerator * (q // t.denominator) for t in terms), q)
-
-
-def exact_dot(weights: Iterable[Fraction], values: Iterable[Fraction]) -> Fraction:
-    """``sum(w * v for w, v in zip(weights, values))`` exactly, with a single reduction.
-
-    >>> exact_dot([Fraction(1, 2), Fraction(1, 3)], [Fraction(4), Fraction(3, 5)])
-    Fraction(11, 5)
-    """
-    nums, dens = [], []
-    for w, v in zip(weights, values, strict=True):
-        nums.append(w.numerator * v.numerator)
-        dens.append(w.denominator * v.denominator)
-    if not nums:
-        return Fraction(0)
-    q = math.lcm(*dens)
-    return Fraction(sum(n * (q // d) for n, d in zip(nums, dens, strict=True)), q)
 
 
 def over_one_denominator(values: Mapping[K, Fraction]) -> tuple[int, dict[K, int]]:
