@@ -173,14 +173,22 @@ def near_equal_below_forced(draw: st.DrawFn) -> tuple[list[int], int, int]:
     return populations, 10, 10 - floors - extra
 
 
+def forced_case(case: tuple[list[int], int, int]) -> Scenario | None:
+    """The scenario of a :func:`near_equal_below_forced` draw; None when the draw leaves
+    no room for the forced cell or no population for the last municipality."""
+    populations, total, forced = case
+    if forced < 1 or min(populations) < 0:
+        return None
+    return with_forced_cell(populations, total, forced)
+
+
 @settings(max_examples=30, deadline=None)
 @given(near_equal_below_forced())
 def test_the_total_deviation_is_exact_under_a_forced_cell(
         case: tuple[list[int], int, int]) -> None:
-    populations, total, forced = case
-    if forced < 1 or min(populations) < 0:
+    s = forced_case(case)
+    if s is None:
         return
-    s = with_forced_cell(populations, total, forced)
     assert exact_objectives(s) == lexicographic_reference(s)
 
 
@@ -257,10 +265,9 @@ def test_the_flow_certificate_makes_stage_one_exact_where_the_scaled_flow_is_not
 @given(near_equal_below_forced())
 def test_the_flow_certificate_is_exact_under_a_forced_cell(
         case: tuple[list[int], int, int]) -> None:
-    populations, total, forced = case
-    if forced < 1 or min(populations) < 0:
+    s = forced_case(case)
+    if s is None:
         return
-    s = with_forced_cell(populations, total, forced)
     with pytest.MonkeyPatch.context() as monkeypatch:
         r = by_flow(s, monkeypatch)
     assert r.verification is not None
@@ -408,10 +415,9 @@ def test_without_a_tie_check_the_flow_settles_the_exact_total_as_the_window_does
 @given(near_equal_below_forced())
 def test_the_flow_settled_total_is_exact_under_a_forced_cell(
         case: tuple[list[int], int, int]) -> None:
-    populations, total, forced = case
-    if forced < 1 or min(populations) < 0:
+    s = forced_case(case)
+    if s is None:
         return
-    s = with_forced_cell(populations, total, forced)
     with pytest.MonkeyPatch.context() as monkeypatch:
         calls = counting_windows(monkeypatch)
         r = allocate(s, NO_TIES)

@@ -12,7 +12,6 @@ process that runs it, so a pool returns exactly what a sequential run returns.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,7 +28,7 @@ from allocator.engine.result import Result
 from allocator.engine.solve import SolveSettings
 from allocator.engine.types import PROOF_FLOW, Allocation, Status
 from allocator.errors import InfeasibleError, Problem, ScenarioError
-from allocator.scenario.arithmetic import exact_sum, over_one_denominator
+from allocator.scenario.arithmetic import exact_sum, over_one_denominator, weights_over
 from allocator.scenario.schema import Scenario
 
 #: Points solved one after another in one job; a job passes each point's allocation to
@@ -163,9 +162,7 @@ def _demand(features: Mapping[str, Mapping[str, Fraction]],
     out: dict[tuple[str, str], float] = {}
     for ln, line in weights.items():
         # w_f × v_f(m) = w_f × whole_f(m) / q_f = k_f × whole_f(m) / common, k_f whole.
-        over = {f: w.denominator * columns[f][0] for f, w in line.items()}
-        common = math.lcm(*over.values())
-        k = {f: w.numerator * (common // over[f]) for f, w in line.items()}
+        common, k = weights_over(line, {f: columns[f][0] for f in line})
         for m in munis:
             out[(m, ln)] = sum(k[f] * columns[f][1][m] for f in k) / common
     return out

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
-from allocator.scenario.arithmetic import exact_sum, over_one_denominator, round_over
+from allocator.scenario.arithmetic import (
+    exact_sum,
+    over_one_denominator,
+    round_over,
+    weights_over,
+)
 from allocator.scenario.schema import Scenario, to_fraction
 
 #: Deviations are measured in 1/DEV_SCALE of a unit inside the model, so that fractional
@@ -176,9 +181,8 @@ def demand_shares(s: Scenario, features: dict[str, dict[str, Fraction]]) -> dict
         weights = {f: to_fraction(w) for f, w in ln.demand.items() if w > 0 and totals[f] > 0}
         wsum = exact_sum(weights.values())
         # (w_f / wsum) / total_f = k_f / denominator, with k_f whole.
-        over = {f: w.denominator * totals[f] for f, w in weights.items()}
-        common = math.lcm(*over.values())
-        k = {f: w.numerator * (common // over[f]) * wsum.denominator for f, w in weights.items()}
+        common, per_total = weights_over(weights, totals)
+        k = {f: v * wsum.denominator for f, v in per_total.items()}
         denominator = common * wsum.numerator or 1  # no weighted demand: every share 0
         for m in munis:
             shares[(m, ln.name)] = Fraction(sum(k[f] * whole[f][m] for f in k), denominator)

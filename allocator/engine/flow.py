@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from ortools.graph.python import min_cost_flow
 from allocator.engine.caseload import DEV_SCALE, ModelData
 from allocator.engine.objectives import priced, spread_steps, tie_break_weights
 from allocator.engine.rules import RULES
+from allocator.engine.types import Allocation
 
 #: Scale of the flow certificate's total-deviation costs [1/CERTIFICATE_SCALE units]: fine
 #: enough that near-ties rarely look equal (the exact check catches those that do), small
@@ -44,6 +46,11 @@ class FlowStart:
     """Set when the network is the whole model: the spread optimum among total optima."""
     tie_break: int | None = None
     """Set with ``spread``: the tie-break optimum among spread optima."""
+
+    def allocation(self, granularity: Fraction) -> Allocation:
+        """The flow's cells and central services as an allocation in units of
+        ``granularity`` [HTV]."""
+        return Allocation(granularity, dict(self.cells), dict(self.central))
 
 
 @dataclass

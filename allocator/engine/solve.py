@@ -119,7 +119,7 @@ def certified_outcome(data: ModelData) -> SolveOutcome | None:
     if start is None:
         return None
     assert start.spread is not None and start.tie_break is not None
-    allocation = Allocation(data.granularity, dict(start.cells), dict(start.central))
+    allocation = start.allocation(data.granularity)
     values = {"max_deviation": start.max_deviation, "total_deviation": start.total_deviation,
               "spread": start.spread, "tie_break": start.tie_break}
     spent = time.perf_counter() - begin
@@ -204,8 +204,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
     start = None
     if settings.flow_start and not custom and not priced(built.data):
         start = flow_start(built.data)
-    seed = hint or (Allocation(built.data.granularity, start.cells, start.central)
-                    if start else None)
+    seed = hint or (start.allocation(built.data.granularity) if start else None)
     if seed is not None:
         _hint(model, built, seed)
     workers = settings.workers_for(built)
@@ -240,7 +239,7 @@ def solve(built: BuiltModel, settings: SolveSettings | None = None,
                 outcome.stages.append(StageFacts(stage, "OPTIMAL", claim, claim, spent.wall_time,
                                                  spent.deterministic_time, stage_workers, term))
                 held[stage] = claim
-                flow = Allocation(built.data.granularity, dict(start.cells), dict(start.central))
+                flow = start.allocation(built.data.granularity)
                 outcome.allocation = flow
                 if exact and stage == "max_deviation":
                     bounds, used, flow_kept = _hold_exactly(model, built, outcome, settings, used)
@@ -421,7 +420,7 @@ def _take_flow(model: cp_model.CpModel, built: BuiltModel, objective: Any,
                outcome: SolveOutcome, value: int, found: FlowStart) -> bool:
     """Take the flow certificate's exact stage-2 optimum; whether it is the allocation
     already held. The model holds the scaled value, or the optimum's own when above it."""
-    allocation = Allocation(built.data.granularity, dict(found.cells), dict(found.central))
+    allocation = found.allocation(built.data.granularity)
     kept = allocation == outcome.allocation
     if not kept:
         _replace_allocation(built, outcome, allocation)
@@ -476,7 +475,7 @@ def _finish_from_flow(model: cp_model.CpModel, built: BuiltModel, start: FlowSta
     begin = time.perf_counter()
     for stage, value in (("spread", start.spread), ("tie_break", start.tie_break)):
         outcome.stages.append(StageFacts(stage, "OPTIMAL", value, value, 0.0, 0.0, 0))
-    allocation = Allocation(built.data.granularity, dict(start.cells), dict(start.central))
+    allocation = start.allocation(built.data.granularity)
     outcome.allocation = allocation
     outcome.values = _values(built, allocation, None)
     if tie_check and _check_ties(built, settings):

@@ -17,7 +17,7 @@ from allocator.engine.rules import RULES
 from allocator.engine.rules.base import Tally
 from allocator.engine.rules.continuity import moved_htv
 from allocator.engine.types import Allocation, Verification
-from allocator.scenario.arithmetic import exact_sum, over_one_denominator
+from allocator.scenario.arithmetic import exact_sum, over_one_denominator, weights_over
 from allocator.scenario.schema import Scenario, to_fraction
 
 
@@ -45,10 +45,7 @@ def exact_targets(s: Scenario, customer_htv: Fraction) -> dict[tuple[str, str], 
             for f in d.product:
                 prod *= values[f][m.name]
             values[name][m.name] = prod
-    whole: dict[str, dict[str, int]] = {}
-    for f, column in values.items():
-        q = math.lcm(*(v.denominator for v in column.values()))
-        whole[f] = {m: v.numerator * (q // v.denominator) for m, v in column.items()}
+    whole = {f: over_one_denominator(column)[1] for f, column in values.items()}
     column_sum = {f: sum(column.values()) for f, column in whole.items()}
     names = [m.name for m in s.municipalities]
     out: dict[tuple[str, str], Fraction] = {}
@@ -56,9 +53,7 @@ def exact_targets(s: Scenario, customer_htv: Fraction) -> dict[tuple[str, str], 
         used = {f: to_fraction(w) for f, w in ln.demand.items() if w > 0 and column_sum[f] > 0}
         weight_sum = sum(used.values(), Fraction(0))
         # w_f / P_f over the line's one denominator: k_f / denominator.
-        denominator = math.lcm(*(w.denominator * column_sum[f] for f, w in used.items()))
-        k = {f: w.numerator * (denominator // (w.denominator * column_sum[f]))
-             for f, w in used.items()}
+        denominator, k = weights_over(used, column_sum)
         scale = to_fraction(ln.share) * customer_htv / (weight_sum * denominator)
         top, bottom = scale.numerator, scale.denominator
         for name in names:

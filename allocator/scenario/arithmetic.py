@@ -52,3 +52,17 @@ def round_over(numerator: int, denominator: int) -> int:
     """
     k, rest = divmod(numerator, denominator)
     return k + (2 * rest > denominator or (2 * rest == denominator and k % 2 == 1))
+
+
+def weights_over(weights: Mapping[K, Fraction], per: Mapping[K, int]
+                 ) -> tuple[int, dict[K, int]]:
+    """Each weight divided by its whole number ``per[key]`` (> 0) as k / common, every k
+    whole: (common, {key: k}), so that a weighted sum of whole numbers is one integer sum
+    over ``common``.
+
+    >>> weights_over({"a": Fraction(1, 2), "b": Fraction(1, 3)}, {"a": 2, "b": 1})
+    (12, {'a': 3, 'b': 4})
+    """
+    over = {k: w.denominator * per[k] for k, w in weights.items()}
+    common = math.lcm(*over.values())
+    return common, {k: w.numerator * (common // over[k]) for k, w in weights.items()}

@@ -194,12 +194,17 @@ def set_path(data: dict[str, Any], path: str, value: Any,
 
     ``parents`` (see :func:`set_paths`) keeps the node each parent path leads to.
     """
-    parts = path.split(".")
-    head = path.rpartition(".")[0]
+    head, _, last = path.rpartition(".")
     node: Any = data
     item: tuple[list[Any], int] | None = None
     if parents is not None and head in parents:
-        node, parts = parents[head], parts[-1:]
+        node, parts = parents[head], [last]
+        if isinstance(node, dict) and "[" not in last and last != REMOVE \
+                and isinstance(value, (int, float, str, type(None))):
+            node[last] = value  # a number under a mapping already reached
+            return
+    else:
+        parts = path.split(".")
     for i, part in enumerate(parts):
         if i == len(parts) - 1 and part == REMOVE and item is not None:
             if value is not True:
@@ -244,13 +249,6 @@ def set_paths(data: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, str
     moving = any(p == "name" or p.endswith((".name", f".{REMOVE}")) for p in paths)
     parents: dict[str, Any] | None = None if nested or moving else {}
     for path, value in changes.items():
-        if parents is not None and isinstance(value, (int, float, str, type(None))):
-            # A number under a mapping already reached: what set_path would do, directly.
-            head, _, last = path.rpartition(".")
-            node = parents.get(head)
-            if isinstance(node, dict) and "[" not in last and last != REMOVE:
-                node[last] = value
-                continue
         try:
             set_path(data, path, value, parents)
         except KeyError as exc:
