@@ -11,6 +11,7 @@ with the sequential executor, so the tests start no process pool.
 from __future__ import annotations
 
 import base64
+import io
 import re
 import struct
 import warnings
@@ -479,6 +480,26 @@ def test_finnish_charts_write_decimal_commas() -> None:
     assert [t.get_text() for t in ax.xaxis.get_majorticklabels()] == ["Sastamala", "Parkano"]
     assert decimal_commas("Python 3.12.1, 0.5 HTV", "fi") == "Python 3.12.1, 0,5 HTV"
     assert decimal_commas("0.5 HTV", "en") == "0.5 HTV"
+
+
+def test_finnish_tick_labels_are_written_as_drawn_on_shared_axes() -> None:
+    """The numeric tick labels are made when the chart is drawn: the ones drawn, on every
+    panel of a shared axis, have commas, in the same places as the English ones."""
+    from allocator.charts.style import new_figure
+    from allocator.reports.board_pack.format import localise_figure
+
+    def drawn(lang: str) -> list[list[str]]:
+        fig = new_figure(6, 3)
+        axes = fig.subplots(1, 2, sharex=True)
+        for ax, top in zip(axes, (0.7, 1.3), strict=True):
+            ax.barh([0, 1], [-0.35, top])
+        localise_figure(fig, lang)
+        fig.savefig(io.BytesIO(), format="png")
+        return [[t.get_text() for t in ax.xaxis.get_majorticklabels()] for ax in axes]
+
+    english, finnish = drawn("en"), drawn("fi")
+    assert any("." in label for panel in english for label in panel), english
+    assert finnish == [[label.replace(".", ",") for label in panel] for panel in english]
 
 
 def test_dates_are_in_helsinki_time() -> None:

@@ -16,6 +16,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, Formatter
+
 from allocator.charts.style import add_footer, new_figure, reserve_footer
 from allocator.reports.board_pack.blocks import Cell, Chart
 
@@ -117,26 +120,37 @@ def head(*labels: str, left: int = 1) -> tuple[Cell, ...]:
     return tuple(Cell(label, "" if k < left else "num") for k, label in enumerate(labels))
 
 
+class _Commas(Formatter):
+    """A numeric tick formatter's labels with their decimal points as ``lang`` writes them:
+    the labels are made when the chart is drawn, so the layout sees them as shown."""
+
+    def __init__(self, inner: Formatter, lang: str) -> None:
+        self.inner, self.lang = inner, lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return decimal_commas(self.inner(x, pos), self.lang)
+
+    def format_ticks(self, values: Any) -> list[str]:
+        return [decimal_commas(label, self.lang) for label in self.inner.format_ticks(values)]
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+    def get_offset(self) -> str:
+        return decimal_commas(self.inner.get_offset(), self.lang)
+
+
 def localise_figure(fig: Figure, lang: str) -> Figure:
     """Write every decimal number on ``fig`` as ``lang`` writes it: its texts, and its
-    numeric tick labels (fixed at the positions drawn), so that a Finnish chart reads
-    32,66 where matplotlib would draw 32.66."""
+    numeric tick labels, so that a Finnish chart reads 32,66 where matplotlib would draw
+    32.66. Nothing is drawn here: the tick labels are written so as they are made."""
     if lang != "fi":
         return fig
-    from matplotlib.text import Text
-    from matplotlib.ticker import FixedFormatter, FixedLocator
-
-    fig.draw_without_rendering()
     for ax in fig.get_axes():
         for axis in (ax.xaxis, ax.yaxis):
-            if isinstance(axis.get_major_formatter(), FixedFormatter):
-                continue
-            locs = list(axis.get_majorticklocs())
-            labels = [tick.get_text() for tick in axis.get_majorticklabels()]
-            if len(labels) == len(locs) and any(_DECIMAL.search(x) for x in labels):
-                axis.set_major_locator(FixedLocator(locs))
-                axis.set_major_formatter(FixedFormatter([decimal_commas(x, lang)
-                                                         for x in labels]))
+            formatter = axis.get_major_formatter()
+            if not isinstance(formatter, FixedFormatter | _Commas):  # shared axes: once
+                axis.set_major_formatter(_Commas(formatter, lang))
     for item in fig.findobj(Text):
         shown = item.get_text()
         if _DECIMAL.search(shown):
