@@ -409,3 +409,45 @@ def test_one_figure_one_label_across_terminal_csv_and_pack(tmp_path: Path) -> No
         assert customer.split()[-1] == shown, (area, customer)
         assert shown.replace("-", "−") in side  # the pack writes a typographic minus
     assert csv_change["Sastamala"] == -0.22
+
+
+def test_a_footer_too_long_for_its_chart_is_broken_to_the_chart_width() -> None:
+    """The reproducibility footer of many scenarios keeps every hash inside the figure."""
+    from allocator.charts.style import add_footer, new_figure, reserve_footer
+
+    fig = new_figure(8.0, 4.0)
+    fig.add_subplot().plot([0, 1], [0, 1])
+    note = "allocator 0.1.0 · robust allocation\nscenarios: " + ", ".join(
+        f"'scenario-{k}' sha256:{k:012x}" for k in range(12))
+    reserve_footer(fig, note)
+    add_footer(fig, note)
+    fig.draw_without_rendering()
+    [footer] = [t for t in fig.texts if "sha256" in t.get_text()]
+    box = footer.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.x1
+    assert footer.get_text().split() == note.split()  # every word, in order
+    assert footer.get_text().count("\n") > note.count("\n")
+    short = new_figure(8.0, 4.0)
+    add_footer(short, "allocator 0.1.0 · scenario 'base'")
+    assert [t.get_text() for t in short.texts] == ["allocator 0.1.0 · scenario 'base'"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_the_page_wide_shares_chart_of_every_scenario_keeps_its_labels_apart(
+        stored: list[Result], lang: str) -> None:
+    """On the board pack's page, every share label of 13 scenarios is readable: no label's
+    box covers another's."""
+    from itertools import combinations
+
+    from allocator.analysis.compare import comparison_footer
+    from allocator.reports.board_pack.format import localise_figure, on_page
+
+    names = {ln.name: ln.title_in(lang) for ln in stored[0].scenario.service_lines}
+    fig = on_page(charts.plot_line_shares, line_shares(stored), lang, 5.4,
+                  comparison_footer(stored), names=names)
+    localise_figure(fig, lang)
+    fig.draw_without_rendering()
+    boxes = [t.get_bbox_patch().get_window_extent() for t in fig.axes[0].texts
+             if "%" in t.get_text()]
+    assert len(boxes) >= 3 * len(stored)
+    assert not [(a, b) for a, b in combinations(boxes, 2) if a.overlaps(b)]

@@ -17,7 +17,6 @@ charts all read the same frames.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -273,9 +272,9 @@ def _by_area(result: Result) -> dict[str, dict[str, Any]]:
     return out
 
 
-def comparison_footer(results: Sequence[Result], labels: Sequence[str] | None = None,
-                      width: int = 190) -> str:
-    """The reproducibility line of the base, then every scenario's short hash, wrapped.
+def comparison_footer(results: Sequence[Result], labels: Sequence[str] | None = None) -> str:
+    """The reproducibility line of the base, then every scenario's short hash on one line
+    (a chart breaks it to its width: allocator.charts.style.fit_footer).
 
     Each hash is the first 12 hex digits of the SHA-256 of the validated, merged scenario
     (the full hashes are in scenarios.csv).
@@ -283,9 +282,7 @@ def comparison_footer(results: Sequence[Result], labels: Sequence[str] | None = 
     names = list(labels) if labels is not None else scenario_labels(results)
     hashes = " · ".join(f"{name} {scenario_sha256(r.scenario)[:12]}"
                         for name, r in zip(names, results, strict=True))
-    return "\n".join([manifest_line(results[0]),
-                      *textwrap.wrap(f"scenarios (sha256): {hashes}", width,
-                                    break_on_hyphens=False)])
+    return f"{manifest_line(results[0])}\nscenarios (sha256): {hashes}"
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -11,6 +11,7 @@ figure's foot to the caller.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 #: Outline and hatch colour of every bar: dark, so hatches read in greyscale on light colours.
 EDGE = "#333333"
+#: Characters on one line of a legend entry beside the bars [characters].
+LEGEND_WIDTH = 24
 
 
 def _frame(data: Sequence[Result] | pd.DataFrame, build: Any) -> pd.DataFrame:
@@ -245,8 +248,9 @@ def plot_line_shares(data: Sequence[Result] | pd.DataFrame, ax: Axes | None = No
     ax.set_ylabel(text("share_axis", lang))
     ax.set_title(text("compare_shares_title", lang), fontsize=10)
     handles: list[Any] = [*reversed(segments), target]  # as stacked, the top segment first
-    ax.legend(handles, [str(h.get_label()) for h in handles], fontsize=7, frameon=False,
-              loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    # Long line names on short lines, so that the legend leaves the bars room for their labels.
+    ax.legend(handles, [textwrap.fill(str(h.get_label()), LEGEND_WIDTH) for h in handles],
+              fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _finish(fig, ax, frame, own)
 
 

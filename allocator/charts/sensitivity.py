@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
@@ -23,6 +22,7 @@ from allocator.charts.style import (
     figure_and_axes,
     figure_of,
     new_figure,
+    reserve_footer,
 )
 from allocator.charts.text import literal_chart, text
 from allocator.scenario.language import general, signed
@@ -74,11 +74,7 @@ def _tidy_axes(ax: Axes, grid: str = "y") -> None:
 def _finish(fig: Figure, frame: pd.DataFrame) -> Figure:
     """The reproducibility footer, with room kept for it below the panels."""
     footer = str(frame.attrs.get("footer", ""))
-    engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
-        # About 0.11 in per line of 6 pt text.
-        room = 0.03 + 0.11 * (footer.count("\n") + 1) / fig.get_figheight()
-        engine.set(rect=(0, room, 1, 1 - room))
+    reserve_footer(fig, footer)
     add_footer(fig, footer)
     return fig
 

@@ -56,16 +56,51 @@ def new_figure(width: float = 8.0, height: float = 4.8) -> Figure:
     return Figure(figsize=(width, height), dpi=120, layout="constrained")
 
 
-#: Height of one footer line at the footer's font size [inches].
+#: The footer's font size [pt] and the height of one of its lines [inches].
+FOOTER_SIZE = 6.0
 FOOTER_LINE_HEIGHT = 0.11
+#: Drawn text comes out a few per cent wider than its outlines measure (hinting), so a
+#: footer line is measured with this much to spare.
+_DRAWN_WIDER = 1.06
+
+
+def fit_footer(fig: Figure, note: str) -> str:
+    """``note`` with every line too long for the figure broken at spaces, so that no
+    scenario's hash is cut off at the figure's right edge."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(size=FOOTER_SIZE)
+    room = fig.get_figwidth() * 72 * 0.99  # [pt], from the footer's left margin
+
+    def fits(line: str) -> bool:
+        width = text_to_path.get_text_width_height_descent(line, font, ismath=False)[0]
+        return bool(width * _DRAWN_WIDER <= room)
+
+    out: list[str] = []
+    for line in note.split("\n"):
+        if fits(line):
+            out.append(line)
+            continue
+        words = line.split(" ")
+        current = words[0]
+        for word in words[1:]:
+            if fits(f"{current} {word}"):
+                current = f"{current} {word}"
+            else:
+                out.append(current)
+                current = word
+        out.append(current)
+    return "\n".join(out)
 
 
 def reserve_footer(fig: Figure, note: str) -> None:
-    """Keep room under the axes for ``note`` (when the figure lays itself out).
+    """Keep room under the axes for ``note`` as :func:`add_footer` writes it (when the
+    figure lays itself out).
 
     Without it the constrained layout places the axis label where the footer goes.
     """
-    lines = note.count("\n") + 1
+    lines = fit_footer(fig, note).count("\n") + 1
     bottom = min(0.3, (lines * FOOTER_LINE_HEIGHT + 0.05) / fig.get_figheight())
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
@@ -89,6 +124,7 @@ def figure_and_axes(ax: Axes | None, width: float = 8.0,
 
 
 def add_footer(fig: Figure, note: str) -> None:
-    """Write a small provenance line (the reproducibility manifest) under the chart."""
-    fig.text(0.005, 0.002, note, fontsize=6, color="#555555", ha="left", va="bottom",
-             parse_math=False)
+    """Write a small provenance line (the reproducibility manifest) under the chart, its
+    lines broken to the figure's width."""
+    fig.text(0.005, 0.002, fit_footer(fig, note), fontsize=FOOTER_SIZE, color="#555555",
+             ha="left", va="bottom", parse_math=False)
