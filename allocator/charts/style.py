@@ -6,6 +6,7 @@ line has the same look in every chart, and hatches keep charts readable in greys
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
@@ -59,23 +60,28 @@ def new_figure(width: float = 8.0, height: float = 4.8) -> Figure:
 #: The footer's font size [pt] and the height of one of its lines [inches].
 FOOTER_SIZE = 6.0
 FOOTER_LINE_HEIGHT = 0.11
-#: Drawn text comes out a few per cent wider than its outlines measure (hinting), so a
-#: footer line is measured with this much to spare.
+#: Drawn text comes out a few per cent wider than its glyphs' advances add up to (hinting,
+#: kerning), so a footer line is measured with this much to spare.
 _DRAWN_WIDER = 1.06
+
+
+@functools.cache
+def _footer_advance(char: str) -> float:
+    """How far ``char`` moves the pen in the footer's font [pt]: its unhinted advance."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    font = get_font(findfont(FontProperties(size=FOOTER_SIZE)))
+    font.set_size(FOOTER_SIZE, 72)
+    return float(font.load_char(ord(char)).linearHoriAdvance) / 65536
 
 
 def fit_footer(fig: Figure, note: str) -> str:
     """``note`` with every line too long for the figure broken at spaces, so that no
     scenario's hash is cut off at the figure's right edge."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import text_to_path
-
-    font = FontProperties(size=FOOTER_SIZE)
     room = fig.get_figwidth() * 72 * 0.99  # [pt], from the footer's left margin
 
     def fits(line: str) -> bool:
-        width = text_to_path.get_text_width_height_descent(line, font, ismath=False)[0]
-        return bool(width * _DRAWN_WIDER <= room)
+        return sum(map(_footer_advance, line)) * _DRAWN_WIDER <= room
 
     out: list[str] = []
     for line in note.split("\n"):
