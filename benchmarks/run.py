@@ -22,7 +22,8 @@ is printed as a ratio beside it, both sides measured in this same run, alternati
    files; a sweep and a tornado at their rate; sequential for the rate of one core; every
    executor's Monte Carlo frame must be identical;
 5. the board pack of the base and its scenario set beside one full run (target <= 3 x),
-   and ``allocate tipping --input all`` (target < 15 s);
+   the same pack in Finnish (the board's language), and ``allocate tipping --input all``
+   (target < 15 s);
 6. 20,000 draws on a Dask LocalCluster of 1 and of 2 workers: the speed-up over 2 (target
    >= 0.8 of linear), and the two frames identical (skipped without the dask extra).
 
@@ -381,7 +382,7 @@ def analyses_part(repeat: int, quick: bool, mismatches: list[str]) -> list[Row]:
     cores = default_processes()
     runs = 400 if quick else 2000
     rows: list[Row] = []
-    json_s, mc_s, seq_s, cli_s, full_s, pack_s, tip_s = [], [], [], [], [], [], []
+    json_s, mc_s, seq_s, cli_s, full_s, pack_s, fi_s, tip_s = [], [], [], [], [], [], [], []
     digests: dict[str, str] = {}
     facts: dict[str, str] = {}
     files = [str(BASE), *sorted(str(p) for p in BASE.parent.glob("*.yaml") if p != BASE)]
@@ -404,6 +405,8 @@ def analyses_part(repeat: int, quick: bool, mismatches: list[str]) -> list[Row]:
                                  "--out", f"{tmp}/mc", "--quiet"]).seconds)
             full_s.append(_spawn([ALLOCATE, str(BASE), "--out", f"{tmp}/full"]).seconds)
             pack_s.append(_spawn([ALLOCATE, "report", *files, "--out", f"{tmp}/pack"]).seconds)
+            fi_s.append(_spawn([ALLOCATE, "report", *files, "--lang", "fi",
+                                "--out", f"{tmp}/pack-fi"]).seconds)
             if not quick:
                 tip_s.append(_spawn([ALLOCATE, "tipping", str(BASE), "--input", "all",
                                      "--out", f"{tmp}/tip", "--quiet"]).seconds)
@@ -436,6 +439,9 @@ def analyses_part(repeat: int, quick: bool, mismatches: list[str]) -> list[Row]:
     rows.append(Row("allocate scenarios/base.yaml --out TMP (all files)", full))
     rows.append(Row(f"allocate report base + {len(files) - 1} scenarios (board pack)", pack,
                     ratio=pack / full, ratio_of="one full run", target="<= 3"))
+    finnish = statistics.median(fi_s)
+    rows.append(Row("the same board pack in Finnish (--lang fi)", finnish,
+                    ratio=finnish / full, ratio_of="one full run"))
     if tip_s:
         tip = statistics.median(tip_s)
         rows.append(Row("allocate tipping scenarios/base.yaml --input all", tip,
