@@ -33,8 +33,6 @@ EXECUTORS = ("local", "sequential", "dask")
 CONNECT_TIMEOUT = 30.0
 
 
-
-
 def default_processes() -> int:
     """Processes for the ``local`` executor: one per core [processes]."""
     return os.cpu_count() or 1
@@ -49,10 +47,10 @@ def map_jobs(job: Callable[[T], R], items: Iterable[T], executor: str = "local",
 
     ``job`` must be a module-level function and the items picklable (they travel to other
     processes with ``local``). The pool is started once per call (see :func:`start_method`)
-    and stopped at the end. ``on_done`` is called in this process with each result as it arrives (for a
-    progress bar), in completion order; ``on_phase`` with what happens before the first
-    result (starting the processes, connecting to the cluster), then with '' once results
-    come. The first exception a job raises is raised here after the remaining jobs are
+    and stopped at the end. ``on_done`` is called in this process with each result as it
+    arrives (for a progress bar), in completion order; ``on_phase`` with what happens before
+    the first result (starting the processes, connecting to the cluster), then with '' once
+    results come. The first exception a job raises is raised here after the remaining jobs are
     cancelled.
     """
     phase = on_phase or (lambda _text: None)
