@@ -146,7 +146,10 @@ def plot_municipality_changes(frame: pd.DataFrame, areas: Sequence[str], axis_la
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlim(-limit, limit)
         ax.set_ylim(-0.6, len(bars) - 0.4)
-        ax.set_yticks(ys, bars, fontsize=8.5) if k % columns == 0 else ax.set_yticks([])
+        if k % columns == 0:
+            ax.set_yticks(ys, bars, fontsize=8.5)
+        else:  # no ticks at all, rather than ticks with empty labels: the same, sooner
+            ax.set_yticks([])
         ax.tick_params(axis="y", length=0)
         ax.tick_params(axis="x", labelsize=8)
         ax.set_title("\n".join(textwrap.wrap(str(titles[name]), 32)[:3]), fontsize=8.5,

@@ -78,7 +78,14 @@ def _footer_advance(char: str) -> float:
 def fit_footer(fig: Figure, note: str) -> str:
     """``note`` with every line too long for the figure broken at spaces, so that no
     scenario's hash is cut off at the figure's right edge."""
-    room = fig.get_figwidth() * 72 * 0.99  # [pt], from the footer's left margin
+    return _fitted(note, float(fig.get_figwidth()))
+
+
+@functools.lru_cache(maxsize=64)
+def _fitted(note: str, width: float) -> str:
+    """``note`` broken to ``width`` [inches]; kept, as both :func:`reserve_footer` and
+    :func:`add_footer` ask for the same note on the same figure."""
+    room = width * 72 * 0.99  # [pt], from the footer's left margin
 
     def fits(line: str) -> bool:
         return sum(map(_footer_advance, line)) * _DRAWN_WIDER <= room
