@@ -451,3 +451,24 @@ def test_the_page_wide_shares_chart_of_every_scenario_keeps_its_labels_apart(
              if "%" in t.get_text()]
     assert len(boxes) >= 3 * len(stored)
     assert not [(a, b) for a, b in combinations(boxes, 2) if a.overlaps(b)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_a_chart_laid_out_once_has_the_pixels_savefig_gives_it(stored: list[Result],
+                                                               lang: str) -> None:
+    """The PNG writer lays a constrained figure out and draws it once; savefig draws it
+    twice (the first time only to lay it out). The pixels must not tell them apart."""
+    import io
+
+    from allocator.charts.png import png_bytes
+
+    draws: list[int] = []
+    for plot in (charts.plot_area_htv, charts.plot_line_shares):
+        ours = plot(stored, lang=lang)
+        ours.canvas.mpl_connect("draw_event", lambda _: draws.append(1))
+        theirs = plot(stored, lang=lang)
+        buf = io.BytesIO()
+        theirs.savefig(buf, format="png", dpi=150, metadata={"Software": None})
+        assert png_bytes(ours, 150) == buf.getvalue()
+        assert ours.get_layout_engine() is None  # laid out, and not again
+    assert len(draws) == 2  # one draw per chart

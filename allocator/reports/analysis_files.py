@@ -7,14 +7,13 @@ was rather than a mixture of two runs.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from allocator.analysis.robust import RobustResult
+from allocator.charts.png import png_bytes
 from allocator.charts.sensitivity import (
     TIPPING_TOP,
     plot_monte_carlo,
@@ -35,13 +34,6 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A result frame as UTF-8 CSV, floats at ten significant digits, text formula-safe."""
     text: str = safe_frame(frame).to_csv(index=False, lineterminator="\n", float_format="%.10g")
     return text.encode("utf-8")
-
-
-def png_bytes(fig: Figure) -> bytes:
-    """A Figure as PNG without the Software tag, so equal charts give equal bytes."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
 
 
 def write_files(target: Path, files: Files) -> list[Path]:

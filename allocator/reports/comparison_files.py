@@ -7,7 +7,6 @@ command only reads its options and exits, and a notebook can write the same file
 from __future__ import annotations
 
 import functools
-import io
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ from allocator.analysis.compare import (
 )
 from allocator.analysis.paradox import scenario_events
 from allocator.charts.compare import CHARTS
+from allocator.charts.png import png_bytes
 from allocator.engine.result import Result
 from allocator.reports.cells import safe_frame
 from allocator.reports.writing import write_set
@@ -70,9 +70,7 @@ def write_comparison(results: Sequence[Result], out_dir: Path, lang: str = "en")
 
 def _png(plot: Callable[..., Figure], results: Sequence[Result], lang: str) -> bytes:
     """One comparison chart as PNG, without the Software tag."""
-    buf = io.BytesIO()
-    plot(results, lang=lang).savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
+    return png_bytes(plot(results, lang=lang))
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from allocator.charts.png import png_bytes as figure_png
 from allocator.engine.manifest import scenario_sha256
 from allocator.engine.result import Result
 from allocator.forked import Early, made_ahead, started_early
@@ -28,7 +29,6 @@ from allocator.reports.summary import summary_bytes
 from allocator.reports.writing import write_set
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
     from allocator.engine.explain import Explanation
 
@@ -69,7 +69,7 @@ def png_bytes(result: Result, lang: str = "en") -> bytes:
     """The allocation chart as PNG, without a timestamp in its metadata."""
     from allocator.charts import plot_allocation
 
-    return _png(plot_allocation(result, lang=lang))
+    return figure_png(plot_allocation(result, lang=lang))
 
 
 def costs_png_bytes(result: Result, lang: str = "en") -> bytes:
@@ -79,13 +79,7 @@ def costs_png_bytes(result: Result, lang: str = "en") -> bytes:
     costs = result.costs()
     if costs is None:
         raise ValueError("the result has no costs")
-    return _png(plot_costs(result, costs, lang=lang))
-
-
-def _png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
+    return figure_png(plot_costs(result, costs, lang=lang))
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")

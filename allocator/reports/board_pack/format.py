@@ -7,7 +7,6 @@ written the same way in every table, and every chart is embedded the same way.
 from __future__ import annotations
 
 import base64
-import io
 import math
 import re
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter, Formatter
 
+from allocator.charts.png import png_bytes
 from allocator.charts.style import add_footer, new_figure, reserve_footer
 from allocator.reports.board_pack.blocks import Cell, Chart
 
@@ -162,10 +162,8 @@ def embed(fig: Figure, alt: str, caption: str, dpi: int, lang: str = "en") -> Ch
     """``fig`` as an embedded PNG at ``dpi`` [pixels per inch], no timestamp in its metadata,
     its numbers written as ``lang`` writes them."""
     localise_figure(fig, lang)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    data = base64.b64encode(png_bytes(fig, dpi)).decode("ascii")
     width, height = fig.get_size_inches()
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
     return Chart(f"data:image/png;base64,{data}", alt, caption, round(width * dpi),
                  round(height * dpi))
 
