@@ -9,7 +9,7 @@ inside the command, so ``allocate --help`` starts fast.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -19,6 +19,7 @@ from allocator.cli.app_command import app
 from allocator.cli.caseload import caseload
 from allocator.cli.common import EXIT_INVALID
 from allocator.cli.compare import compare
+from allocator.cli.exiting import run_and_end
 from allocator.cli.generate import generate
 from allocator.cli.montecarlo import montecarlo
 from allocator.cli.place import place
@@ -78,5 +79,11 @@ for command in (run, schema, compare, sweep, tornado, tipping, montecarlo, robus
     main.add_command(command)
 
 
+def entry() -> NoReturn:
+    """The ``allocate`` program: the command group, then the process ends as soon as the
+    command is done (allocator.cli.exiting)."""
+    run_and_end(main)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()
