@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from matplotlib import rc_context
-
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -21,6 +19,8 @@ def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
     """``fig`` as PNG at ``dpi`` [pixels per inch; default the figure's], without the
     Software tag, so that equal charts give equal bytes. The figure keeps the layout it
     is given here and lays itself out no more."""
+    from matplotlib import rc_context  # loaded where a chart is drawn, not by the importer
+
     if dpi is not None:
         fig.set_dpi(dpi)
     engine = fig.get_layout_engine()
