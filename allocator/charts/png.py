@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
+#: zlib's level for the PNGs: 1 takes half the time of Pillow's default (6) for files about
+#: 8 % larger (measured on the allocation chart at 150 dpi: 20 ms and 103 KiB against 40 ms
+#: and 95 KiB); charts are flat colour and text, which the fast level packs nearly as well.
+COMPRESS_LEVEL = 1
+
+
 def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
     """``fig`` as PNG at ``dpi`` [pixels per inch; default the figure's], without the
     Software tag, so that equal charts give equal bytes. The figure keeps the layout it
@@ -31,5 +37,6 @@ def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
         with rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None},
+                pil_kwargs={"compress_level": COMPRESS_LEVEL})
     return buf.getvalue()
