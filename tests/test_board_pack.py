@@ -366,6 +366,32 @@ def test_robust_section_says_which_scenarios_were_left_out_and_why(
     assert "continuity: the robust model does not enforce" not in text
     assert "the verifier passed it in every included scenario" in text
     assert "Regret: the robust allocation against each scenario" in text
+    # Every scenario is allocated again with the service at 2.58 HTV; the flow certificate
+    # proves those it covers, and CP-SAT continuity's, whose caps bring moves.
+    assert ("Each scenario&#39;s own optimum is proven by CP-SAT (continuity) and by the "
+            "network-flow certificate (base, central-key-equal, figures-2022, pirkanmaa-rate, "
+            "unemployment-up, youth-emphasis).") in text
+
+
+def test_the_robust_choice_says_what_proves_each_own_optimum() -> None:
+    from allocator.engine.types import PROOF_CPSAT, PROOF_FLOW
+
+    files = [BASE, ROOT / "scenarios" / "continuity.yaml", ROOT / "scenarios" / "htv-30.yaml"]
+    results = [allocate(s, settings_for(s), source=str(f))
+               for f, s in ((f, load_scenario(f)) for f in files)]
+    choice = robust_choice(results, scenario_labels(results))
+    assert choice.result is not None and choice.included == (0, 1)
+    # Both keep their central services' sizes: the pack's own CP-SAT results are reused.
+    assert [r.solver.proof for r in choice.result.own] == [PROOF_CPSAT, PROOF_CPSAT]
+    assert choice.result.own[0] is results[0]
+    figures = [BASE, ROOT / "scenarios" / "figures-2022.yaml"]
+    results = [allocate(s, settings_for(s), source=str(f))
+               for f, s in ((f, load_scenario(f)) for f in figures)]
+    choice = robust_choice(results, scenario_labels(results))
+    assert choice.result is not None and choice.included == (0, 1)
+    # The integration services differ (2.14 and 1.18 HTV), so both are allocated again
+    # with them fixed at 2.14 HTV: the flow certificate covers both.
+    assert list(choice.result.regret_frame()["own_proof"]) == [PROOF_FLOW, PROOF_FLOW]
 
 
 def test_robust_choice_names_the_facts_of_each_scenario_left_out() -> None:

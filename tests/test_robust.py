@@ -281,3 +281,22 @@ def test_own_allocations_kept_across_calls_give_the_same_robust_result(
         assert [v.passed for v in r.verifications] == [v.passed for v in fresh.verifications]
         assert [o.allocation for o in r.own] == [o.allocation for o in fresh.own]
     assert changed.allocation != fresh.allocation
+
+
+def test_own_optima_certified_by_flow_are_the_ones_cp_sat_proves() -> None:
+    # base.yaml, continuity.yaml (moves: outside the flow certificate) and the 2022 figures
+    # (a smaller driven service, so every scenario is allocated again at the robust size).
+    from allocator.engine.types import PROOF_CPSAT, PROOF_FLOW
+
+    folder = BASE_FILE.parent
+    files = [BASE_FILE, folder / "continuity.yaml", folder / "figures-2022.yaml"]
+    scenarios, sources = [load_scenario(f) for f in files], [str(f) for f in files]
+    proven = robust_allocate(scenarios, sources)
+    certified = robust_allocate(scenarios, sources, certify=True)
+    assert list(proven.regret_frame()["own_proof"]) == [PROOF_CPSAT] * 3
+    assert list(certified.regret_frame()["own_proof"]) == [PROOF_FLOW, PROOF_CPSAT, PROOF_FLOW]
+    assert [o.allocation for o in certified.own] == [o.allocation for o in proven.own]
+    assert certified.allocation == proven.allocation
+    pd.testing.assert_frame_equal(certified.regret_frame().drop(columns="own_proof"),
+                                  proven.regret_frame().drop(columns="own_proof"))
+    pd.testing.assert_frame_equal(certified.area_frame(), proven.area_frame())

@@ -203,7 +203,9 @@ def robust_choice(results: Sequence[Result], labels: Sequence[str]) -> RobustCho
     skipped: list[Skipped] = []
     chosen: RobustResult | None = None
     # Each trial allocates its scenarios on their own again; the given results are those
-    # allocations when a scenario keeps its central services' sizes in the set.
+    # allocations when a scenario keeps its central services' sizes in the set. The others
+    # are proven by the network-flow certificate where it covers them, as in the other
+    # analyses, and the regret frame says which proof each own optimum has.
     solved: Solved = {(scenario_sha256(r.scenario), r.source, None): r
                       for r in results if r.source is not None}
     for k in range(1, len(results)):
@@ -219,7 +221,8 @@ def robust_choice(results: Sequence[Result], labels: Sequence[str]) -> RobustCho
             skipped.append(Skipped("no_allocation", label))
             continue
         trial = robust_allocate([results[i].scenario for i in [*included, k]],
-                                [source[i] for i in [*included, k]], solved=solved)
+                                [source[i] for i in [*included, k]], solved=solved,
+                                certify=True)
         if trial.allocation is None:
             skipped.append(Skipped("rules", label, why=tuple(c.message for c in trial.conflicts),
                                    status=trial.status))
@@ -231,7 +234,7 @@ def robust_choice(results: Sequence[Result], labels: Sequence[str]) -> RobustCho
         included.append(k)
         chosen = trial
     if chosen is None:
-        chosen = robust_allocate([base.scenario], [source[0]], solved=solved)
+        chosen = robust_allocate([base.scenario], [source[0]], solved=solved, certify=True)
     return RobustChoice(chosen, tuple(included), tuple(skipped))
 
 

@@ -252,7 +252,8 @@ class RobustResult:
     def regret_frame(self) -> pd.DataFrame:
         """Per scenario: own optimum, the robust allocation there, and the regret [HTV].
 
-        Columns: scenario, source, own_status, own_max_deviation_htv,
+        Columns: scenario, source, own_status, own_proof (what proves the own optimum:
+        allocator.engine.types.PROOF_CPSAT or PROOF_FLOW; empty without one), own_max_deviation_htv,
         robust_max_deviation_htv, regret_max_htv, own_total_deviation_htv,
         robust_total_deviation_htv, regret_total_htv, robust_verified. Deviations are the
         verifier's, against each scenario's exact targets.
@@ -264,6 +265,7 @@ class RobustResult:
             o = own.verification
             row: dict[str, Any] = {
                 "scenario": name, "source": src, "own_status": str(own.status),
+                "own_proof": own.solver.proof if own.status == Status.OPTIMAL else "",
                 "own_max_deviation_htv": _f(o.max_deviation if o else None),
                 "robust_max_deviation_htv": _f(ver.max_deviation if ver else None),
                 "own_total_deviation_htv": _f(o.total_deviation if o else None),
@@ -275,7 +277,7 @@ class RobustResult:
             row["regret_total_htv"] = (_f(ver.total_deviation - o.total_deviation)
                                        if ver and o else float("nan"))
             rows.append(row)
-        cols = ["scenario", "source", "own_status", "own_max_deviation_htv",
+        cols = ["scenario", "source", "own_status", "own_proof", "own_max_deviation_htv",
                 "robust_max_deviation_htv", "regret_max_htv", "own_total_deviation_htv",
                 "robust_total_deviation_htv", "regret_total_htv", "robust_verified"]
         return _with_attrs(pd.DataFrame(rows, columns=cols), self)
@@ -370,27 +372,32 @@ Solved = dict[tuple[str, str | None, float | None], Result]
 
 
 def own_allocation(s: Scenario, source: str | Path | None, time_limit: float | None,
-                   solved: Solved | None = None) -> Result:
+                   solved: Solved | None = None, certify: bool = False) -> Result:
     """``allocate`` of ``s`` with its own settings, taken from ``solved`` when it is there
     (and kept there): a greedy choice over many sets allocates the same scenario again
-    and again."""
+    and again. With ``certify``, the network-flow certificate stands in for CP-SAT's proof
+    where it covers ``s`` (the same optimum; the result's proof says which)."""
+    settings = settings_for(s, time_limit)
+    if certify:
+        settings = replace(settings, flow_certificate=True)
     if solved is None:
-        return allocate(s, settings_for(s, time_limit), source=source)
+        return allocate(s, settings, source=source)
     key = (scenario_sha256(s), None if source is None else str(source), time_limit)
     if key not in solved:
-        solved[key] = allocate(s, settings_for(s, time_limit), source=source)
+        solved[key] = allocate(s, settings, source=source)
     return solved[key]
 
 
 def robust_allocate(scenarios: Sequence[Scenario], sources: Sequence[str | Path] | None = None,
                     time_limit: float | None = None,
-                    solved: Solved | None = None) -> RobustResult:
+                    solved: Solved | None = None, certify: bool = False) -> RobustResult:
     """One allocation for all ``scenarios`` (see the module docstring), verified in each.
 
     Raises ScenarioError naming the first scenario's differing field in each other
     scenario. Conflicting rules do not raise: the status is INFEASIBLE and ``conflicts``
     say which (a scenario whose own rules conflict is named with its own conflicts).
-    ``solved`` holds the scenarios' own allocations across calls (see own_allocation).
+    ``solved`` holds the scenarios' own allocations across calls, and ``certify`` lets
+    the network-flow certificate prove them where it covers them (see own_allocation).
     """
     if not scenarios:
         raise ValueError("robust allocation needs at least one scenario")
@@ -401,7 +408,7 @@ def robust_allocate(scenarios: Sequence[Scenario], sources: Sequence[str | Path]
     given = [central_sizes(s) for s in scenarios]
     scenarios, chosen = sized_for_all(scenarios)
     files: list[str | Path | None] = list(sources) if sources is not None else [None] * len(scenarios)
-    own = [own_allocation(s, src, time_limit, solved)
+    own = [own_allocation(s, src, time_limit, solved, certify)
            for s, src in zip(scenarios, files, strict=True)]
     result = RobustResult(list(scenarios), names, Status.INFEASIBLE, None, own,
                           central_sizes=chosen,

@@ -42,6 +42,7 @@ from allocator.charts.sensitivity import plot_monte_carlo, plot_robust, plot_swe
 from allocator.charts.style import new_figure
 from allocator.engine.manifest import manifest
 from allocator.engine.result import Result, Status
+from allocator.engine.types import PROOF_CPSAT, PROOF_FLOW
 from allocator.forked import made_ahead
 from allocator.reports.board_pack.blocks import (
     Block,
@@ -526,10 +527,23 @@ class _Builder(Summary):
                 Cell(t("pack_yes") if r["robust_verified"] else t("pack_no"),
                      "num good" if r["robust_verified"] else "num bad"))))
         blocks.append(Table(t("pack_regret_title"), header, tuple(rows), css="compact"))
+        blocks.append(Paragraph(t("pack_robust_own_proofs", proofs=self.own_proofs(regret)),
+                                "note"))
         blocks.append(self.chart(plot_robust(areas, lang=self.lang),
                                  t("robust_title", n=len(names)),
                                  t("pack_cap_robust")))
         return Section("robust", heading, (t("pack_s5_intro"),), tuple(blocks), appendix=True)
+
+    def own_proofs(self, regret: pd.DataFrame) -> str:
+        """What proves each scenario's own optimum, in words: the scenarios named under
+        each proof (the regret frame's own_proof), CP-SAT's first."""
+        by: dict[str, list[str]] = {PROOF_CPSAT: [], PROOF_FLOW: []}
+        for _, r in regret.iterrows():
+            if r["own_proof"] in by:
+                by[r["own_proof"]].append(str(r["scenario"]))
+        keys = {PROOF_CPSAT: "pack_own_cpsat", PROOF_FLOW: "pack_own_flow"}
+        return self.t("pack_why_and").join(self.t(keys[proof], names=", ".join(names))
+                                           for proof, names in by.items() if names)
 
     # --- 6 reproducibility -----------------------------------------------------------------
     def reproducibility(self) -> Section:

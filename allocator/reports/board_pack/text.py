@@ -225,6 +225,9 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_robust_none": "No robust allocation: {why}",
         "pack_regret_title": "Regret: the robust allocation against each scenario's own "
                              "optimum [HTV]",
+        "pack_robust_own_proofs": "Each scenario's own optimum is proven {proofs}.",
+        "pack_own_cpsat": "by CP-SAT ({names})",
+        "pack_own_flow": "by the network-flow certificate ({names})",
         "pack_col_own_max": "Own optimum: largest deviation",
         "pack_col_robust_max": "Robust: largest deviation",
         "pack_col_regret_max": "Regret: largest",
@@ -530,6 +533,9 @@ PACK_TEXT: dict[str, dict[str, str]] = {
         "pack_robust_none": "Vakaata jakoa ei löytynyt: {why}",
         "pack_regret_title": "Katumus: vakaa jako verrattuna kunkin skenaarion omaan optimiin "
                              "[HTV]",
+        "pack_robust_own_proofs": "Skenaarioiden omat optimit on todistettu {proofs}.",
+        "pack_own_cpsat": "CP-SAT-ratkaisijalla ({names})",
+        "pack_own_flow": "verkkovuon todistuksella ({names})",
         "pack_col_own_max": "Oma optimi: suurin poikkeama",
         "pack_col_robust_max": "Vakaa jako: suurin poikkeama",
         "pack_col_regret_max": "Katumus: suurin",
