@@ -57,6 +57,7 @@ def test_monte_carlo_shows_each_phase_then_the_runs_on_the_terminal(tmp_path: Pa
     assert all(i >= 0 for i in at), err[-2000:]
     assert at == sorted(at)  # in the order they happen
     assert "/40" in err[at[-1]:]  # then the runs are counted
+    assert "[progress" not in err  # the description is shown as it is, no style tag
     # stdout is the results alone: no progress line, no terminal codes.
     assert "loading" not in out and "\x1b[" not in out and "starting" not in out
     assert "Wrote" in out
@@ -85,3 +86,23 @@ def test_the_board_pack_names_each_step_as_it_starts(tmp_path: Path) -> None:
     assert all(i >= 0 for i in at), err[-2000:]
     assert at == sorted(at)
     assert "Wrote" in out and "board pack:" not in out
+
+
+def test_the_progress_line_has_no_thread_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A thread redrawing the line would stop the pack and the run from forking their parts
+    # (allocator.forked.may_fork), and the pool would fork beside it.
+    import threading
+
+    from rich.console import Console
+
+    from allocator.cli.common import progress
+    from allocator.forked import CAN_FORK, may_fork
+
+    monkeypatch.setattr(Console, "is_terminal", property(lambda _: True))
+    before = threading.active_count()
+    with progress("board pack", False) as bar:
+        bar.phase("robust")
+        bar.start(3)
+        bar(1)
+        assert threading.active_count() == before
+        assert may_fork() == CAN_FORK

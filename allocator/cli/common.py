@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -322,20 +323,32 @@ class Bar:
     many of its solves are done once their number is known (``start``); calling it advances
     it. Nothing shows when stderr is not a terminal or with --quiet, and never on stdout."""
 
+    #: Seconds between two redraws as the solves advance [s].
+    EVERY = 0.1
+
     def __init__(self, progress: Any, task: Any, label: str) -> None:
         self._progress, self._task, self._label = progress, task, label
+        self._drawn = time.monotonic()
 
     def __call__(self, n: int) -> None:
         self._progress.advance(self._task, n)
+        if time.monotonic() - self._drawn >= self.EVERY:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        self._progress.refresh()
+        self._drawn = time.monotonic()
 
     def phase(self, text: str) -> None:
         """Say what the command does now ('' for the solves themselves)."""
         self._progress.update(self._task, description=f"{self._label}: {text}" if text
-                              else self._label, refresh=True)
+                              else self._label)
+        self._refresh()
 
     def start(self, total: int) -> None:
         """The number of solves to come: from here the line counts them."""
         self._progress.update(self._task, total=total)
+        self._refresh()
 
     def close(self) -> None:
         """Take the line off the terminal, before the command prints its results."""
@@ -346,21 +359,27 @@ class Bar:
 def progress(label: str, quiet: bool) -> Iterator[Bar]:
     """A progress line on stderr from the command's first moment; silent when quiet or not
     a terminal. Open it before the library is imported, so that a person sees at once
-    that the command is working (loading, solving the base, starting processes)."""
+    that the command is working (loading, solving the base, starting processes).
+
+    The line is redrawn as the command moves on (:class:`Bar`), not by a thread of its own:
+    with another thread running, nothing is forked (allocator.forked.may_fork), and the
+    pool's processes would be forked while that thread might hold a lock."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
     console = Console(stderr=True, markup=False, emoji=False)
     disable = quiet or not console.is_terminal
-    with Progress("[progress.description]{task.description}", BarColumn(),
+    # The description is plain text (a scenario name may hold brackets): no markup.
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                  console=console, disable=disable, transient=True,
+                  console=console, disable=disable, transient=True, auto_refresh=False,
                   redirect_stdout=False) as bar:
         task = bar.add_task(f"{label}: loading", total=None)
         yield Bar(bar, task, label)

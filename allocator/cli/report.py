@@ -89,6 +89,7 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
     start = time.perf_counter()
     with progress("board pack", False) as bar:
         from allocator.errors import ScenarioError
+        from allocator.forked import CAN_FORK
 
         loaded = load_all_or_exit(scenarios)
 
@@ -120,7 +121,7 @@ def report(scenarios: tuple[Path, ...], out_dir: Path, lang: str, runs: int, see
             write_set(out_dir, {PACK_FILE: lambda: render_html(pack).encode("utf-8")})
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in pack.timings.items())
     beside = ("; tornado, monte carlo and sweep (and the last two's charts) ran beside robust"
-              if executor == "sequential" and "tornado" in pack.timings else "")
+              if executor == "sequential" and "tornado" in pack.timings and CAN_FORK else "")
     click.echo(f"{len(pack.results)} scenarios in {time.perf_counter() - start:.1f} s "
                f"({parts}{beside}). Wrote {path}")
     if pack.unverified:
