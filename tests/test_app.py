@@ -139,6 +139,7 @@ class Page:
                      else None)
         self.page.goto(url)
         self.wait_settled()
+        self.wait_quiet()
 
     def wait_settled(self) -> None:
         """Until the table answers the controls (the first drawing comes before they
@@ -148,6 +149,22 @@ class Page:
             "document.querySelector('#allocation [data-answered=controls]') !== null && "
             "document.body.dataset.settled === '1' && "
             "!document.documentElement.classList.contains('shiny-busy')", timeout=WAIT_MS)
+
+    def wait_quiet(self, quiet_ms: int = 400) -> None:
+        """Until the page is settled and no redraw has ended for ``quiet_ms``: on a busy
+        machine the page's own second drawing, or a change's, can end after an earlier
+        redraw was counted, and a value read then would be stale."""
+        last = self.redraws()
+        for _ in range(WAIT_MS // quiet_ms):
+            self.page.wait_for_timeout(quiet_ms)
+            self.page.wait_for_function(
+                "document.body.dataset.settled === '1' && "
+                "!document.documentElement.classList.contains('shiny-busy')", timeout=WAIT_MS)
+            now = self.redraws()
+            if now == last:
+                return
+            last = now
+        raise AssertionError(f"the page kept redrawing for {WAIT_MS} ms")
 
     def redraws(self) -> int:
         return int(self.page.evaluate("Number(document.body.dataset.redraws || 0)"))
@@ -162,6 +179,7 @@ class Page:
         self.page.fill(selector, value)
         self.page.press(selector, "Enter")
         self.wait_redraws(before + 1)
+        self.wait_quiet()
 
     def shown(self, column: str = "htv", lang: str = "en") -> dict[str, float]:
         """A column of the table per municipality as shown: the what-if's HTV, or with
