@@ -29,7 +29,6 @@ from allocator.reports.summary import summary_bytes
 from allocator.reports.writing import write_set
 
 if TYPE_CHECKING:
-
     from allocator.engine.explain import Explanation
 
 #: The files written for an allocation, by format name.
