@@ -116,6 +116,16 @@ class _Network:
         self.fixed_supply[self.sink] -= self.big
         np.subtract.at(self.fixed_supply, self.fixed_tails, self.fixed_lows)
         np.add.at(self.fixed_supply, self.fixed_heads, self.fixed_lows)
+        # A feasibility check's arcs: the fixed ones, then one per cell (line -> cell); only
+        # the cells' capacities and the supplies change between checks.
+        self.check_tails = np.concatenate([self.fixed_tails, self.cell_line])
+        self.check_heads = np.concatenate([self.fixed_heads, self.cell_node])
+        self.check_caps = np.concatenate([self.fixed_highs - self.fixed_lows,
+                                          np.zeros(self.n_cells, dtype=np.int64)])
+        self.zero_costs = np.zeros(len(self.check_tails), dtype=np.int64)
+        # Lines' supplies fall by their cells' lower bounds: one matrix product per check.
+        self.line_of_cell = np.zeros((self.n_nodes, self.n_cells), dtype=np.int64)
+        self.line_of_cell[self.cell_line, np.arange(self.n_cells)] = 1
 
     def _within_z(self, z: int) -> tuple[Any, Any]:
         """Each cell's lowest and highest units with its scaled deviation at most ``z``."""
@@ -129,32 +139,27 @@ class _Network:
         return (np.array([bounds[c][0] for c in cells], dtype=np.int64),
                 np.array([bounds[c][1] for c in cells], dtype=np.int64))
 
-    def _arrays_within(self, low: Any, high: Any, unit_steps: bool) -> tuple[Any, ...] | None:
-        """Arcs and supplies with each cell between ``low`` and ``high`` [units]; lower
-        bounds pre-routed.
-
-        With ``unit_steps`` each cell's range above its lower bound is one arc per unit, so
-        that convex costs per unit can be put on them. Returns None if some cell has no room.
-        """
+    def _unit_arcs(self, low: Any, high: Any) -> tuple[Any, ...] | None:
+        """Arcs and supplies with each cell between ``low`` and ``high`` [units], its range
+        above its lower bound one arc per unit (so that convex costs per unit can be put
+        on them); lower bounds pre-routed. Returns None if some cell has no room."""
         if (high < low).any():
             return None
-        if unit_steps:
-            width = high - low
-            reps = np.repeat(np.arange(self.n_cells), width)
-            level = low[reps] + (np.arange(int(width.sum()))
-                                 - np.repeat(np.cumsum(width) - width, width))
-            cell_caps = np.ones(len(reps), dtype=np.int64)
-        else:
-            reps = np.arange(self.n_cells)
-            level = low
-            cell_caps = high - low
+        width = high - low
+        reps = np.repeat(np.arange(self.n_cells), width)
+        level = low[reps] + (np.arange(int(width.sum()))
+                             - np.repeat(np.cumsum(width) - width, width))
         tails = np.concatenate([self.fixed_tails, self.cell_line[reps]])
         heads = np.concatenate([self.fixed_heads, self.cell_node[reps]])
-        caps = np.concatenate([self.fixed_highs - self.fixed_lows, cell_caps])
-        supply = self.fixed_supply.copy()
-        np.subtract.at(supply, self.cell_line, low)
+        caps = np.concatenate([self.fixed_highs - self.fixed_lows,
+                               np.ones(len(reps), dtype=np.int64)])
+        return tails, heads, caps, self._supply(low), low, reps, level
+
+    def _supply(self, low: Any) -> Any:
+        """Each node's supply with every cell's lower bound ``low`` [units] pre-routed."""
+        supply = self.fixed_supply - self.line_of_cell @ low
         supply[self.cell_node] += low  # one node per cell
-        return tails, heads, caps, supply, low, reps, level
+        return supply
 
     def feasible_within(self, bounds: dict[tuple[str, str], tuple[int, int]]) -> bool:
         """Whether an allocation exists with each cell within its ``bounds`` [units]."""
@@ -178,13 +183,16 @@ class _Network:
         return None if units is None else self.as_cells(units)
 
     def _units(self, low: Any, high: Any) -> Any | None:
-        """:meth:`_cells` as an array in the order of ``data.cells`` [units]."""
-        arrays = self._arrays_within(low, high, unit_steps=False)
-        if arrays is None:
+        """:meth:`_cells` as an array in the order of ``data.cells`` [units]: one flow on
+        the fixed arcs with each cell's range above its lower bound as its capacity."""
+        if (high < low).any():
             return None
-        tails, heads, caps, supply = arrays[:4]
-        flows = _min_cost_flow(tails, heads, caps, np.zeros(len(tails), dtype=np.int64), supply)
-        return None if flows is None else low + flows[len(self.fixed_tails):]
+        caps = self.check_caps.copy()
+        fixed = len(self.fixed_tails)
+        caps[fixed:] = high - low
+        flows = _min_cost_flow(self.check_tails, self.check_heads, caps, self.zero_costs,
+                               self._supply(low))
+        return None if flows is None else low + flows[fixed:]
 
     def as_cells(self, units: Any) -> dict[tuple[str, str], int]:
         """An array of units in the order of ``data.cells`` as cell -> units [units]."""
@@ -200,8 +208,8 @@ class _Network:
         Returns the allocation and each stage's objective value, stage 2 in 1/DEV_SCALE
         units including each cell's deviation at its lower bound.
         """
-        arrays = self._arrays_within(*(self._within_z(z) if bounds is None
-                                       else self._within_bounds(bounds)), unit_steps=True)
+        arrays = self._unit_arcs(*(self._within_z(z) if bounds is None
+                                   else self._within_bounds(bounds)))
         if arrays is None:
             return None
         tails, heads, caps, supply, low, reps, level = arrays
@@ -253,7 +261,7 @@ class _Network:
         """
         d = self.data
         cells = d.cells
-        arrays = self._arrays_within(*self._within_bounds(bounds), unit_steps=True)
+        arrays = self._unit_arcs(*self._within_bounds(bounds))
         if arrays is None:
             return None
         tails, heads, caps, supply, _low, reps, level = arrays
