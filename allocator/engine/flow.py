@@ -116,16 +116,12 @@ class _Network:
         self.fixed_supply[self.sink] -= self.big
         np.subtract.at(self.fixed_supply, self.fixed_tails, self.fixed_lows)
         np.add.at(self.fixed_supply, self.fixed_heads, self.fixed_lows)
+        self.fixed_caps = self.fixed_highs - self.fixed_lows
         # A feasibility check's arcs: the fixed ones, then one per cell (line -> cell); only
         # the cells' capacities and the supplies change between checks.
         self.check_tails = np.concatenate([self.fixed_tails, self.cell_line])
         self.check_heads = np.concatenate([self.fixed_heads, self.cell_node])
-        self.check_caps = np.concatenate([self.fixed_highs - self.fixed_lows,
-                                          np.zeros(self.n_cells, dtype=np.int64)])
         self.zero_costs = np.zeros(len(self.check_tails), dtype=np.int64)
-        # Lines' supplies fall by their cells' lower bounds: one matrix product per check.
-        self.line_of_cell = np.zeros((self.n_nodes, self.n_cells), dtype=np.int64)
-        self.line_of_cell[self.cell_line, np.arange(self.n_cells)] = 1
 
     def _within_z(self, z: int) -> tuple[Any, Any]:
         """Each cell's lowest and highest units with its scaled deviation at most ``z``."""
@@ -151,13 +147,13 @@ class _Network:
                              - np.repeat(np.cumsum(width) - width, width))
         tails = np.concatenate([self.fixed_tails, self.cell_line[reps]])
         heads = np.concatenate([self.fixed_heads, self.cell_node[reps]])
-        caps = np.concatenate([self.fixed_highs - self.fixed_lows,
-                               np.ones(len(reps), dtype=np.int64)])
+        caps = np.concatenate([self.fixed_caps, np.ones(len(reps), dtype=np.int64)])
         return tails, heads, caps, self._supply(low), low, reps, level
 
     def _supply(self, low: Any) -> Any:
         """Each node's supply with every cell's lower bound ``low`` [units] pre-routed."""
-        supply = self.fixed_supply - self.line_of_cell @ low
+        supply = self.fixed_supply.copy()
+        np.subtract.at(supply, self.cell_line, low)
         supply[self.cell_node] += low  # one node per cell
         return supply
 
@@ -187,9 +183,8 @@ class _Network:
         the fixed arcs with each cell's range above its lower bound as its capacity."""
         if (high < low).any():
             return None
-        caps = self.check_caps.copy()
         fixed = len(self.fixed_tails)
-        caps[fixed:] = high - low
+        caps = np.concatenate([self.fixed_caps, high - low])
         flows = _min_cost_flow(self.check_tails, self.check_heads, caps, self.zero_costs,
                                self._supply(low))
         return None if flows is None else low + flows[fixed:]
