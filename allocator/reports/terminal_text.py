@@ -39,7 +39,8 @@ TEXT: dict[str, dict[str, str]] = {
         "col_difference": "Difference",
         "total_row": "Total",
         "targets_title": "Caseload-proportional targets by area and service line [HTV]: "
-                         "target → allocated (difference)",
+                         "target → allocated (difference; an area's difference is the sum of "
+                         "its municipalities')",
         "moves_title": "Moves from today's staffing per office [HTV]{note}",
         "moves_note": " (today's staffing is illustrative)",
         "col_office": "Office",
@@ -90,7 +91,7 @@ TEXT: dict[str, dict[str, str]] = {
         "solver_feasible": "Solver: feasible, not proven optimal ({why})",
         "time_limit": "time limit",
         "solver_status": "Solver: {status}",
-        "stage_max": "largest cell deviation",
+        "stage_max": "largest deviation of one municipality × line cell",
         "stage_total": "total deviation",
         "stage_value": " · {what} {value} HTV{gap}",
         "stage_bound": ", stage bound {bound}",
@@ -176,7 +177,8 @@ TEXT: dict[str, dict[str, str]] = {
         "col_difference": "Erotus",
         "total_row": "Yhteensä",
         "targets_title": "Asiakasmäärän mukaiset tavoitteet alueittain ja palvelulinjoittain "
-                         "[HTV]: tavoite → jaettu (erotus)",
+                         "[HTV]: tavoite → jaettu (erotus; alueen erotus on sen kuntien "
+                         "erotusten summa)",
         "moves_title": "Siirrot nykyisestä henkilöstöstä toimipisteittäin [HTV]{note}",
         "moves_note": " (nykyinen henkilöstö on havainnollistava)",
         "col_office": "Toimipiste",
@@ -227,7 +229,7 @@ TEXT: dict[str, dict[str, str]] = {
         "solver_feasible": "Ratkaisija: käypä, optimaalisuutta ei todistettu ({why})",
         "time_limit": "aikaraja",
         "solver_status": "Ratkaisija: {status}",
-        "stage_max": "suurin solun poikkeama",
+        "stage_max": "suurin yksittäisen kunta × linja -solun poikkeama",
         "stage_total": "poikkeamat yhteensä",
         "stage_value": " · {what} {value} HTV{gap}",
         "stage_bound": ", vaiheen raja {bound}",
